@@ -1,0 +1,57 @@
+"""The one wiring point: settings, database and Slack client in, a Bolt App out."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+
+from bot.clock import Clock, system_clock
+from bot.services import Services
+from bot.settings import Settings
+from bot.slack import make_web_client
+from handlers import actions, commands, events, views
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+SORRY = "Sorry, something went wrong on our side and nothing was changed. Please try again in a moment."
+
+
+def build_services(
+    settings: Settings, *, db: Database | None = None, clock: Clock = system_clock
+) -> Services:
+    return Services(settings=settings, db=db or Database(settings.database_url), clock=clock)
+
+
+def build_app(services: Services, *, client: WebClient | None = None) -> App:
+    """A Bolt app with every listener registered.
+
+    process_before_response: a listener's quick work (the database) runs before the HTTP answer,
+    so the reply rides on the ack; slow Web API work runs in lazy listeners after it.
+    """
+    settings = services.settings
+    app = App(
+        token=settings.bot_token,
+        signing_secret=settings.signing_secret,
+        client=client or make_web_client(settings.bot_token, settings.api_url),
+        process_before_response=True,
+        token_verification_enabled=False,
+        logger=logging.getLogger("coachbot.bolt"),
+    )
+
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any], response: BoltResponse) -> None:
+        # One place for unexpected failures: log with the kind of request, answer kindly.
+        log.exception("listener failed on %s", body.get("command") or body.get("type"), exc_info=error)
+        if body.get("command") and response is not None:
+            response.status = 200
+            response.headers["content-type"] = ["application/json;charset=utf-8"]
+            response.body = json.dumps({"response_type": "ephemeral", "text": SORRY})
+
+    for surface in (commands, actions, views, events):
+        surface.register(app, services)
+    return app

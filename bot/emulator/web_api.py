@@ -1,0 +1,245 @@
+"""The emulated Slack Web API: a real HTTP server on loopback that records every call and can be
+told to answer 429 (with Retry-After) or 500."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+from bot.emulator.methods import METHODS, ApiError
+from bot.emulator.workspace import Workspace
+
+BOT_USER_ID = "UBOTCOACH"
+
+
+@dataclass(frozen=True)
+class Call:
+    """One Web API call as the emulator received it, with the HTTP status it answered."""
+
+    method: str
+    args: dict[str, Any]
+    status: int
+    at: float
+    token: str | None = None
+
+
+@dataclass
+class _Fault:
+    status: int
+    retry_after: int
+    times: int | None
+    ratio: float
+
+
+@dataclass
+class SlackEmulator:
+    """Start with `start()`; `url` is the SLACK_API_URL the app should use."""
+
+    workspace: Workspace = field(default_factory=Workspace)
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    latency_seconds: float = 0.0
+    valid_tokens: set[str] = field(default_factory=lambda: {"xoxb-emulator-token"})
+    calls: list[Call] = field(default_factory=list)
+    response_urls: list[dict[str, Any]] = field(default_factory=list)
+    on_change: Callable[[str, dict[str, Any]], None] | None = None
+
+    def __post_init__(self) -> None:
+        self._faults: dict[str, list[_Fault]] = {}
+        self._cond = threading.Condition()
+        self._random = random.Random(7)
+        self._server: ThreadingHTTPServer | None = None
+
+    # ---- lifecycle -------------------------------------------------------------------------
+    def start(self) -> SlackEmulator:
+        emulator = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                emulator._handle(self)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, name="slack-emulator", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    @property
+    def base(self) -> str:
+        assert self._server is not None, "start() the emulator first"
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.base}/api/"
+
+    def response_url(self, key: str) -> str:
+        return f"{self.base}/response/{key}"
+
+    # ---- fault injection ---------------------------------------------------------------------
+    def fail(
+        self,
+        method: str,
+        status: int = 500,
+        *,
+        times: int | None = 1,
+        retry_after: int = 1,
+        ratio: float = 1.0,
+    ) -> None:
+        """Answer `method` with `status` (429 carries Retry-After) the next `times` calls,
+        or, with `times=None`, a `ratio` share of calls until `heal()`."""
+        with self._cond:
+            self._faults.setdefault(method, []).append(_Fault(status, retry_after, times, ratio))
+
+    def heal(self) -> None:
+        with self._cond:
+            self._faults.clear()
+
+    def _take_fault(self, method: str) -> _Fault | None:
+        with self._cond:
+            for fault in self._faults.get(method, []):
+                if fault.times is not None:
+                    if fault.times > 0:
+                        fault.times -= 1
+                        return fault
+                elif self._random.random() < fault.ratio:
+                    return fault
+        return None
+
+    # ---- reading what happened ---------------------------------------------------------------
+    def calls_to(self, method: str, *, ok_only: bool = True) -> list[Call]:
+        with self._cond:
+            return [c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)]
+
+    def wait_for(self, predicate: Callable[[list[Call]], Any], timeout: float = 5.0) -> Any:
+        """Block until predicate(calls) is truthy (returns it), or raise TimeoutError."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                result = predicate(list(self.calls))
+                if result:
+                    return result
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(
+                        f"emulator: condition not met in {timeout}s; calls: {[c.method for c in self.calls]}"
+                    )
+                self._cond.wait(remaining)
+
+    def wait_for_call(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """The successful calls to `method`, once there are at least `count` of them."""
+
+        def enough(calls: list[Call]) -> list[Call] | None:
+            matching = [c for c in calls if c.method == method and c.status == 200]
+            return matching if len(matching) >= count else None
+
+        found: list[Call] = self.wait_for(enough, timeout)
+        return found
+
+    def reset_calls(self) -> None:
+        with self._cond:
+            self.calls.clear()
+            self.response_urls.clear()
+
+    # ---- HTTP ----------------------------------------------------------------------------------
+    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        length = int(request.headers.get("Content-Length") or 0)
+        raw = request.rfile.read(length).decode()
+        if request.path.startswith("/response/"):
+            self._record_response_url(request.path.removeprefix("/response/"), raw)
+            self._send(request, 200, {"ok": True})
+            return
+        if not request.path.startswith("/api/"):
+            self._send(request, 404, {"ok": False, "error": "unknown_path"})
+            return
+        method = request.path.removeprefix("/api/").split("?")[0]
+        args = _parse_args(request.headers.get("Content-Type") or "", raw)
+        token = (request.headers.get("Authorization") or "").removeprefix("Bearer ").strip() or args.get(
+            "token"
+        )
+        if self.latency_seconds:
+            time.sleep(self.latency_seconds)
+        status, body, headers = self._answer(method, args, token)
+        with self._cond:
+            self.calls.append(Call(method, args, status, time.time(), token))
+            self._cond.notify_all()
+        self._send(request, status, body, headers)
+
+    def _answer(
+        self, method: str, args: dict[str, Any], token: str | None
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        fault = self._take_fault(method)
+        if fault is not None:
+            if fault.status == 429:
+                return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(fault.retry_after)}
+            return fault.status, {"ok": False, "error": "internal_error"}, {}
+        handler = METHODS.get(method)
+        if handler is None:
+            return 200, {"ok": False, "error": "unknown_method"}, {}
+        if token not in self.valid_tokens:
+            return 200, {"ok": False, "error": "invalid_auth"}, {}
+        try:
+            with self.workspace.lock:
+                result = handler(self.workspace, args, self.clock())
+        except ApiError as error:
+            return 200, {"ok": False, "error": error.code}, {}
+        if self.on_change is not None:
+            self.on_change(method, result)
+        return 200, {"ok": True, **result}, {}
+
+    def _record_response_url(self, key: str, raw: str) -> None:
+        try:
+            payload = json.loads(raw or "{}")
+        except ValueError:
+            payload = {"text": raw}
+        with self._cond:
+            self.response_urls.append({"key": key, **payload})
+            self._cond.notify_all()
+
+    @staticmethod
+    def _send(
+        request: BaseHTTPRequestHandler,
+        status: int,
+        body: dict[str, Any],
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        data = json.dumps(body).encode()
+        request.send_response(status)
+        request.send_header("Content-Type", "application/json; charset=utf-8")
+        request.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            request.send_header(key, value)
+        request.end_headers()
+        request.wfile.write(data)
+
+
+def _parse_args(content_type: str, raw: str) -> dict[str, Any]:
+    """Form or JSON bodies, with JSON-encoded fields (blocks, view) decoded as Slack does."""
+    if "json" in content_type:
+        args: dict[str, Any] = json.loads(raw or "{}")
+    else:
+        args = dict(parse_qsl(raw, keep_blank_values=True))
+    for key in ("blocks", "view", "attachments", "files"):
+        if isinstance(args.get(key), str) and args[key]:
+            with contextlib.suppress(ValueError):
+                args[key] = json.loads(args[key])
+    return args

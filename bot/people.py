@@ -1,0 +1,78 @@
+"""Who is asking: the person behind a Slack user id, with their cached time zone."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from slack_sdk.errors import SlackApiError, SlackRequestError
+
+from bot.slack import SlackGateway
+from storage.db import Database
+from storage.models import Person
+from storage.people import find_person, upsert_person
+
+log = logging.getLogger(__name__)
+
+PROFILE_MAX_AGE = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person a request or a delivery is about, as services need them."""
+
+    team_id: str
+    user_id: str
+    person_id: int
+    display_name: str
+    tz: str
+    is_workspace_admin: bool
+
+
+def resolve_actor(db: Database, slack: SlackGateway, team_id: str, user_id: str, now: datetime) -> Actor:
+    """The person for (team, user), asking users.info only when we know nothing or it is stale.
+
+    When Slack cannot answer, a cached profile is used as it is; a person never seen gets UTC
+    until the next request refreshes them.
+    """
+    with db.transaction() as session:
+        person = find_person(session, team_id, user_id)
+        refreshed_at = person.profile_refreshed_at if person else None
+        if person is not None and refreshed_at is not None and now - refreshed_at < PROFILE_MAX_AGE:
+            return _actor(team_id, person)
+    try:
+        profile = slack.profile(user_id)
+    except (SlackApiError, SlackRequestError, OSError) as error:
+        log.warning("users.info failed for %s: %s", user_id, getattr(error, "response", error))
+        if person is not None:
+            return _actor(team_id, person)
+        name, tz, is_admin, deleted, refreshed = user_id, "UTC", False, False, None
+    else:
+        name, tz, is_admin, deleted = profile.display_name, profile.tz, profile.is_admin, profile.is_deleted
+        refreshed = now
+    with db.transaction() as session:
+        person = upsert_person(
+            session,
+            team_id=team_id,
+            slack_user_id=user_id,
+            display_name=name,
+            tz=tz,
+            is_workspace_admin=is_admin,
+            is_deleted=deleted,
+            now=now,
+        )
+        if refreshed is None:
+            person.profile_refreshed_at = None
+        return _actor(team_id, person)
+
+
+def _actor(team_id: str, person: Person) -> Actor:
+    return Actor(
+        team_id=team_id,
+        user_id=person.slack_user_id,
+        person_id=person.id,
+        display_name=person.display_name,
+        tz=person.tz,
+        is_workspace_admin=person.is_workspace_admin,
+    )

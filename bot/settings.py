@@ -1,0 +1,106 @@
+"""Settings read once from the environment (the table in DESIGN.md and README.md)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+DEFAULT_API_URL = "https://slack.com/api/"
+DEFAULT_DATABASE_URL = "sqlite:///coachbot.db"
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message is one line a person can act on."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str | None = None
+    signing_secret: str | None = None
+    app_token: str | None = None
+    api_url: str = DEFAULT_API_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    admin_ids: frozenset[str] = field(default_factory=frozenset)
+    tick_seconds: float = 30.0
+
+    def __repr__(self) -> str:
+        # Secrets never reach a log line, even by accident.
+        return (
+            f"Settings(api_url={self.api_url!r}, database_url={_redact_url(self.database_url)!r}, "
+            f"admin_ids={sorted(self.admin_ids)!r}, tick_seconds={self.tick_seconds!r})"
+        )
+
+    @property
+    def has_slack_credentials(self) -> bool:
+        return bool(self.bot_token or self.signing_secret or self.app_token)
+
+    def require_http(self) -> None:
+        """What `coachbot serve` needs."""
+        self._require_bot_token()
+        if not self.signing_secret:
+            raise SettingsError(
+                "SLACK_SIGNING_SECRET is not set: copy it from your app's Basic Information page"
+            )
+
+    def require_socket(self) -> None:
+        """What `coachbot socket` needs."""
+        self._require_bot_token()
+        if not self.app_token:
+            raise SettingsError(
+                "SLACK_APP_TOKEN is not set: create an app-level token (xapp-…) with connections:write"
+            )
+        if not self.app_token.startswith("xapp-"):
+            raise SettingsError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+
+    def require_worker(self) -> None:
+        self._require_bot_token()
+
+    def _require_bot_token(self) -> None:
+        if not self.bot_token:
+            raise SettingsError(
+                "SLACK_BOT_TOKEN is not set: copy the bot token (xoxb-…) from OAuth & Permissions"
+            )
+        if not self.bot_token.startswith("xoxb-"):
+            raise SettingsError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+
+
+def _redact_url(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read and check the environment; raises SettingsError naming the variable at fault."""
+    env = os.environ if environ is None else environ
+    api_url = env.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL
+    if not api_url.startswith(("http://", "https://")):
+        raise SettingsError(f"SLACK_API_URL must be an http(s) URL, got {api_url!r}")
+    if not api_url.endswith("/"):
+        api_url += "/"
+    tick_raw = env.get("COACHBOT_TICK_SECONDS", "").strip() or "30"
+    try:
+        tick = float(tick_raw)
+    except ValueError:
+        raise SettingsError(f"COACHBOT_TICK_SECONDS must be a number of seconds, got {tick_raw!r}") from None
+    if not 0.05 <= tick <= 3600:
+        raise SettingsError(f"COACHBOT_TICK_SECONDS must be between 0.05 and 3600, got {tick_raw}")
+    admin_ids = frozenset(
+        part.strip() for part in env.get("COACHBOT_ADMIN_IDS", "").split(",") if part.strip()
+    )
+    for admin in admin_ids:
+        if admin[:1] not in {"U", "W"} or not admin.isalnum():
+            raise SettingsError(
+                f"COACHBOT_ADMIN_IDS holds {admin!r}, which is not a Slack user id like U0123ABCD"
+            )
+    return Settings(
+        bot_token=env.get("SLACK_BOT_TOKEN", "").strip() or None,
+        signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip() or None,
+        app_token=env.get("SLACK_APP_TOKEN", "").strip() or None,
+        api_url=api_url,
+        database_url=env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
+        admin_ids=admin_ids,
+        tick_seconds=tick,
+    )

@@ -1,0 +1,91 @@
+"""The one wrapper through which coachbot talks to the Slack Web API."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+log = logging.getLogger(__name__)
+
+WEB_API_TIMEOUT_SECONDS = 10
+
+
+def make_web_client(token: str | None, api_url: str, *, retries: int = 2) -> WebClient:
+    """A WebClient on `api_url` whose retry handlers honour Retry-After and back off on 5xx."""
+    return WebClient(
+        token=token,
+        base_url=api_url,
+        timeout=WEB_API_TIMEOUT_SECONDS,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=retries),
+            RateLimitErrorRetryHandler(max_retry_count=retries),
+            ServerErrorRetryHandler(max_retry_count=retries),
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Profile:
+    user_id: str
+    display_name: str
+    tz: str
+    is_admin: bool
+    is_deleted: bool
+
+
+def _dump_blocks(blocks: list[Block] | None) -> list[dict[str, Any]] | None:
+    return None if blocks is None else [block.to_dict() for block in blocks]
+
+
+class SlackGateway:
+    """Typed verbs over the Web API, taking slack_sdk models and returning what we use."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def profile(self, user_id: str) -> Profile:
+        user = self.client.users_info(user=user_id)["user"]
+        profile = user.get("profile") or {}
+        name = (
+            profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user["name"]
+        )
+        return Profile(
+            user_id=user_id,
+            display_name=name,
+            tz=user.get("tz") or "UTC",
+            is_admin=bool(user.get("is_admin") or user.get("is_owner")),
+            is_deleted=bool(user.get("deleted")),
+        )
+
+    def open_view(self, trigger_id: str, view: View) -> None:
+        self.client.views_open(trigger_id=trigger_id, view=view.to_dict())
+
+    def publish_home(self, user_id: str, view: View) -> None:
+        self.client.views_publish(user_id=user_id, view=view.to_dict())
+
+    def post_ephemeral(
+        self, channel: str, user_id: str, text: str, blocks: list[Block] | None = None
+    ) -> None:
+        self.client.chat_postEphemeral(channel=channel, user=user_id, text=text, blocks=_dump_blocks(blocks))
+
+    def post_message(
+        self, channel: str, text: str, blocks: list[Block] | None = None, thread_ts: str | None = None
+    ) -> tuple[str, str]:
+        """Post to a channel or a user id (Slack opens the DM); returns (channel id, ts)."""
+        response = self.client.chat_postMessage(
+            channel=channel, text=text, blocks=_dump_blocks(blocks), thread_ts=thread_ts
+        )
+        return response["channel"], response["ts"]
+
+    def update_message(self, channel: str, ts: str, text: str, blocks: list[Block] | None = None) -> None:
+        self.client.chat_update(channel=channel, ts=ts, text=text, blocks=_dump_blocks(blocks))

@@ -1,0 +1,44 @@
+"""Queries about goals and progress notes, always through the owner's person id."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from storage.models import Goal, GoalStatus, ProgressNote
+
+
+def goal_by_number(session: Session, person_id: int, number: int) -> Goal | None:
+    """The goal with this number, only if it belongs to this person."""
+    return session.scalars(
+        select(Goal).where(Goal.person_id == person_id, Goal.number == number)
+    ).one_or_none()
+
+
+def goal_by_request_key(session: Session, request_key: str) -> Goal | None:
+    return session.scalars(select(Goal).where(Goal.request_key == request_key)).one_or_none()
+
+
+def note_by_request_key(session: Session, request_key: str) -> ProgressNote | None:
+    return session.scalars(select(ProgressNote).where(ProgressNote.request_key == request_key)).one_or_none()
+
+
+def active_goals(session: Session, person_id: int) -> list[Goal]:
+    """Active goals by number, with their notes loaded in one extra query."""
+    return list(
+        session.scalars(
+            select(Goal)
+            .where(Goal.person_id == person_id, Goal.status == GoalStatus.ACTIVE)
+            .order_by(Goal.number)
+            .options(selectinload(Goal.notes))
+        )
+    )
+
+
+def closed_goal_counts(session: Session, person_id: int) -> dict[GoalStatus, int]:
+    rows = session.execute(
+        select(Goal.status, func.count())
+        .where(Goal.person_id == person_id, Goal.status != GoalStatus.ACTIVE)
+        .group_by(Goal.status)
+    ).all()
+    return {GoalStatus(status): int(count) for status, count in rows}

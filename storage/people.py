@@ -1,0 +1,60 @@
+"""Queries about people: find, create and refresh the cached Slack profile."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from storage.models import Person
+
+
+def find_person(session: Session, team_id: str, slack_user_id: str) -> Person | None:
+    return session.scalars(
+        select(Person).where(Person.team_id == team_id, Person.slack_user_id == slack_user_id)
+    ).one_or_none()
+
+
+def upsert_person(
+    session: Session,
+    *,
+    team_id: str,
+    slack_user_id: str,
+    display_name: str,
+    tz: str,
+    is_workspace_admin: bool,
+    is_deleted: bool,
+    now: datetime,
+) -> Person:
+    """Insert the person or refresh their cached profile; safe when two requests race."""
+    values = dict(
+        team_id=team_id,
+        slack_user_id=slack_user_id,
+        display_name=display_name,
+        tz=tz,
+        is_workspace_admin=is_workspace_admin,
+        is_deleted=is_deleted,
+        profile_refreshed_at=now,
+    )
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(Person).values(**values, created_at=now, last_goal_number=0)
+    stmt = stmt.on_conflict_do_update(index_elements=["team_id", "slack_user_id"], set_=values)
+    session.execute(stmt)
+    person = find_person(session, team_id, slack_user_id)
+    assert person is not None
+    session.refresh(person)
+    return person
+
+
+def next_goal_number(session: Session, person_id: int) -> int:
+    """Take the person's next goal number atomically; numbers are never handed out twice."""
+    number = session.execute(
+        update(Person)
+        .where(Person.id == person_id)
+        .values(last_goal_number=Person.last_goal_number + 1)
+        .returning(Person.last_goal_number)
+    ).scalar_one()
+    return int(number)
