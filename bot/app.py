@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -18,6 +19,7 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
+LAZY_WORKERS = 8
 SORRY = "Sorry, something went wrong on our side and nothing was changed. Please try again in a moment."
 
 
@@ -27,7 +29,9 @@ def build_services(
     return Services(settings=settings, db=db or Database(settings.database_url), clock=clock)
 
 
-def build_app(services: Services, *, client: WebClient | None = None) -> App:
+def build_app(
+    services: Services, *, client: WebClient | None = None, executor: Executor | None = None
+) -> App:
     """A Bolt app with every listener registered.
 
     process_before_response: a listener's quick work (the database) runs before the HTTP answer,
@@ -41,6 +45,7 @@ def build_app(services: Services, *, client: WebClient | None = None) -> App:
         process_before_response=True,
         token_verification_enabled=False,
         logger=logging.getLogger("coachbot.bolt"),
+        listener_executor=executor or ThreadPoolExecutor(max_workers=LAZY_WORKERS, thread_name_prefix="lazy"),
     )
 
     @app.error

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
+from waitress import wasyncore
 from waitress.server import create_server
 
 from storage.db import Database
@@ -43,5 +45,28 @@ def wsgi_app(app: App, db: Database) -> Callable[..., Iterable[bytes]]:
 
 
 def make_server(app: App, db: Database, host: str, port: int) -> BaseWSGIServer | MultiSocketServer:
-    """A waitress server, bound and ready; `.run()` serves, `.close()` stops (port 0 picks one)."""
+    """A waitress server, bound and ready; `.run()` serves (port 0 picks a free port)."""
     return create_server(wsgi_app(app, db), host=host, port=port, threads=HTTP_THREADS, ident="coachbot")
+
+
+class BackgroundServer:
+    """A waitress server on its own thread, for the sandbox and tests; `stop()` is thread-safe."""
+
+    def __init__(self, app: App, db: Database, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.server = make_server(app, db, host, port)
+        self.thread = threading.Thread(target=self.server.run, name="coachbot-http", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.effective_port}{EVENTS_PATH}"  # type: ignore[union-attr]
+
+    def start(self) -> BackgroundServer:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        # Closing sockets from another thread races waitress's select(); let its own loop do it.
+        server = self.server
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))  # type: ignore[union-attr]
+        self.thread.join(timeout=5)
+        server.task_dispatcher.shutdown()

@@ -18,6 +18,7 @@ from slack_sdk.models.views import View
 log = logging.getLogger(__name__)
 
 WEB_API_TIMEOUT_SECONDS = 10
+PROFILE_TIMEOUT_SECONDS = 1.5
 
 
 def make_web_client(token: str | None, api_url: str, *, retries: int = 2) -> WebClient:
@@ -54,7 +55,11 @@ class SlackGateway:
         self.client = client
 
     def profile(self, user_id: str) -> Profile:
-        user = self.client.users_info(user=user_id)["user"]
+        """users.info, asked once and briefly: it runs before the ack, inside Slack's 3 seconds."""
+        quick = WebClient(
+            token=self.client.token, base_url=self.client.base_url, timeout=PROFILE_TIMEOUT_SECONDS
+        )
+        user = quick.users_info(user=user_id)["user"]
         profile = user.get("profile") or {}
         name = (
             profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user["name"]

@@ -1,0 +1,112 @@
+"""Fixtures: a Slack emulator on loopback, a real database file, the real app over HTTP."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot.emulator import SlackDriver, SlackEmulator
+from storage.db import Database
+from storage.migrate import upgrade
+from tests.harness import SIGNING_SECRET, RunningApp, Slack, start_app, test_settings
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+class FixedClock:
+    """A settable clock: tests move time explicitly, never by sleeping."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith(("SLACK_", "COACHBOT_")) or name == "DATABASE_URL":
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 11, 23, 15, 0, tzinfo=UTC))  # a Monday, 9:00 in Chicago
+
+
+def _sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'coachbot.db'}"
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> Iterator[Database]:
+    db = Database(_sqlite_url(tmp_path))
+    upgrade(db.engine)
+    yield db
+    db.dispose()
+
+
+def _pg_database(schema: str) -> Database:
+    assert PG_URL
+    return Database(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+
+
+@pytest.fixture
+def pg_schema() -> Iterator[str]:
+    """A fresh PostgreSQL schema for one test, dropped afterwards."""
+    if not PG_URL:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = Database(PG_URL)
+    with admin.engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield schema
+    with admin.engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """Storage tests run on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+    if request.param == "sqlite":
+        db = Database(_sqlite_url(tmp_path))
+    else:
+        db = _pg_database(request.getfixturevalue("pg_schema"))
+    upgrade(db.engine)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def emulator(clock: FixedClock) -> Iterator[SlackEmulator]:
+    emu = SlackEmulator(clock=clock).start()
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture
+def app(emulator: SlackEmulator, sqlite_db: Database, clock: FixedClock) -> Iterator[RunningApp]:
+    running = start_app(test_settings(emulator, sqlite_db.url), sqlite_db, clock)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def slack(emulator: SlackEmulator, app: RunningApp) -> Slack:
+    return Slack(emulator, SlackDriver(emulator, app.url, SIGNING_SECRET))
+
+
+@pytest.fixture
+def randy(slack: Slack) -> str:
+    return slack.person("randy", "America/Chicago")
