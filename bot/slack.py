@@ -18,7 +18,7 @@ from slack_sdk.models.views import View
 log = logging.getLogger(__name__)
 
 WEB_API_TIMEOUT_SECONDS = 10
-PROFILE_TIMEOUT_SECONDS = 1.5
+PROFILE_TIMEOUT_SECONDS = 2
 
 
 def make_web_client(token: str | None, api_url: str, *, retries: int = 2) -> WebClient:
