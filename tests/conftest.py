@@ -14,7 +14,7 @@ from sqlalchemy import text
 from bot.emulator import SlackDriver, SlackEmulator
 from storage.db import Database
 from storage.migrate import upgrade
-from tests.harness import SIGNING_SECRET, RunningApp, Slack, start_app, test_settings
+from tests.harness import SIGNING_SECRET, RunningApp, Slack, settings_for, start_app
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -97,7 +97,7 @@ def emulator(clock: FixedClock) -> Iterator[SlackEmulator]:
 
 @pytest.fixture
 def app(emulator: SlackEmulator, sqlite_db: Database, clock: FixedClock) -> Iterator[RunningApp]:
-    running = start_app(test_settings(emulator, sqlite_db.url), sqlite_db, clock)
+    running = start_app(settings_for(emulator, sqlite_db.url), sqlite_db, clock)
     yield running
     running.stop()
 

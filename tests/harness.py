@@ -19,7 +19,7 @@ SIGNING_SECRET = "test-signing-secret-0123456789"
 BOT_TOKEN = "xoxb-emulator-token"
 
 
-def test_settings(emulator: SlackEmulator, database_url: str, **overrides: Any) -> Settings:
+def settings_for(emulator: SlackEmulator, database_url: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = dict(
         bot_token=BOT_TOKEN,
         signing_secret=SIGNING_SECRET,

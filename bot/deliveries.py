@@ -1,0 +1,82 @@
+"""What the bot will send later: each kind registers how to render it and what follows a send.
+
+Services plan deliveries with `storage.deliveries.plan` in the same transaction as the change
+that causes them; planners (idempotent, thanks to dedupe keys) create periodic rows ahead of time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.models.blocks import Block
+
+from bot.services import Services
+
+
+@dataclass(frozen=True)
+class DeliveryInfo:
+    """A claimed delivery as renderers see it (plain data, no ORM object)."""
+
+    id: int
+    team_id: str
+    kind: str
+    recipient: str
+    person_id: int | None
+    due_at: datetime
+    dedupe_key: str
+    payload: dict[str, Any]
+    attempts: int
+
+    @staticmethod
+    def parse_payload(raw: str) -> dict[str, Any]:
+        try:
+            value = json.loads(raw or "{}")
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to post; `channel` defaults to the delivery's recipient (a user id opens the DM)."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+    channel: str | None = None
+    thread_ts: str | None = None
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Nothing to send any more (the goal was closed, the meeting cancelled …); the reason is kept."""
+
+    reason: str
+
+
+Renderer = Callable[[Services, DeliveryInfo, datetime], Outgoing | Skip]
+AfterSend = Callable[[Services, DeliveryInfo, str, str, datetime], None]
+Planner = Callable[[Services, datetime], None]
+
+
+@dataclass(frozen=True)
+class Kind:
+    render: Renderer
+    after_send: AfterSend | None = None
+
+
+KINDS: dict[str, Kind] = {}
+PLANNERS: dict[str, Planner] = {}
+
+
+def register_kind(name: str, render: Renderer, after_send: AfterSend | None = None) -> None:
+    """Declare a delivery kind; `after_send(services, delivery, channel, ts, now)` runs once it is sent."""
+    KINDS[name] = Kind(render, after_send)
+
+
+def register_planner(name: str, planner: Planner) -> None:
+    """A job that creates upcoming rows (weekly summaries …); it must be idempotent."""
+    PLANNERS[name] = planner

@@ -1,0 +1,164 @@
+"""The durable schedule: plan, cancel, claim and settle deliveries."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from storage.models import Delivery, DeliveryStatus
+
+
+def plan(
+    session: Session,
+    *,
+    team_id: str,
+    kind: str,
+    recipient: str,
+    due_at: datetime,
+    dedupe_key: str,
+    now: datetime,
+    person_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> bool:
+    """Insert a pending delivery unless one with this dedupe key exists; True if inserted."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = (
+        insert(Delivery)
+        .values(
+            team_id=team_id,
+            kind=kind,
+            recipient=recipient,
+            person_id=person_id,
+            due_at=due_at,
+            dedupe_key=dedupe_key,
+            payload=json.dumps(payload or {}, sort_keys=True),
+            status=DeliveryStatus.PENDING,
+            attempts=0,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(Delivery.id)
+    )
+    # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT DO NOTHING.
+    return session.execute(stmt).first() is not None
+
+
+def cancel_pending(session: Session, *conditions: Any, reason: str = "cancelled") -> int:
+    """Cancel pending (not yet claimed) deliveries matching the conditions; returns how many."""
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(Delivery)
+        .where(Delivery.status == DeliveryStatus.PENDING, *conditions)
+        .values(status=DeliveryStatus.CANCELLED, last_error=reason)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
+
+
+def _claimable(now: datetime) -> Any:
+    return or_(
+        (Delivery.status == DeliveryStatus.PENDING) & (Delivery.due_at <= now),
+        (Delivery.status == DeliveryStatus.CLAIMED) & (Delivery.lease_until < now),
+    )
+
+
+def claim_due(
+    session: Session, now: datetime, *, worker: str, lease: timedelta, limit: int
+) -> list[Delivery]:
+    """Atomically take up to `limit` due rows for `worker` until now + lease.
+
+    PostgreSQL: FOR UPDATE SKIP LOCKED, so workers never wait on each other's rows.
+    SQLite: the transaction already holds the single write lock (BEGIN IMMEDIATE).
+    """
+    query = select(Delivery.id).where(_claimable(now)).order_by(Delivery.due_at, Delivery.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(session.scalars(query))
+    if not ids:
+        return []
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(ids))
+        .values(
+            status=DeliveryStatus.CLAIMED,
+            lease_until=now + lease,
+            claimed_by=worker,
+            attempts=Delivery.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return list(
+        session.scalars(select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.due_at, Delivery.id))
+    )
+
+
+def _settle(session: Session, delivery_id: int, worker: str, **values: Any) -> bool:
+    """Update a row only while this worker still holds its claim (a lost lease loses the race)."""
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(Delivery)
+        .where(
+            Delivery.id == delivery_id,
+            Delivery.status == DeliveryStatus.CLAIMED,
+            Delivery.claimed_by == worker,
+        )
+        .values(lease_until=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
+
+
+def mark_sent(
+    session: Session, delivery_id: int, worker: str, *, channel: str, ts: str, now: datetime
+) -> bool:
+    return _settle(
+        session,
+        delivery_id,
+        worker,
+        status=DeliveryStatus.SENT,
+        sent_at=now,
+        message_channel=channel,
+        message_ts=ts,
+    )
+
+
+def mark_failed(session: Session, delivery_id: int, worker: str, error: str) -> bool:
+    return _settle(session, delivery_id, worker, status=DeliveryStatus.FAILED, last_error=error)
+
+
+def mark_skipped(session: Session, delivery_id: int, worker: str, reason: str) -> bool:
+    return _settle(session, delivery_id, worker, status=DeliveryStatus.SKIPPED, last_error=reason)
+
+
+def retry_at(session: Session, delivery_id: int, worker: str, due_at: datetime, error: str) -> bool:
+    """Put the row back as pending, not before `due_at` (Retry-After, or a backoff)."""
+    return _settle(
+        session,
+        delivery_id,
+        worker,
+        status=DeliveryStatus.PENDING,
+        due_at=due_at,
+        claimed_by=None,
+        last_error=error,
+    )
+
+
+def next_due_at(session: Session) -> datetime | None:
+    """When the next pending delivery, or the next expiring lease, falls due."""
+    pending = session.scalar(
+        select(func.min(Delivery.due_at)).where(Delivery.status == DeliveryStatus.PENDING)
+    )
+    leased = session.scalar(
+        select(func.min(Delivery.lease_until)).where(Delivery.status == DeliveryStatus.CLAIMED)
+    )
+    times = [t for t in (pending, leased) if t is not None]
+    return min(times) if times else None
+
+
+def by_ids(session: Session, ids: Sequence[int]) -> list[Delivery]:
+    return list(session.scalars(select(Delivery).where(Delivery.id.in_(ids))))
