@@ -186,3 +186,21 @@ class Delivery(Base):
     message_ts: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RoleName(enum.StrEnum):
+    LEAD = "lead"
+
+
+class ProgramRole(Base):
+    """A role an admin grants within the program (program leads run workshops)."""
+
+    __tablename__ = "program_roles"
+    __table_args__ = (UniqueConstraint("person_id", "role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    role: Mapped[RoleName] = mapped_column(_enum(RoleName, "program_role"))
+    granted_by: Mapped[str] = mapped_column(String(32))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime())
