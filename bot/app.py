@@ -19,7 +19,7 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-LAZY_WORKERS = 8
+LAZY_WORKERS = 4
 SORRY = "Sorry, something went wrong on our side and nothing was changed. Please try again in a moment."
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.dates import DateError, local_today, parse_date
 from bot.errors import UserError
@@ -148,7 +149,7 @@ def add_goal(
         )
         session.add(goal)
         session.flush()
-        session.refresh(goal, ["notes"])
+        set_committed_value(goal, "notes", [])  # a new goal has none: no need to ask the database
         return goal_info(goal), True
 
 
@@ -163,7 +164,7 @@ def update_goal(db: Database, actor: Actor, number: int, draft: GoalDraft, now: 
 
 
 def get_goal(db: Database, actor: Actor, number: int) -> GoalInfo:
-    with db.transaction() as session:
+    with db.read() as session:
         return goal_info(_owned_goal(session, actor, number))
 
 
@@ -212,7 +213,7 @@ def set_cadence(db: Database, actor: Actor, number: int, cadence: Cadence, now: 
 
 
 def overview(db: Database, actor: Actor) -> GoalOverview:
-    with db.transaction() as session:
+    with db.read() as session:
         active = [goal_info(goal) for goal in goal_queries.active_goals(session, actor.person_id)]
         counts = goal_queries.closed_goal_counts(session, actor.person_id)
         return GoalOverview(active, counts.get(GoalStatus.DONE, 0), counts.get(GoalStatus.DROPPED, 0))

@@ -2,15 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot import goals
 from bot.dates import local_today
 from bot.people import Actor
 from bot.services import Services
 from bot.slack import SlackGateway
 from bot.views.home import home_view
+from storage.people import has_opened_home, note_home_opened
 
 
-def refresh_home(services: Services, slack: SlackGateway, actor: Actor) -> None:
-    """Publish the person's Home tab as it is now."""
-    overview = goals.overview(services.db, actor)
-    slack.publish_home(actor.user_id, home_view(overview, local_today(services.now(), actor.tz), actor.tz))
+def refresh_home(
+    services: Services, slack: SlackGateway, actor: Actor, changed_at: float | None = None
+) -> None:
+    """Publish the person's Home tab after a change, if they have ever opened it.
+
+    Someone who never opened Home gets a fresh one when they do (app_home_opened), so publishing
+    before that is wasted work. A burst of changes publishes about twice: `changed_at`
+    (time.monotonic() after the change committed) lets a publish that started later cover it.
+    """
+    with services.db.read() as session:
+        if not has_opened_home(session, actor.person_id):
+            return
+    services.home_refreshes.run(
+        (actor.team_id, actor.user_id), _publisher(services, slack, actor), changed_at
+    )
+
+
+def open_home(services: Services, slack: SlackGateway, actor: Actor) -> None:
+    """The person opened their Home tab: publish it now, and keep it fresh from now on."""
+    with services.db.transaction() as session:
+        note_home_opened(session, actor.person_id, services.now())
+    services.home_refreshes.run((actor.team_id, actor.user_id), _publisher(services, slack, actor))
+
+
+def _publisher(services: Services, slack: SlackGateway, actor: Actor) -> Callable[[], None]:
+    def publish() -> None:
+        overview = goals.overview(services.db, actor)
+        slack.publish_home(
+            actor.user_id, home_view(overview, local_today(services.now(), actor.tz), actor.tz)
+        )
+
+    return publish

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError, SlackRequestError
@@ -28,15 +29,63 @@ class Actor:
     display_name: str
     tz: str
     is_workspace_admin: bool
+    tz_known: bool = True
 
 
-def resolve_actor(db: Database, slack: SlackGateway, team_id: str, user_id: str, now: datetime) -> Actor:
+class ActorCache:
+    """Recently resolved actors, so a busy user's requests skip the database lookup.
+
+    Entries live briefly: a profile refreshed elsewhere (another process) shows up within a minute.
+    """
+
+    TTL = timedelta(seconds=60)
+    MAX_ENTRIES = 10_000
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[str, str], tuple[datetime, Actor]] = {}
+
+    def get(self, team_id: str, user_id: str, now: datetime) -> Actor | None:
+        with self._lock:
+            entry = self._entries.get((team_id, user_id))
+        if entry is None or now - entry[0] > self.TTL or now < entry[0]:
+            return None
+        return entry[1]
+
+    def put(self, actor: Actor, now: datetime) -> None:
+        with self._lock:
+            if len(self._entries) >= self.MAX_ENTRIES:
+                self._entries.clear()
+            self._entries[(actor.team_id, actor.user_id)] = (now, actor)
+
+    def forget(self, team_id: str, user_id: str) -> None:
+        with self._lock:
+            self._entries.pop((team_id, user_id), None)
+
+
+def resolve_actor(
+    db: Database,
+    slack: SlackGateway,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    cache: ActorCache | None = None,
+) -> Actor:
     """The person for (team, user), asking users.info only when we know nothing or it is stale.
 
     When Slack cannot answer, a cached profile is used as it is; a person never seen gets UTC
     until the next request refreshes them.
     """
-    with db.transaction() as session:
+    if cache is not None and (cached := cache.get(team_id, user_id, now)) is not None:
+        return cached
+    actor = _resolve(db, slack, team_id, user_id, now)
+    if cache is not None and actor.tz_known:
+        cache.put(actor, now)
+    return actor
+
+
+def _resolve(db: Database, slack: SlackGateway, team_id: str, user_id: str, now: datetime) -> Actor:
+    with db.read() as session:
         person = find_person(session, team_id, user_id)
         refreshed_at = person.profile_refreshed_at if person else None
         if person is not None and refreshed_at is not None and now - refreshed_at < PROFILE_MAX_AGE:
@@ -64,6 +113,7 @@ def resolve_actor(db: Database, slack: SlackGateway, team_id: str, user_id: str,
         )
         if refreshed is None:
             person.profile_refreshed_at = None
+            return replace(_actor(team_id, person), tz_known=False)
         return _actor(team_id, person)
 
 

@@ -15,7 +15,7 @@ def is_admin(services: Services, actor: Actor) -> bool:
 
 
 def is_lead(services: Services, actor: Actor) -> bool:
-    with services.db.transaction() as session:
+    with services.db.read() as session:
         return role_queries.has_role(session, actor.person_id, RoleName.LEAD)
 
 

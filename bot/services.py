@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.clock import Clock
-from bot.people import Actor, resolve_actor
+from bot.coalesce import Coalescer
+from bot.people import Actor, ActorCache, resolve_actor
 from bot.settings import Settings
 from bot.slack import SlackGateway
 from storage.db import Database
@@ -17,9 +18,11 @@ class Services:
     settings: Settings
     db: Database
     clock: Clock
+    home_refreshes: Coalescer = field(default_factory=Coalescer, compare=False)
+    actors: ActorCache = field(default_factory=ActorCache, compare=False)
 
     def now(self) -> datetime:
         return self.clock()
 
     def actor(self, slack: SlackGateway, team_id: str, user_id: str) -> Actor:
-        return resolve_actor(self.db, slack, team_id, user_id, self.now())
+        return resolve_actor(self.db, slack, team_id, user_id, self.now(), self.actors)

@@ -10,11 +10,10 @@ from slack_sdk import WebClient
 
 from bot import goals
 from bot.errors import UserError
-from bot.home import refresh_home
 from bot.ids import Action
 from bot.services import Services
 from bot.views.goals import goal_modal, progress_modal
-from handlers.common import actor_of, gateway
+from handlers.common import actor_of, gateway, mark_changed, refresh_home_of
 
 
 def _just_ack(ack: Ack) -> None:
@@ -39,9 +38,10 @@ def register(app: App, services: Services) -> None:
                 goals.change_status(
                     services.db, actor_of(services, client, context), number, "done", services.now()
                 )
+                mark_changed(context)
 
     def refresh(client: WebClient, context: BoltContext) -> None:
-        refresh_home(services, gateway(client), actor_of(services, client, context))
+        refresh_home_of(services, client, context)
 
     def open_goal_form(
         body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext

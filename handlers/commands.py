@@ -19,10 +19,9 @@ from bot.goal_commands import (
     parse_goal_command,
 )
 from bot.goal_replies import answer_goal_command
-from bot.home import refresh_home
 from bot.services import Services
 from bot.views.goals import goal_modal
-from handlers.common import actor_of, gateway
+from handlers.common import actor_of, gateway, mark_changed, refresh_home_of
 
 _CHANGES_GOALS = (AddGoal, ChangeStatus, LogProgress, SetCadence)
 
@@ -37,6 +36,8 @@ def register(app: App, services: Services) -> None:
         except UserError as error:
             ack(text=error.message)
             return
+        if reply.changed_goals:
+            mark_changed(context)
         if reply.text:
             ack(text=reply.text, blocks=reply.blocks or None)
         else:
@@ -56,6 +57,6 @@ def register(app: App, services: Services) -> None:
                 return  # the ack already said so
             slack.open_view(trigger_id, goal_modal(goal.draft, goal.number))
         elif isinstance(parsed, _CHANGES_GOALS):
-            refresh_home(services, slack, actor)
+            refresh_home_of(services, client, context)
 
     app.command("/goal")(ack=acknowledge_goal, lazy=[follow_up_goal])

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
+from bot.home import refresh_home
 from bot.people import Actor
 from bot.services import Services
 from bot.slack import SlackGateway
@@ -14,8 +17,28 @@ def gateway(client: WebClient) -> SlackGateway:
     return SlackGateway(client)
 
 
+ACTOR_KEY = "coachbot_actor"
+CHANGED_AT_KEY = "coachbot_changed_at"
+
+
 def actor_of(services: Services, client: WebClient, context: BoltContext) -> Actor:
-    """The person who sent this request (their profile cached from users.info)."""
+    """The person who sent this request, resolved once per request (lazy listeners get a copy)."""
+    actor = context.get(ACTOR_KEY)
+    if isinstance(actor, Actor):
+        return actor
     team_id = context.team_id or context.enterprise_id or ""
     user_id = context.user_id or ""
-    return services.actor(gateway(client), team_id, user_id)
+    actor = services.actor(gateway(client), team_id, user_id)
+    context[ACTOR_KEY] = actor
+    return actor
+
+
+def mark_changed(context: BoltContext) -> None:
+    """Note, after a committed change, when it happened (lazy listeners get a copy of the context)."""
+    context[CHANGED_AT_KEY] = time.monotonic()
+
+
+def refresh_home_of(services: Services, client: WebClient, context: BoltContext) -> None:
+    """Publish the requester's Home tab, skipping it if a publish since their change covers it."""
+    changed_at = context.get(CHANGED_AT_KEY)
+    refresh_home(services, gateway(client), actor_of(services, client, context), changed_at)

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.home import refresh_home
+from bot.home import open_home
 from bot.services import Services
 from handlers.common import actor_of, gateway
 
@@ -18,6 +18,6 @@ def register(app: App, services: Services) -> None:
 
     def publish_home(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if event.get("tab", "home") == "home":
-            refresh_home(services, gateway(client), actor_of(services, client, context))
+            open_home(services, gateway(client), actor_of(services, client, context))
 
     app.event("app_home_opened")(ack=just_ack, lazy=[publish_home])

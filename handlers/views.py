@@ -11,11 +11,10 @@ from bot import goals
 from bot.dates import local_today
 from bot.errors import UserError
 from bot.goal_forms import goal_draft_from_state, goal_number_from_metadata, progress_note_from_state
-from bot.home import refresh_home
 from bot.ids import Callback, GoalField, ProgressField
 from bot.services import Services
 from bot.views.goals import saved_modal
-from handlers.common import actor_of, gateway
+from handlers.common import actor_of, mark_changed, refresh_home_of
 
 
 def _request_key(team_id: str, view: dict[str, Any]) -> str:
@@ -39,6 +38,7 @@ def register(app: App, services: Services) -> None:
         except UserError as error:
             ack(response_action="errors", errors={GoalField.TITLE: error.message})
             return
+        mark_changed(context)
         questions = goals.smart_questions(goal.draft)
         ack(
             response_action="update",
@@ -62,10 +62,11 @@ def register(app: App, services: Services) -> None:
         except UserError as error:
             ack(response_action="errors", errors={ProgressField.NOTE: error.message})
             return
+        mark_changed(context)
         ack()
 
     def refresh(client: WebClient, context: BoltContext) -> None:
-        refresh_home(services, gateway(client), actor_of(services, client, context))
+        refresh_home_of(services, client, context)
 
     app.view(Callback.GOAL)(ack=submit_goal, lazy=[refresh])
     app.view(Callback.PROGRESS)(ack=submit_progress, lazy=[refresh])

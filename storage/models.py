@@ -96,6 +96,8 @@ class Person(Base):
     is_deleted: Mapped[bool] = mapped_column(default=False)
     profile_refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_goal_number: Mapped[int] = mapped_column(Integer, default=0)
+    # Set when they first open the Home tab: until then there is no Home to keep fresh.
+    home_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     goals: Mapped[list[Goal]] = relationship(back_populates="person")

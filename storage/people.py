@@ -58,3 +58,16 @@ def next_goal_number(session: Session, person_id: int) -> int:
         .returning(Person.last_goal_number)
     ).scalar_one()
     return int(number)
+
+
+def note_home_opened(session: Session, person_id: int, now: datetime) -> None:
+    """Remember that this person has a Home tab worth refreshing (first opening only)."""
+    session.execute(
+        update(Person)
+        .where(Person.id == person_id, Person.home_opened_at.is_(None))
+        .values(home_opened_at=now)
+    )
+
+
+def has_opened_home(session: Session, person_id: int) -> bool:
+    return session.scalar(select(Person.home_opened_at).where(Person.id == person_id)) is not None

@@ -45,6 +45,7 @@ def start_app(settings: Settings, db: Database, clock: Clock) -> RunningApp:
 
     def stop() -> None:
         server.stop()
+        services.home_refreshes.close()
         executor.shutdown(wait=True)  # lazy listeners finish before the emulator goes away
 
     return RunningApp(services, server.url, stop)
@@ -101,6 +102,12 @@ class Slack:
             timeout,
         )
         return self.ws.homes[user]
+
+    def open_home(self, user: str) -> dict[str, Any]:
+        """The user opens their Home tab (app_home_opened); returns what the app published."""
+        before = self.publishes(user)
+        assert self.driver.open_home(user).status == 200
+        return self.home(user, after=before)
 
     def publishes(self, user: str) -> int:
         return len([c for c in self.emulator.calls_to("views.publish") if c.args.get("user_id") == user])

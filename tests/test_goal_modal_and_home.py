@@ -140,7 +140,7 @@ def test_edit_opens_the_modal_prefilled_and_saves_changes(slack: Slack, randy: s
 
 def test_app_home_lists_goals_with_buttons_and_refreshes_after_changes(slack: Slack, randy: str) -> None:
     slack.goal("add Do 40 questions a week by Dec 20", user=randy)
-    home = slack.home(randy)
+    home = slack.open_home(randy)
     assert "Do 40 questions a week" in block_texts(home["blocks"])
     buttons = [e["text"]["text"] for b in home["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert buttons == ["New goal", "Done", "Edit", "Log progress"]
@@ -150,13 +150,29 @@ def test_app_home_lists_goals_with_buttons_and_refreshes_after_changes(slack: Sl
 
 
 def test_opening_app_home_publishes_it(slack: Slack, randy: str, emulator: SlackEmulator) -> None:
-    assert slack.driver.open_home(randy).status == 200
-    assert "No active goals yet" in block_texts(slack.home(randy)["blocks"])
+    assert "No active goals yet" in block_texts(slack.open_home(randy)["blocks"])
+
+
+def test_home_is_published_after_changes_only_once_someone_has_opened_it(
+    slack: Slack, randy: str, app: RunningApp
+) -> None:
+    from bot.home import refresh_home
+    from bot.slack import SlackGateway, make_web_client
+
+    slack.goal("add Goal before opening Home", user=randy)
+    gateway = SlackGateway(make_web_client("xoxb-emulator-token", slack.emulator.url))
+    actor = app.services.actor(gateway, slack.ws.team_id, randy)
+    refresh_home(app.services, gateway, actor)  # run synchronously: nobody to publish to yet
+    assert slack.publishes(randy) == 0
+    assert "Goal before opening Home" in block_texts(slack.open_home(randy)["blocks"])
+    before = slack.publishes(randy)
+    slack.goal("add Goal after opening Home", user=randy)
+    assert "Goal after opening Home" in block_texts(slack.home(randy, after=before)["blocks"])
 
 
 def test_home_done_button_completes_the_goal_and_refreshes(slack: Slack, randy: str) -> None:
     slack.goal("add Finish the renal block questions", user=randy)
-    home = slack.home(randy)
+    home = slack.open_home(randy)
     before = slack.publishes(randy)
     assert slack.click_in_view(randy, home, "Done").status == 200
     refreshed = slack.home(randy, after=before)
@@ -166,7 +182,7 @@ def test_home_done_button_completes_the_goal_and_refreshes(slack: Slack, randy: 
 
 def test_home_log_progress_opens_a_modal_and_saves_the_note(slack: Slack, randy: str) -> None:
     slack.goal("add Do 40 questions a week", user=randy)
-    home = slack.home(randy)
+    home = slack.open_home(randy)
     slack.click_in_view(randy, home, "Log progress")
     modal = slack.open_modal(randy)
     assert modal["title"]["text"] == "Log progress"
@@ -178,7 +194,7 @@ def test_home_log_progress_opens_a_modal_and_saves_the_note(slack: Slack, randy:
 
 def test_home_edit_and_new_goal_buttons_open_the_modals(slack: Slack, randy: str) -> None:
     slack.goal("add Teach a skills session", user=randy)
-    home = slack.home(randy)
+    home = slack.open_home(randy)
     slack.click_in_view(randy, home, "Edit")
     assert slack.open_modal(randy)["title"]["text"] == "Edit goal #1"
     slack.ws.open_modals.clear()
@@ -189,6 +205,6 @@ def test_home_edit_and_new_goal_buttons_open_the_modals(slack: Slack, randy: str
 def test_a_home_button_carrying_someone_elses_goal_number_changes_nothing(slack: Slack, randy: str) -> None:
     mallory = slack.person("mallory")
     slack.goal("add Randy's goal", user=randy)
-    home = slack.home(randy)
+    home = slack.open_home(randy)
     slack.click_in_view(mallory, home, "Done")  # a forged click from another user
     assert "Randy's goal" in slack.goal("list", user=randy).text

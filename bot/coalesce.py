@@ -1,0 +1,81 @@
+"""Coalescing repeated work per key, so a burst of changes costs one or two runs, not one each."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Hashable
+
+log = logging.getLogger(__name__)
+
+
+class Coalescer:
+    """`run(key, fn, changed_at)` runs fn for key at most once per `min_interval` seconds.
+
+    `changed_at` is a time.monotonic() taken after the change was committed: a run that started
+    later already sees it, so the request is dropped. A request that comes while a run is under
+    way, or too soon after one, is folded into one more run at the end of the interval (on a timer
+    thread, so no worker sleeps). The last run always starts after the last change.
+    """
+
+    def __init__(self, min_interval: float = 1.0) -> None:
+        self.min_interval = min_interval
+        self._lock = threading.Lock()
+        self._busy: set[Hashable] = set()  # running, or waiting on a timer
+        self._again: set[Hashable] = set()
+        self._last_start: dict[Hashable, float] = {}
+        self._timers: dict[Hashable, threading.Timer] = {}
+        self._closed = False
+
+    def run(self, key: Hashable, fn: Callable[[], None], changed_at: float | None = None) -> bool:
+        """True if this call ran fn; False if it was covered, folded, or deferred to a timer."""
+        with self._lock:
+            if self._closed:
+                return False
+            last = self._last_start.get(key, float("-inf"))
+            if changed_at is not None and last > changed_at:
+                return False
+            if key in self._busy:
+                self._again.add(key)
+                return False
+            self._busy.add(key)
+            wait = last + self.min_interval - time.monotonic()
+            if wait > 0:
+                self._defer(key, fn, wait)
+                return False
+        self._run_now(key, fn)
+        return True
+
+    def _defer(self, key: Hashable, fn: Callable[[], None], wait: float) -> None:
+        timer = threading.Timer(wait, self._run_now, (key, fn))
+        timer.daemon = True
+        self._timers[key] = timer
+        timer.start()
+
+    def _run_now(self, key: Hashable, fn: Callable[[], None]) -> None:
+        with self._lock:
+            self._timers.pop(key, None)
+            if self._closed:
+                self._busy.discard(key)
+                return
+            self._again.discard(key)
+            self._last_start[key] = time.monotonic()
+        try:
+            fn()
+        except Exception:
+            log.exception("coalesced work for %s failed", key)
+        with self._lock:
+            if key in self._again and not self._closed:
+                self._again.discard(key)
+                self._defer(key, fn, self.min_interval)
+            else:
+                self._busy.discard(key)
+
+    def close(self) -> None:
+        """Cancel deferred runs (at shutdown)."""
+        with self._lock:
+            self._closed = True
+            for timer in self._timers.values():
+                timer.cancel()
+            self._timers.clear()
