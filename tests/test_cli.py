@@ -1,0 +1,131 @@
+"""The `coachbot` command line: clear one-line errors with exit status 2, and a real server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.emulator import SlackEmulator
+from tests.harness import BOT_TOKEN, SIGNING_SECRET
+
+
+def run(args: list[str], env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def base_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    keep = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "COACHBOT_")) and k != "DATABASE_URL"
+    }
+    return {**keep, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", **extra}
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({}, "SLACK_BOT_TOKEN is not set"),
+        ({"SLACK_BOT_TOKEN": "xoxp-user-token"}, "must be a bot token"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET is not set"),
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "COACHBOT_TICK_SECONDS": "soon"},
+            "COACHBOT_TICK_SECONDS",
+        ),
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "COACHBOT_ADMIN_IDS": "dean"},
+            "COACHBOT_ADMIN_IDS",
+        ),
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "slack.com"},
+            "SLACK_API_URL",
+        ),
+    ],
+)
+def test_a_missing_or_wrong_setting_stops_serve_with_one_line_and_status_2(
+    tmp_path: Path, extra: dict[str, str], message: str
+) -> None:
+    result = run(["serve"], base_env(tmp_path, **extra))
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("coachbot:")]
+    assert len(lines) == 1 and message in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_token_slack_refuses_stops_start_up_without_showing_it(
+    tmp_path: Path, emulator: SlackEmulator
+) -> None:
+    secret_token = "xoxb-wrong-token-123"
+    env = base_env(
+        tmp_path, SLACK_BOT_TOKEN=secret_token, SLACK_SIGNING_SECRET="s", SLACK_API_URL=emulator.url
+    )
+    result = run(["serve"], env)
+    assert result.returncode == 2 and "invalid_auth" in result.stderr
+    assert secret_token not in result.stderr + result.stdout
+
+
+def test_an_unreachable_database_is_one_clear_line(tmp_path: Path, emulator: SlackEmulator) -> None:
+    env = base_env(tmp_path, DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    result = run(["db", "upgrade"], env)
+    assert (
+        result.returncode == 2
+        and "cannot open DATABASE_URL" in result.stderr
+        and "Traceback" not in result.stderr
+    )
+
+
+def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
+    result = run(["db", "upgrade"], base_env(tmp_path))
+    assert result.returncode == 0 and "up to date" in result.stdout
+    assert (tmp_path / "cli.db").exists()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_answers_health_checks_and_signed_slack_requests(
+    tmp_path: Path, emulator: SlackEmulator
+) -> None:
+    from bot.emulator import SlackDriver
+
+    port = free_port()
+    env = base_env(
+        tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=emulator.url
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as reply:
+                    assert reply.status == 200
+                    break
+            except OSError:
+                assert server.poll() is None, server.stdout.read() if server.stdout else ""
+                assert time.monotonic() < deadline, "serve did not come up"
+                time.sleep(0.1)
+        randy = emulator.workspace.add_user("randy", "America/Chicago")
+        driver = SlackDriver(emulator, f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET)
+        assert driver.command(randy, "/goal", "add Run the CLI by Dec 1").text.startswith("Goal #1 saved")
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=10)
+    assert BOT_TOKEN not in output and SIGNING_SECRET not in output
