@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from bot.sandbox.clock import ClockError, parse_local_time
@@ -13,6 +13,7 @@ from bot.sandbox.clock import ClockError, parse_local_time
 Json = dict[str, Any]
 StateValue = dict[str, Any]
 Lookup = Callable[[str], str | None]
+_RELATIVE_DAY = re.compile(r"^in (\d{1,3}) (days?|weeks?)$")
 
 
 class FormError(ValueError):
@@ -114,7 +115,23 @@ def _pick(element: Json, words: str, label: str) -> Json:
     return dict(chosen[0])
 
 
-def value_for(f: Field, raw: str, user_id: Lookup, channel_id: Lookup) -> StateValue:
+def calendar_pick(raw: str, today: date) -> date | None:
+    """The day a person would click in Slack's calendar: a YYYY-MM-DD date, or counted from today."""
+    words = raw.strip().lower()
+    relative = _RELATIVE_DAY.match(words)
+    if relative:
+        count, unit = int(relative.group(1)), relative.group(2)
+        return today + timedelta(days=count * (7 if unit.startswith("week") else 1))
+    named = {"today": 0, "tomorrow": 1}
+    if words in named:
+        return today + timedelta(days=named[words])
+    try:
+        return date.fromisoformat(words)
+    except ValueError:
+        return None
+
+
+def value_for(f: Field, raw: str, user_id: Lookup, channel_id: Lookup, today: date) -> StateValue:
     """The state value Slack would report after a person typed or chose `raw` in this field."""
     element, kind = f.element, f.element.get("type", "")
     value: StateValue = {"type": kind}
@@ -124,10 +141,12 @@ def value_for(f: Field, raw: str, user_id: Lookup, channel_id: Lookup) -> StateV
     elif kind in {"checkboxes", "multi_static_select", "multi_external_select"}:
         value["selected_options"] = [_pick(element, item, f.label) for item in items]
     elif kind == "datepicker":
-        try:
-            value["selected_date"] = date.fromisoformat(raw.strip()).isoformat() if raw.strip() else None
-        except ValueError:
-            raise FormError(f"{f.label} is picked from a calendar: write the date as YYYY-MM-DD.") from None
+        picked = calendar_pick(raw, today)
+        if raw.strip() and picked is None:
+            raise FormError(
+                f"{f.label} is picked from a calendar: write YYYY-MM-DD, today, tomorrow or in 2 weeks."
+            )
+        value["selected_date"] = picked.isoformat() if picked else None
     elif kind == "timepicker":
         try:
             value["selected_time"] = f"{parse_local_time(raw):%H:%M}" if raw.strip() else None

@@ -2,70 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from bot.emulator import Message
 from bot.emulator.driver import escape_entities
 from bot.sandbox import forms
+from bot.sandbox.clicks import Clickable, action_for, clickables, pick, toggle
 from bot.sandbox.render import block_lines, text_of
 from bot.sandbox.runtime import Runtime
 from bot.sandbox.screen import INDENT, Screen
 
 Json = dict[str, Any]
-CHOICE_ELEMENTS = {"checkboxes", "radio_buttons", "static_select", "overflow", "external_select"}
 
 
 class SandboxError(ValueError):
     """Something the person asked for that cannot be done; the message says what can."""
-
-
-@dataclass(frozen=True)
-class Clickable:
-    block_id: str
-    element: Json
-    label: str
-    option: Json | None = None
-    in_input: bool = False
-
-
-def clickables(blocks: list[Json]) -> list[Clickable]:
-    """Buttons, and the options of checkboxes, radio buttons, selects and overflow menus."""
-    found: list[Clickable] = []
-    for block in blocks:
-        kind = block.get("type")
-        elements = block.get("elements") if kind == "actions" else None
-        if kind == "section" and block.get("accessory"):
-            elements = [block["accessory"]]
-        if kind == "input" and block.get("element"):
-            elements = [block["element"]]
-        for element in elements or []:
-            block_id, in_input = block.get("block_id", ""), kind == "input"
-            if element.get("type") == "button" and not in_input:
-                found.append(Clickable(block_id, element, (element.get("text") or {}).get("text", "")))
-            elif element.get("type") in CHOICE_ELEMENTS:
-                options = element.get("options") or [
-                    o for g in element.get("option_groups") or [] for o in g.get("options", [])
-                ]
-                for option in options:
-                    label = (option.get("text") or {}).get("text", "")
-                    found.append(Clickable(block_id, element, label, option, in_input))
-    return found
-
-
-def pick(candidates: list[Clickable], words: str) -> Clickable | None:
-    """The clickable labelled `words`; `Done 2` is the second `Done` when no label is `Done 2`."""
-    wanted = words.strip().lower()
-    exact = [c for c in candidates if c.label.lower() == wanted]
-    if exact:
-        return exact[0]
-    head, _, last = wanted.rpartition(" ")
-    if head and last.isdigit():
-        nth = [c for c in candidates if c.label.lower() == head]
-        index = int(last) - 1
-        return nth[index] if 0 <= index < len(nth) else None
-    return None
 
 
 class Hands:
@@ -87,6 +40,12 @@ class Hands:
         if not self.rt.wait_idle():
             self.screen.hint("coachbot is still busy; what it sends next will show after your next line")
         events = self.rt.take_events()
+        self._forget_forms(events)
+        self.screen.show_events(events, viewer)
+        self._show_responses(viewer)
+
+    def _forget_forms(self, events: list[tuple[str, Json]]) -> None:
+        """A view the app replaced starts from its new initial values, as in Slack."""
         for method, result in events:
             if method in {"views.open", "views.push", "views.update"}:
                 view_id = (result.get("view") or {}).get("id", "")
@@ -94,8 +53,6 @@ class Hands:
                 self.form_errors.pop(view_id, None)
             if method == "chat.update":
                 self._forget_checks(result.get("ts", ""))
-        self.screen.show_events(events, viewer)
-        self._show_responses(viewer)
 
     def _forget_checks(self, ts: str) -> None:
         for key in [k for k in self.checked if k[0] == ts]:
@@ -195,6 +152,8 @@ class Hands:
         if modal is not None and (target := pick(clickables(modal.get("blocks") or []), words)):
             self._click_modal(user_id, modal, target)
             return
+        if modal is not None and self._modal_button(user_id, modal, words):
+            return
         for message in reversed(self.ws.visible_messages(user_id)):
             target = pick(clickables(message.blocks), words)
             if target is not None:
@@ -205,6 +164,18 @@ class Hands:
             return
         raise SandboxError(f"Nothing labelled “{words}” that {self.screen.name(user_id)} can see.")
 
+    def _modal_button(self, user_id: str, modal: Json, words: str) -> bool:
+        """The modal's own Submit and Close buttons, which live outside its blocks."""
+        reader = self.screen.reader(user_id)
+        wanted = words.strip().lower()
+        if modal.get("submit") and text_of(modal["submit"], reader).lower() == wanted:
+            self.submit(user_id)
+            return True
+        if text_of(modal.get("close") or {"text": "Cancel"}, reader).lower() == wanted:
+            self.close(user_id)
+            return True
+        return False
+
     def _visible(self, user_id: str, number: int) -> Message:
         with self.ws.lock:
             if not 1 <= number <= len(self.ws.messages):
@@ -214,37 +185,17 @@ class Hands:
             raise SandboxError(f"Message #{number} is not one {self.screen.name(user_id)} can see.")
         return message
 
-    def _action(self, target: Clickable, selected: list[Json] | None = None) -> Json:
-        element = target.element
-        kind = element.get("type")
-        if kind == "button":
-            return dict(element)
-        action: Json = {"type": kind, "action_id": element.get("action_id", "")}
-        if kind == "checkboxes":
-            action["selected_options"] = selected or []
-        else:
-            action["selected_option"] = target.option
-        return action
-
-    def _toggle(self, current: list[Json], option: Json | None) -> list[Json]:
-        values = [o.get("value") for o in current]
-        if option is None:
-            return current
-        if option.get("value") in values:
-            return [o for o in current if o.get("value") != option.get("value")]
-        return [*current, option]
-
     def _click_message(self, user_id: str, message: Message, target: Clickable) -> None:
         state: Json = {}
         selected = None
         if target.element.get("type") == "checkboxes":
             key = (message.ts, target.block_id, target.element.get("action_id", ""))
             current = self.checked.get(key, list(target.element.get("initial_options") or []))
-            selected = self.checked[key] = self._toggle(current, target.option)
+            selected = self.checked[key] = toggle(current, target.option)
             state = {target.block_id: {key[2]: {"type": "checkboxes", "selected_options": selected}}}
         before = set(self.ws.triggers)
         reply = self.rt.driver.click(
-            user_id, self._action(target, selected), block_id=target.block_id, message=message, state=state
+            user_id, action_for(target, selected), block_id=target.block_id, message=message, state=state
         )
         trigger = self._new_trigger(before)
         if trigger:
@@ -258,8 +209,11 @@ class Hands:
             raise SandboxError(
                 f"{self.screen.name(user_id)}'s App Home has nothing labelled “{words}” (:home shows it)."
             )
-        reply = self.rt.driver.click(user_id, self._action(target, []), block_id=target.block_id, view=home)
-        self._after_click(user_id, reply.status)
+        reply = self.rt.driver.click(user_id, action_for(target, []), block_id=target.block_id, view=home)
+        if reply.status != 200:
+            self._after_click(user_id, reply.status)
+            return
+        self._show_with_home(user_id, only_if_changed=True)  # they are looking at it: show it anew
 
     def _click_modal(self, user_id: str, modal: Json, target: Clickable) -> None:
         state = self.state_of(modal)
@@ -269,7 +223,7 @@ class Hands:
             if target.element.get("type") == "checkboxes":
                 current = {
                     **current,
-                    "selected_options": self._toggle(current["selected_options"], target.option),
+                    "selected_options": toggle(current["selected_options"], target.option),
                 }
             else:
                 current = {**current, "selected_option": target.option}
@@ -281,7 +235,7 @@ class Hands:
         values = forms.submission_values(forms.fields(modal), state)
         selected = (state.get(target.block_id) or {}).get("selected_options")
         reply = self.rt.driver.click(
-            user_id, self._action(target, selected), block_id=target.block_id, view=modal, state=values
+            user_id, action_for(target, selected), block_id=target.block_id, view=modal, state=values
         )
         self._after_click(user_id, reply.status)
 
@@ -311,10 +265,9 @@ class Hands:
         form = forms.fields(modal)
         try:
             pairs = forms.parse_fill(text, form)
-            values = [
-                (f, forms.value_for(f, raw, self.ws.user_by_name, self.ws.channel_by_name))
-                for f, raw in pairs
-            ]
+            today = self.rt.clock().astimezone(ZoneInfo(self.screen.tz(user_id))).date()
+            lookups = (self.ws.user_by_name, self.ws.channel_by_name)
+            values = [(f, forms.value_for(f, raw, *lookups, today)) for f, raw in pairs]
         except forms.FormError as error:
             raise SandboxError(str(error)) from None
         state = self.state_of(modal)
@@ -372,12 +325,19 @@ class Hands:
     def open_home(self, user_id: str) -> None:
         """Opening the Home tab: Slack sends app_home_opened, then shows what the app published."""
         self.rt.driver.open_home(user_id)
+        self._show_with_home(user_id)
+
+    def _show_with_home(self, user_id: str, *, only_if_changed: bool = False) -> None:
+        """Settle, showing the app's other changes, then the user's Home tab itself."""
         if not self.rt.wait_idle():
             self.screen.hint("coachbot is still busy publishing your Home tab")
         events = self.rt.take_events()
         own = [e for e in events if not (e[0] == "views.publish" and self._home_owner(e[1]) == user_id)]
+        self._forget_forms(events)
         self.screen.show_events(own, user_id)
-        self.screen.show_home(user_id)
+        self._show_responses(user_id)
+        if len(own) < len(events) or not only_if_changed:
+            self.screen.show_home(user_id)
 
     def _home_owner(self, result: Json) -> str | None:
         view_id = (result.get("view") or {}).get("id")

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.sandbox.clock import ClockError, local_label, parse_duration, parse_target
 from bot.sandbox.interact import Hands, SandboxError
+from bot.sandbox.render import text_of
 from bot.sandbox.runtime import Runtime
 from bot.sandbox.screen import Screen
 from bot.sandbox.seed import SEED_LINES, seed_workspace
@@ -31,7 +32,7 @@ HELP = """You are typing in Slack as the user in the prompt. Lines:
   :advance 3d | 2h30m | to 2026-12-01 09:00 | to 9:00     move the clock; due jobs run on the way
   :now   :home   :inbox   :show K   :users   :in #channel | :in dm   :help   :quit
   :adduser NAME ZONE [admin]   :addchannel NAME      for a workspace of your own (--empty)
-  # text                  a comment, shown as is"""
+  # text                  a comment (scripts show it in the transcript)"""
 
 
 class Sandbox:
@@ -86,7 +87,9 @@ class Sandbox:
         for raw in lines:
             line = raw.rstrip("\n")
             if echo:
-                self.out.write(self.prompt() + line + "\n")
+                # A transcript: the prompt and what was typed; comments and blank lines as they are.
+                shown = line if not line.strip() or line.lstrip().startswith("#") else self.prompt() + line
+                self.out.write(shown + "\n")
             if not self.handle(line):
                 break
             self.out.flush()
@@ -102,8 +105,7 @@ class Sandbox:
         if not line:
             return True
         if line.startswith("#"):
-            self.screen.say(line)
-            return True
+            return True  # a comment in a script
         try:
             if line.startswith("@"):
                 name, _, rest = line[1:].partition(" ")
@@ -221,7 +223,8 @@ class Sandbox:
         if not mine:
             self.screen.say("  (no direct messages)")
         for message in mine:
-            first = (message.text or "(blocks only)").splitlines()[0][:80]
+            text = text_of({"type": "mrkdwn", "text": message.text}, self.screen.reader(user))
+            first = (text or "(blocks only)").splitlines()[0][:80]
             when = local_label(
                 datetime.fromtimestamp(int(message.ts.split(".")[0]), ZoneInfo("UTC")), self.screen.tz(user)
             )
