@@ -10,7 +10,7 @@ from bot.emulator import Message
 from bot.emulator.driver import escape_entities
 from bot.sandbox import forms
 from bot.sandbox.clicks import Clickable, action_for, clickables, pick, toggle
-from bot.sandbox.render import block_lines, text_of
+from bot.sandbox.render import block_lines, element_text, text_of
 from bot.sandbox.runtime import Runtime
 from bot.sandbox.screen import INDENT, Screen
 
@@ -193,6 +193,8 @@ class Hands:
             current = self.checked.get(key, list(target.element.get("initial_options") or []))
             selected = self.checked[key] = toggle(current, target.option)
             state = {target.block_id: {key[2]: {"type": "checkboxes", "selected_options": selected}}}
+            shown = element_text(target.element, self.screen.reader(user_id), {"selected_options": selected})
+            self.screen.say(INDENT + shown)  # Slack ticks the box at once, before the app answers
         before = set(self.ws.triggers)
         reply = self.rt.driver.click(
             user_id, action_for(target, selected), block_id=target.block_id, message=message, state=state

@@ -280,7 +280,7 @@ class Sandbox:
         due = self.rt.next_due()
         if due is not None and due <= now:
             self.rt.run_due(now)
-            self.hands.settle(viewer)
+        self.hands.settle(viewer)  # and whatever else arrived since the last line
 
 
 def main(db_path: Path | None = None, *, empty: bool = False, start: datetime | None = None) -> int:
