@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
@@ -28,6 +29,15 @@ def _parser() -> argparse.ArgumentParser:
         "--no-scheduler", action="store_true", help="do not run the dispatcher in this process"
     )
     sub.add_parser("socket", help="Socket Mode (no public URL needed)")
+    sandbox = sub.add_parser(
+        "sandbox",
+        help="the whole app offline in this terminal, against an emulated Slack and a virtual clock",
+    )
+    sandbox.add_argument("--db", type=Path, help="SQLite file to keep the sandbox's data in (default: fresh)")
+    sandbox.add_argument("--empty", action="store_true", help="start without the demo people and channel")
+    sandbox.add_argument(
+        "--start", help="start the virtual clock here (ISO 8601, UTC without an offset) instead of now"
+    )
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply Alembic migrations")
@@ -83,20 +93,41 @@ def socket(settings: Settings) -> None:
     SocketModeHandler(build_app(services), settings.app_token).start()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    args = _parser().parse_args(argv)
+def sandbox(db_path: Path | None, empty: bool, start: str | None) -> int:
+    from bot.sandbox import main as run_sandbox
+    from bot.sandbox.clock import ClockError, parse_start
+
     try:
+        start_at = parse_start(start) if start else None
+    except ClockError as error:
+        raise SettingsError(str(error)) from None
+    return run_sandbox(db_path, empty=empty, start=start_at)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    # The sandbox's terminal is its Slack screen: only warnings and errors may interrupt it.
+    level = logging.WARNING if args.command in {None, "sandbox"} else logging.INFO
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "sandbox":
+            return sandbox(args.db, args.empty, args.start)
         settings = load_settings()
-        if args.command == "serve":
+        if args.command is None:
+            # Plain `coachbot`: with Slack tokens, serve Slack; without any, try it in the sandbox.
+            if not settings.has_slack_credentials:
+                return sandbox(None, False, None)
+            if settings.app_token:
+                socket(settings)
+            else:
+                serve(settings, "0.0.0.0", 3000)
+        elif args.command == "serve":
             serve(settings, args.host, args.port)
         elif args.command == "socket":
             socket(settings)
         elif args.command == "db":
             _database(settings)
             print("database is up to date")
-        else:
-            _parser().print_help()
     except SettingsError as error:
         return _fail(str(error))
     except KeyboardInterrupt:
