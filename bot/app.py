@@ -11,6 +11,7 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
 from bot.clock import Clock, system_clock
+from bot.coalesce import Coalescer
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack import make_web_client
@@ -20,13 +21,25 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 LAZY_WORKERS = 4
+# A busy person's Home tab is published at most about once a second (views.publish is rate limited).
+HOME_REFRESH_INTERVAL = 1.0
 SORRY = "Sorry, something went wrong on our side and nothing was changed. Please try again in a moment."
 
 
 def build_services(
-    settings: Settings, *, db: Database | None = None, clock: Clock = system_clock
+    settings: Settings,
+    *,
+    db: Database | None = None,
+    clock: Clock = system_clock,
+    home_refresh_interval: float = HOME_REFRESH_INTERVAL,
 ) -> Services:
-    return Services(settings=settings, db=db or Database(settings.database_url), clock=clock)
+    """The services every listener and job gets; `home_refresh_interval` spaces out a person's Home publishes."""
+    return Services(
+        settings=settings,
+        db=db or Database(settings.database_url),
+        clock=clock,
+        home_refreshes=Coalescer(home_refresh_interval),
+    )
 
 
 def build_app(

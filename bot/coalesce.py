@@ -19,7 +19,7 @@ class Coalescer:
     thread, so no worker sleeps). The last run always starts after the last change.
     """
 
-    def __init__(self, min_interval: float = 1.0) -> None:
+    def __init__(self, min_interval: float) -> None:
         self.min_interval = min_interval
         self._lock = threading.Lock()
         self._busy: set[Hashable] = set()  # running, or waiting on a timer

@@ -18,7 +18,7 @@ class Services:
     settings: Settings
     db: Database
     clock: Clock
-    home_refreshes: Coalescer = field(default_factory=Coalescer, compare=False)
+    home_refreshes: Coalescer = field(default_factory=lambda: Coalescer(0.0), compare=False)
     actors: ActorCache = field(default_factory=ActorCache, compare=False)
 
     def now(self) -> datetime:

@@ -39,7 +39,8 @@ class RunningApp:
 
 def start_app(settings: Settings, db: Database, clock: Clock) -> RunningApp:
     """The real Bolt app behind the real waitress server, on a free loopback port."""
-    services = build_services(settings, db=db, clock=clock)
+    # Home publishes are not spaced out here, so tests see each refresh at once (Coalescer is tested alone).
+    services = build_services(settings, db=db, clock=clock, home_refresh_interval=0.0)
     executor = ThreadPoolExecutor(max_workers=8)
     server = BackgroundServer(build_app(services, executor=executor), db).start()
 

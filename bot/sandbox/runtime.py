@@ -95,7 +95,8 @@ class Runtime:
             api_url=self.emulator.url,
             database_url=self.db.url,
         )
-        self.services = build_services(settings, db=self.db, clock=self.clock)
+        # One person at a keyboard: show each Home refresh at once rather than spacing them out.
+        self.services = build_services(settings, db=self.db, clock=self.clock, home_refresh_interval=0.0)
         self.client: WebClient = make_web_client(BOT_TOKEN, self.emulator.url)
         app = build_app(self.services, executor=self.executor)
         self.server = BackgroundServer(app, self.db).start()

@@ -22,6 +22,8 @@ from bot.views.goals import closed_counts_text, goal_line
 
 HOME_BLOCK_LIMIT = 100
 _BLOCKS_PER_GOAL = 3
+# More than this many goals with buttons is a wall, not a dashboard (and costly to publish).
+HOME_GOALS_SHOWN = 12
 
 
 def home_view(overview: GoalOverview, today: date, tz: str) -> View:
@@ -35,7 +37,7 @@ def home_view(overview: GoalOverview, today: date, tz: str) -> View:
         ),
         DividerBlock(),
     ]
-    room = (HOME_BLOCK_LIMIT - len(blocks) - 2) // _BLOCKS_PER_GOAL
+    room = min(HOME_GOALS_SHOWN, (HOME_BLOCK_LIMIT - len(blocks) - 2) // _BLOCKS_PER_GOAL)
     for goal in overview.active[:room]:
         value = str(goal.number)
         blocks += [
