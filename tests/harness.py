@@ -9,7 +9,7 @@ from typing import Any
 from bot.app import build_app, build_services
 from bot.clock import Clock
 from bot.emulator import SlackDriver, SlackEmulator
-from bot.emulator.driver import Response
+from bot.emulator.driver import Response, escape_entities
 from bot.server import BackgroundServer
 from bot.services import Services
 from bot.settings import Settings
@@ -62,7 +62,8 @@ class Slack:
         return self.ws.add_user(name, tz, **kwargs)
 
     def command(self, name: str, text: str = "", *, user: str, channel: str | None = None) -> Response:
-        return self.driver.command(user, name, text, channel)
+        """A slash command as Slack sends it: @names it knows become escaped mentions."""
+        return self.driver.command(user, name, escape_entities(text, self.emulator), channel)
 
     def goal(self, text: str = "", *, user: str) -> Response:
         """`/goal <text>`; asserts Slack got its ack in good order."""
