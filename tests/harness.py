@@ -99,10 +99,16 @@ class Slack:
         return reply
 
     # ---- modals ------------------------------------------------------------------------------
-    def open_modal(self, user: str, timeout: float = 5.0) -> dict[str, Any]:
-        """The modal on top of the user's stack, waiting for the app's views.open."""
-        self.emulator.wait_for(lambda _calls: self.ws.open_modals.get(user), timeout)
-        return self.ws.views[self.ws.open_modals[user][-1]]
+    def open_modal(self, user: str, timeout: float = 5.0, *, callback: str | None = None) -> dict[str, Any]:
+        """The modal on top of the user's stack (with that callback_id), waiting for the app's views.open."""
+
+        def top(_calls: object) -> dict[str, Any] | None:
+            stack = self.ws.open_modals.get(user)
+            view = self.ws.views[stack[-1]] if stack else None
+            return view if view and callback in {None, view.get("callback_id")} else None
+
+        found: dict[str, Any] = self.emulator.wait_for(top, timeout)
+        return found
 
     def submit(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> Response:
         """Submit `view` with values keyed by block_id; each value is a state-value dict."""
@@ -110,6 +116,8 @@ class Slack:
         reply = self.driver.submit(user, view, state)
         if reply.status == 200 and reply.json.get("response_action") == "update":
             self.ws.views[view["id"]] = {**reply.json["view"], "id": view["id"]}
+        elif reply.status == 200 and not reply.body.strip():
+            self.ws.open_modals.pop(user, None)  # an empty ack closes the modal
         return reply
 
     # ---- App Home ------------------------------------------------------------------------------

@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot import pairings
+from bot.slack import SlackGateway, make_web_client
 from storage.models_sessions import Pairing
-from tests.harness import RunningApp, Slack, block_texts
+from tests.harness import BOT_TOKEN, RunningApp, Slack, block_texts
 
 
 def pairing_rows(app: RunningApp) -> list[Pairing]:
@@ -30,7 +31,6 @@ def test_an_admin_pairs_a_coach_with_several_coachees_at_once(
 def test_assigning_the_same_pair_twice_changes_nothing(
     slack: Slack, app: RunningApp, paired: tuple[str, str], dean: str
 ) -> None:
-    coach, coachee = paired
     assert "already paired" in slack.command("/coach", "assign @drlee @priya", user=dean).text
     assert len(pairing_rows(app)) == 1
 
@@ -102,8 +102,5 @@ def test_help_lists_every_subcommand(slack: Slack, randy: str) -> None:
         assert usage in text
 
 
-def _gateway(slack: Slack):  # type: ignore[no-untyped-def]
-    from bot.slack import SlackGateway, make_web_client
-    from tests.harness import BOT_TOKEN
-
+def _gateway(slack: Slack) -> SlackGateway:
     return SlackGateway(make_web_client(BOT_TOKEN, slack.emulator.url))
