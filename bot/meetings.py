@@ -26,6 +26,14 @@ DEFAULT_MINUTES = 30
 MIN_MINUTES, MAX_MINUTES = 10, 240
 NOTE_MAX = 2000
 _FOR = re.compile(r"^(?P<when>.*\S)\s+for\s+(?P<length>\S.*)$", re.IGNORECASE)
+# The coachee's prep checklist: keys are stored, labels are shown.
+CHECKLIST = {
+    "deadlines": "Review your upcoming deadlines",
+    "goals": "Review your goals",
+    "portfolio": "Update your portfolio",
+    "decisions": "Note decisions coming up that you want to talk through",
+    "want": "Decide what you most want from this session",
+}
 WHEN_HELP = "e.g. `/meeting @randy 2026-12-03 13:00` or `/meeting @drlee next Tuesday 2pm for 45m`"
 
 

@@ -10,12 +10,11 @@ from sqlalchemy.orm import Session
 from bot import roles
 from bot.errors import UserError
 from bot.meeting_schedule import cancel_planned
+from bot.meetings import CHECKLIST
 from bot.people import Actor, actor_from_person
 from bot.services import Services
 from storage import sessions as queries
 from storage.models_sessions import MeetingStatus, Pairing
-
-CHECKLIST_SIZE = 5
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,7 @@ def roster(services: Services, actor: Actor, *, everyone: bool = False) -> list[
         entries = []
         for pairing in pairings:
             upcoming = queries.next_meeting(session, pairing.id, now)
-            ticked = [key for key in (upcoming.checklist if upcoming else "").split(",") if key]
+            ticked = [key for key in (upcoming.checklist if upcoming else "").split(",") if key in CHECKLIST]
             entries.append(
                 RosterEntry(
                     pairing_id=pairing.id,
@@ -114,17 +113,3 @@ def roster(services: Services, actor: Actor, *, everyone: bool = False) -> list[
                 )
             )
         return entries
-
-
-def is_coach(services: Services, actor: Actor) -> bool:
-    with services.db.transaction() as session:
-        return bool(queries.open_pairings(session, actor.team_id, actor.person_id))
-
-
-def coachee_of(services: Services, coach: Actor, coachee: Actor) -> int:
-    """The open pairing id of this coach and coachee, or a refusal."""
-    with services.db.transaction() as session:
-        pairing = queries.open_pairing_of_coachee(session, coachee.person_id)
-        if pairing is None or pairing.coach_id != coach.person_id:
-            raise UserError(f"<@{coachee.user_id}> is not one of your coachees.")
-        return pairing.id

@@ -11,11 +11,11 @@ from bot import goals
 from bot.dates import zone
 from bot.errors import UserError
 from bot.meeting_schedule import BRIEF_SUFFIX, meeting_prefix
-from bot.meetings import MeetingInfo, get_meeting, meeting_info
+from bot.meetings import CHECKLIST, MeetingInfo, get_meeting, meeting_info
 from bot.people import Actor
 from bot.services import Services
 from bot.slack import SlackGateway
-from bot.views.prep import ANSWER_MAX, CHECKLIST, brief_message
+from bot.views.prep import ANSWER_MAX, brief_message
 from storage import sessions as queries
 from storage.models_sessions import AgendaItem, Meeting, MeetingStatus, Pairing
 

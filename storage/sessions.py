@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import Delivery, DeliveryStatus, Person
@@ -151,12 +151,3 @@ def sent_message(session: Session, dedupe_key: str) -> tuple[str, str] | None:
         )
     ).first()
     return (row[0], row[1]) if row and row[0] and row[1] else None
-
-
-def deliveries_planned(session: Session, key_prefix: str) -> int:
-    return int(
-        session.scalar(
-            select(func.count()).select_from(Delivery).where(Delivery.dedupe_key.startswith(key_prefix))
-        )
-        or 0
-    )

@@ -22,17 +22,10 @@ from slack_sdk.models.views import View
 
 from bot.goals import GoalOverview
 from bot.ids import MeetingField, SessionAction, SessionCallback
-from bot.meetings import MeetingInfo
+from bot.meetings import CHECKLIST, MeetingInfo
 from bot.people import Actor
 from bot.views.meetings import when_for
 
-CHECKLIST = {
-    "deadlines": "Review your upcoming deadlines",
-    "goals": "Review your goals",
-    "portfolio": "Update your portfolio",
-    "decisions": "Note decisions coming up that you want to talk through",
-    "want": "Decide what you most want from this session",
-}
 SECTION_MAX = 3000
 ANSWER_MAX = 3000
 

@@ -12,7 +12,8 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.dates import local_timestamp
-from bot.pairings import CHECKLIST_SIZE, RosterEntry
+from bot.meetings import CHECKLIST
+from bot.pairings import RosterEntry
 
 ROSTER_LINES_MAX = 40
 
@@ -24,7 +25,7 @@ def _line(entry: RosterEntry, tz: str, *, with_coach: bool) -> str:
     if entry.next_session:
         session = (
             f"next session {local_timestamp(entry.next_session, tz)} · "
-            f"prep {entry.checklist_done}/{CHECKLIST_SIZE}"
+            f"prep {entry.checklist_done}/{len(CHECKLIST)}"
         )
     else:
         session = "no session booked"
