@@ -25,6 +25,12 @@ def _number(action: dict[str, Any]) -> int:
     return int(value) if value.isdigit() else 0
 
 
+def _checklist_meeting(action: dict[str, Any]) -> int:
+    """The meeting a checklist belongs to, from its block_id `prep_<meeting id>` (0 when it is not one)."""
+    number = str(action.get("block_id") or "").removeprefix("prep_")
+    return int(number) if number.isdigit() else 0
+
+
 def _view_key(team_id: str, view: dict[str, Any]) -> str:
     return f"{team_id}:view:{view.get('id')}:{view.get('hash')}"
 
@@ -35,14 +41,13 @@ def register(app: App, services: Services) -> None:
 
     def tick_checklist(ack: Ack, action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ack()
-        meeting_id = int(action.get("block_id", "prep_0").removeprefix("prep_") or 0)
+        meeting_id = _checklist_meeting(action)
         keys = [option["value"] for option in action.get("selected_options") or []]
         with suppress(UserError):  # a stale message for a session that is no longer theirs
             prep.save_checklist(services, actor_of(services, client, context), meeting_id, keys)
 
     def refresh_brief(action: dict[str, Any], client: WebClient) -> None:
-        meeting_id = int(action.get("block_id", "prep_0").removeprefix("prep_") or 0)
-        prep.refresh_brief(services, gateway(client), meeting_id)
+        prep.refresh_brief(services, gateway(client), _checklist_meeting(action))
 
     def answer_agreement(agreed: bool) -> Any:
         def ack_answer(ack: Ack, action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
