@@ -10,12 +10,13 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
+import bot.session_deliveries  # noqa: F401  (registers the session delivery kinds)
 from bot.clock import Clock, system_clock
 from bot.coalesce import Coalescer
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack import make_web_client
-from handlers import actions, commands, events, views
+from handlers import actions, commands, events, session_actions, session_commands, views
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,6 @@ def build_app(
             response.headers["content-type"] = ["application/json;charset=utf-8"]
             response.body = json.dumps({"response_type": "ephemeral", "text": SORRY})
 
-    for surface in (commands, actions, views, events):
+    for surface in (commands, actions, views, events, session_commands, session_actions):
         surface.register(app, services)
     return app

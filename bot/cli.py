@@ -10,9 +10,12 @@ from pathlib import Path
 
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
+from bot.agreement import set_agreement_text
 from bot.app import build_app, build_services
+from bot.errors import UserError
+from bot.roster_import import import_file
 from bot.settings import Settings, SettingsError, load_settings
-from bot.slack import make_web_client
+from bot.slack import SlackGateway, make_web_client
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -41,6 +44,17 @@ def _parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply Alembic migrations")
+    roster = sub.add_parser("roster", help="coaching pairs").add_subparsers(
+        dest="roster_command", required=True
+    )
+    roster.add_parser("import", help="pair from a CSV with columns coach,coachee").add_argument(
+        "file", type=Path
+    )
+    agreement = sub.add_parser("agreement", help="the coaching agreement")
+    agreement_sub = agreement.add_subparsers(dest="agreement_command", required=True)
+    agreement_sub.add_parser("set", help="use the program's own text (Markdown)").add_argument(
+        "file", type=Path
+    )
     return parser
 
 
@@ -49,11 +63,11 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _check_token(settings: Settings) -> None:
-    """A wrong token stops start-up with one line, before Slack sends us anything."""
+def _check_token(settings: Settings) -> str:
+    """A wrong token stops start-up with one line, before Slack sends us anything; returns the team id."""
     client = make_web_client(settings.bot_token, settings.api_url, retries=1)
     try:
-        client.auth_test()
+        return str(client.auth_test()["team_id"])
     except SlackApiError as error:
         raise SettingsError(f"SLACK_BOT_TOKEN was refused by Slack ({error.response.get('error')})") from None
     except (SlackRequestError, OSError) as error:
@@ -93,6 +107,27 @@ def socket(settings: Settings) -> None:
     SocketModeHandler(build_app(services), settings.app_token).start()
 
 
+def program_command(settings: Settings, args: argparse.Namespace) -> int:
+    """`roster import` and `agreement set`: run against the workspace the bot token belongs to."""
+    settings.require_worker()
+    team_id = _check_token(settings)
+    services = build_services(settings, db=_database(settings))
+    try:
+        if args.command == "agreement":
+            set_agreement_text(services, team_id, args.file.read_text(encoding="utf-8"))
+            print(f"the coaching agreement now comes from {args.file}")
+            return 0
+        slack = SlackGateway(make_web_client(settings.bot_token, settings.api_url))
+        report, failed = import_file(services, slack, team_id, args.file)
+    except UserError as error:
+        return _fail(error.message)
+    except OSError as error:
+        return _fail(f"cannot read {args.file} ({error.strerror})")
+    print("\n".join(report))
+    print(f"{len(report) - failed} rows imported, {failed} not imported")
+    return 1 if failed else 0
+
+
 def sandbox(db_path: Path | None, empty: bool, start: str | None) -> int:
     from bot.sandbox import main as run_sandbox
     from bot.sandbox.clock import ClockError, parse_start
@@ -125,6 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             serve(settings, args.host, args.port)
         elif args.command == "socket":
             socket(settings)
+        elif args.command in {"roster", "agreement"}:
+            return program_command(settings, args)
         elif args.command == "db":
             _database(settings)
             print("database is up to date")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as date_parser
@@ -126,3 +126,63 @@ def local_timestamp(moment: datetime, tz: str) -> str:
 
 def _count(n: int, unit: str) -> str:
     return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+
+# ---- date and time of a session -----------------------------------------------------------------
+_TIME_AT_END = re.compile(
+    r"^(?P<date>.*?)\s*(?:\bat\s+)?(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?$",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(
+    r"^(?:(?P<hours>\d{1,2})\s*(?:h|hr|hrs|hour|hours))?\s*(?:(?P<minutes>\d{1,3})\s*(?:m|min|mins|minute|minutes))?$"
+)
+DATETIME_EXAMPLES = "2026-12-03 13:00, Dec 3 1:30pm, tomorrow 9am or next Tuesday 2pm"
+DURATION_EXAMPLES = "45m, 1h, 1h30m or 90 minutes"
+
+
+def parse_datetime(text: str, now: datetime, tz: str) -> datetime:
+    """A moment from `<date> <time>` read in the zone `tz`, returned in UTC.
+
+    The time needs a colon or am/pm (so “Dec 3” is never read as 3 o'clock); a time alone means
+    today. A wall time that does not exist on that day (clocks jump forward) is refused.
+    """
+    words = " ".join(text.replace(",", " ").split())
+    match = _TIME_AT_END.match(words)
+    if not match or not (match.group("minute") or match.group("ampm")):
+        raise DateError(f"I need a date and a time, like {DATETIME_EXAMPLES}.")
+    hour, minute = int(match.group("hour")), int(match.group("minute") or 0)
+    ampm = (match.group("ampm") or "").lower().replace(".", "")
+    if ampm and not 1 <= hour <= 12:
+        raise DateError(f"“{text}” is not a time I can read. Try {DATETIME_EXAMPLES}.")
+    if ampm:
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise DateError(f"“{text}” is not a time I can read. Try {DATETIME_EXAMPLES}.")
+    today = local_today(now, tz)
+    day = parse_date(match.group("date"), today) if match.group("date") else today
+    local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone(tz))
+    moment = local.astimezone(UTC)
+    if moment.astimezone(zone(tz)).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise DateError(
+            f"{hour}:{minute:02d} does not exist on {short_date(day)} in {tz}: the clocks change that night. "
+            "Please choose another time."
+        )
+    return moment
+
+
+def parse_duration(text: str) -> int:
+    """Minutes from `45m`, `1h`, `1h30m`, `90 minutes`."""
+    match = _DURATION.match(" ".join(text.lower().split()))
+    if not match or not (match.group("hours") or match.group("minutes")):
+        raise DateError(f"“{text}” is not a length I can read. Try {DURATION_EXAMPLES}.")
+    return int(match.group("hours") or 0) * 60 + int(match.group("minutes") or 0)
+
+
+def describe_minutes(minutes: int) -> str:
+    """“45 minutes”, “1 hour”, “1 h 30 min”."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return _count(rest, "minute")
+    if not rest:
+        return _count(hours, "hour")
+    return f"{hours} h {rest} min"

@@ -1,15 +1,16 @@
-"""Keeping each person's App Home in step with their goals."""
+"""Keeping each person's App Home in step: their goals, and for a coach, their roster."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import goals
+from bot import goals, pairings
 from bot.dates import local_today
 from bot.people import Actor
 from bot.services import Services
 from bot.slack import SlackGateway
 from bot.views.home import home_view
+from bot.views.roster import roster_home_section
 from storage.people import has_opened_home, note_home_opened
 
 
@@ -40,8 +41,8 @@ def open_home(services: Services, slack: SlackGateway, actor: Actor) -> None:
 def _publisher(services: Services, slack: SlackGateway, actor: Actor) -> Callable[[], None]:
     def publish() -> None:
         overview = goals.overview(services.db, actor)
-        slack.publish_home(
-            actor.user_id, home_view(overview, local_today(services.now(), actor.tz), actor.tz)
-        )
+        roster = roster_home_section(pairings.roster(services, actor), actor.tz)
+        today = local_today(services.now(), actor.tz)
+        slack.publish_home(actor.user_id, home_view(overview, today, actor.tz, [roster]))
 
     return publish

@@ -34,3 +34,38 @@ class GoalField(enum.StrEnum):
 
 class ProgressField(enum.StrEnum):
     NOTE = "progress_note"
+
+
+class SessionCallback(enum.StrEnum):
+    """Modal callback ids of coaching sessions."""
+
+    MEETING = "meeting_modal"
+    AGENDA = "agenda_modal"
+    FOLLOW_UP = "follow_up_modal"
+    COACH_NOTE = "coach_note_modal"
+
+
+class SessionAction(enum.StrEnum):
+    """action_id of the session messages' buttons and checkboxes."""
+
+    PREP_CHECKLIST = "prep_checklist"
+    ADD_AGENDA = "prep_add_agenda"
+    AGREE = "agreement_agree"
+    DISCUSS = "agreement_discuss"
+    FOLLOW_UP = "follow_up_answer"
+    BOOK_NEXT = "follow_up_book_next"
+    COACH_NOTE = "follow_up_coach_note"
+
+
+class MeetingField(enum.StrEnum):
+    """block_id (and action_id) of the inputs in the session modals."""
+
+    PERSON = "meeting_person"
+    DATE = "meeting_date"
+    TIME = "meeting_time"
+    DURATION = "meeting_duration"
+    NOTE = "meeting_note"
+    AGENDA = "agenda_text"
+    TAKEAWAYS = "follow_up_takeaways"
+    ACTIONS = "follow_up_actions"
+    COACH_NOTE = "coach_note_text"

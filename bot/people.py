@@ -89,13 +89,13 @@ def _resolve(db: Database, slack: SlackGateway, team_id: str, user_id: str, now:
         person = find_person(session, team_id, user_id)
         refreshed_at = person.profile_refreshed_at if person else None
         if person is not None and refreshed_at is not None and now - refreshed_at < PROFILE_MAX_AGE:
-            return _actor(team_id, person)
+            return actor_from_person(team_id, person)
     try:
         profile = slack.profile(user_id)
     except (SlackApiError, SlackRequestError, OSError) as error:
         log.warning("users.info failed for %s: %s", user_id, getattr(error, "response", error))
         if person is not None:
-            return _actor(team_id, person)
+            return actor_from_person(team_id, person)
         name, tz, is_admin, deleted, refreshed = user_id, "UTC", False, False, None
     else:
         name, tz, is_admin, deleted = profile.display_name, profile.tz, profile.is_admin, profile.is_deleted
@@ -113,11 +113,12 @@ def _resolve(db: Database, slack: SlackGateway, team_id: str, user_id: str, now:
         )
         if refreshed is None:
             person.profile_refreshed_at = None
-            return replace(_actor(team_id, person), tz_known=False)
-        return _actor(team_id, person)
+            return replace(actor_from_person(team_id, person), tz_known=False)
+        return actor_from_person(team_id, person)
 
 
-def _actor(team_id: str, person: Person) -> Actor:
+def actor_from_person(team_id: str, person: Person) -> Actor:
+    """The Actor for a stored person (a coachee seen by their coach, a recipient of a delivery)."""
     return Actor(
         team_id=team_id,
         user_id=person.slack_user_id,

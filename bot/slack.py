@@ -94,3 +94,7 @@ class SlackGateway:
 
     def update_message(self, channel: str, ts: str, text: str, blocks: list[Block] | None = None) -> None:
         self.client.chat_update(channel=channel, ts=ts, text=text, blocks=_dump_blocks(blocks))
+
+    def user_id_by_email(self, email: str) -> str:
+        """users.lookupByEmail (needs users:read.email); SlackApiError users_not_found when unknown."""
+        return str(self.client.users_lookupByEmail(email=email)["user"]["id"])

@@ -110,3 +110,29 @@ def slack(emulator: SlackEmulator, app: RunningApp) -> Slack:
 @pytest.fixture
 def randy(slack: Slack) -> str:
     return slack.person("randy", "America/Chicago")
+
+
+@pytest.fixture
+def dean(slack: Slack) -> str:
+    """A program admin (a workspace admin in Slack)."""
+    return slack.person("dean", "America/Chicago", is_admin=True)
+
+
+@pytest.fixture
+def drlee(slack: Slack) -> str:
+    """A coach in New York."""
+    return slack.person("drlee", "America/New_York")
+
+
+@pytest.fixture
+def priya(slack: Slack) -> str:
+    """A coachee in Kolkata."""
+    return slack.person("priya", "Asia/Kolkata")
+
+
+@pytest.fixture
+def paired(slack: Slack, dean: str, drlee: str, priya: str) -> tuple[str, str]:
+    """Dr Lee coaches Priya; returns (coach, coachee)."""
+    reply = slack.command("/coach", "assign @drlee @priya", user=dean)
+    assert "now paired" in reply.text, reply.text
+    return drlee, priya

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
+from bot import dispatch
 from bot.app import build_app, build_services
 from bot.clock import Clock
 from bot.emulator import SlackDriver, SlackEmulator
-from bot.emulator.driver import Response
+from bot.emulator.driver import Response, escape_entities
+from bot.emulator.workspace import Message
 from bot.server import BackgroundServer
 from bot.services import Services
 from bot.settings import Settings
+from bot.slack import make_web_client
 from storage.db import Database
+from storage.models import Delivery, DeliveryStatus
 
 SIGNING_SECRET = "test-signing-secret-0123456789"
 BOT_TOKEN = "xoxb-emulator-token"
@@ -52,6 +59,26 @@ def start_app(settings: Settings, db: Database, clock: Clock) -> RunningApp:
     return RunningApp(services, server.url, stop)
 
 
+def run_due(app: RunningApp, emulator: SlackEmulator, timeout: float = 5.0) -> int:
+    """One dispatcher pass at the app's clock, as the scheduler would run it.
+
+    Sends still in flight in lazy listeners finish first: the test clock jumps days at once, which
+    would otherwise expire their leases while they are being sent.
+    """
+    deadline = time.monotonic() + timeout
+    while _in_flight(app) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return dispatch.run_due(app.services, make_web_client(BOT_TOKEN, emulator.url), app.services.now())
+
+
+def _in_flight(app: RunningApp) -> bool:
+    with app.services.db.transaction() as session:
+        return (
+            session.scalar(select(Delivery.id).where(Delivery.status == DeliveryStatus.CLAIMED).limit(1))
+            is not None
+        )
+
+
 class Slack:
     """People in an emulated workspace acting on the app over signed HTTP."""
 
@@ -64,7 +91,8 @@ class Slack:
         return self.ws.add_user(name, tz, **kwargs)
 
     def command(self, name: str, text: str = "", *, user: str, channel: str | None = None) -> Response:
-        return self.driver.command(user, name, text, channel)
+        """A slash command as Slack sends it: @names it knows become escaped mentions."""
+        return self.driver.command(user, name, escape_entities(text, self.emulator), channel)
 
     def goal(self, text: str = "", *, user: str) -> Response:
         """`/goal <text>`; asserts Slack got its ack in good order."""
@@ -73,10 +101,16 @@ class Slack:
         return reply
 
     # ---- modals ------------------------------------------------------------------------------
-    def open_modal(self, user: str, timeout: float = 5.0) -> dict[str, Any]:
-        """The modal on top of the user's stack, waiting for the app's views.open."""
-        self.emulator.wait_for(lambda _calls: self.ws.open_modals.get(user), timeout)
-        return self.ws.views[self.ws.open_modals[user][-1]]
+    def open_modal(self, user: str, timeout: float = 5.0, *, callback: str | None = None) -> dict[str, Any]:
+        """The modal on top of the user's stack (with that callback_id), waiting for the app's views.open."""
+
+        def top(_calls: object) -> dict[str, Any] | None:
+            stack = self.ws.open_modals.get(user)
+            view = self.ws.views[stack[-1]] if stack else None
+            return view if view and callback in {None, view.get("callback_id")} else None
+
+        found: dict[str, Any] = self.emulator.wait_for(top, timeout)
+        return found
 
     def submit(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> Response:
         """Submit `view` with values keyed by block_id; each value is a state-value dict."""
@@ -84,6 +118,8 @@ class Slack:
         reply = self.driver.submit(user, view, state)
         if reply.status == 200 and reply.json.get("response_action") == "update":
             self.ws.views[view["id"]] = {**reply.json["view"], "id": view["id"]}
+        elif reply.status == 200 and not reply.body.strip():
+            self.ws.open_modals.pop(user, None)  # an empty ack closes the modal
         return reply
 
     # ---- App Home ------------------------------------------------------------------------------
@@ -112,6 +148,38 @@ class Slack:
 
     def publishes(self, user: str) -> int:
         return len([c for c in self.emulator.calls_to("views.publish") if c.args.get("user_id") == user])
+
+    # ---- messages the bot sent -------------------------------------------------------------------
+    def dms(self, user: str) -> list[Message]:
+        """What the bot posted in its DM with `user`, oldest first."""
+        channel = self.ws.dm_channel(user)
+        return [m for m in list(self.ws.messages) if m.channel == channel and m.ephemeral_to is None]
+
+    def wait_for_dm(self, user: str, containing: str, timeout: float = 5.0) -> Message:
+        """The newest DM to `user` whose text contains `containing`, waiting for the app to send it."""
+
+        def found(_calls: object) -> Message | None:
+            return next((m for m in reversed(self.dms(user)) if containing in m.text), None)
+
+        message: Message = self.emulator.wait_for(found, timeout)
+        return message
+
+    def click_in_message(self, user: str, message: Message, label: str, *, nth: int = 0) -> Response:
+        block_id, element = find_button(message.blocks, label, nth)
+        return self.driver.click(user, element, block_id=block_id, message=message)
+
+    def tick(self, user: str, message: Message, values: list[str]) -> Response:
+        """Tick exactly `values` in the message's checkboxes, as a block_actions click sends them."""
+        block = next(
+            b for b in message.blocks if b["type"] == "actions" and b["elements"][0]["type"] == "checkboxes"
+        )
+        element = block["elements"][0]
+        selected = [option for option in element["options"] if option["value"] in values]
+        action = {"type": "checkboxes", "action_id": element["action_id"], "selected_options": selected}
+        state = {
+            block["block_id"]: {element["action_id"]: {"type": "checkboxes", "selected_options": selected}}
+        }
+        return self.driver.click(user, action, block_id=block["block_id"], message=message, state=state)
 
     def click_in_view(self, user: str, view: dict[str, Any], label: str, *, nth: int = 0) -> Response:
         block_id, element = find_button(view["blocks"], label, nth)

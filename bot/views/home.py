@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from slack_sdk.models.blocks import (
@@ -26,9 +27,10 @@ _BLOCKS_PER_GOAL = 3
 HOME_GOALS_SHOWN = 12
 
 
-def home_view(overview: GoalOverview, today: date, tz: str) -> View:
-    """Goals first, each with Done / Edit / Log progress; a New goal button on top."""
-    blocks: list[Block] = [
+def home_view(overview: GoalOverview, today: date, tz: str, sections: Sequence[list[Block]] = ()) -> View:
+    """Other sections first (a coach's roster …), then goals with Done / Edit / Log progress."""
+    blocks: list[Block] = [block for section in sections for block in section]
+    blocks += [
         HeaderBlock(text="Your coaching goals"),
         ActionsBlock(
             elements=[
