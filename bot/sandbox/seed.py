@@ -12,9 +12,8 @@ DEMO_USERS = [
 ]
 DEMO_CHANNEL = "m1-coaching"
 # Lines run through the app at start, as if typed (output hidden): the seed goes through the
-# same front door as a person, so it needs no knowledge of goals, pairs or schedules. Pairing
-# randy with drlee belongs here once a pairing command exists.
-SEED_LINES: list[str] = []
+# same front door as a person, so it needs no knowledge of goals, pairs or schedules.
+SEED_LINES: list[str] = ["@admin /coach assign @drlee @randy"]
 
 
 def seed_workspace(ws: Workspace) -> str:
