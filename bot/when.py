@@ -23,6 +23,7 @@ _DURATION = re.compile(
     r"^(?:(?P<hours>\d{1,2})\s*(?:h|hr|hrs|hour|hours))?\s*(?:(?P<minutes>\d{1,3})\s*(?:m|min|mins|minute|minutes))?$"
 )
 _HAS_YEAR = re.compile(r"\b\d{4}\b")
+_TIME_OF_DAY = re.compile(r"\b\d{1,2}(?::\d\d)?\s*[ap]\.?m\b\.?|\b\d{1,2}:\d\d\b", re.IGNORECASE)
 
 
 class WhenError(ValueError):
@@ -98,7 +99,8 @@ def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime:
     if first.lower() in {"today", "tomorrow"}:
         day = today + timedelta(days=1 if first.lower() == "tomorrow" else 0)
         words = f"{day.isoformat()} {rest}"
-    if not re.search(r"\d(:\d\d|\s*[ap]\.?m\b)|\b\d{1,2}:\d\d\b", words, re.IGNORECASE):
+    without_time = _TIME_OF_DAY.sub("", words)
+    if without_time == words or not re.search(r"\w", without_time):
         raise WhenError(f"“{text}” needs a date and a time of day, like {WHEN_EXAMPLES}.")
     try:
         parsed, skipped = date_parser.parse(
