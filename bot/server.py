@@ -67,6 +67,10 @@ class BackgroundServer:
     def stop(self) -> None:
         # Closing sockets from another thread races waitress's select(); let its own loop do it.
         server = self.server
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))  # type: ignore[union-attr]
+        try:
+            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))  # type: ignore[union-attr]
+        except OSError:
+            # The wake-up pipe was already closed under us: close from here, the loop then ends.
+            wasyncore.close_all(server._map)  # type: ignore[union-attr]
         self.thread.join(timeout=5)
         server.task_dispatcher.shutdown()

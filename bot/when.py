@@ -164,13 +164,16 @@ def _end_of(day: date | None) -> datetime | None:
     return None if day is None else datetime.combine(day, time(23, 59, 59))
 
 
+def plain_time(moment: datetime, tz: ZoneInfo) -> str:
+    """“Thu Dec 10, 2026 5:00 PM EST”: for places Slack does not format dates (form errors)."""
+    local = moment.astimezone(tz)
+    hour = local.hour % 12 or 12
+    return f"{local:%a} {local:%b} {local.day}, {local.year} {hour}:{local:%M} {local:%p} {local.tzname()}"
+
+
 def slack_date(moment: datetime, fallback_tz: ZoneInfo) -> str:
     """Slack date formatting, so each reader sees the time in their own zone."""
-    local = moment.astimezone(fallback_tz)
-    hour = local.hour % 12 or 12
-    fallback = (
-        f"{local:%a} {local:%b} {local.day}, {local.year} {hour}:{local:%M} {local:%p} {local.tzname()}"
-    )
+    fallback = plain_time(moment, fallback_tz)
     return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
 
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import workshop_schedule as schedule
@@ -14,7 +13,7 @@ from bot.errors import UserError
 from bot.people import Actor
 from bot.roles import require_admin_or_lead
 from bot.services import Services
-from bot.when import Repeat, WhenError, occurrence_starts, slack_date
+from bot.when import Repeat, WhenError, occurrence_starts, plain_time
 from storage import workshops as queries
 from storage.models_workshops import Answer, Occurrence, Workshop, WorkshopStatus
 
@@ -142,8 +141,9 @@ def checked(draft: WorkshopDraft, now: datetime) -> tuple[WorkshopDraft, list[da
     if len(draft.location) > LOCATION_MAX:
         raise WorkshopError(f"Please keep the location to {LOCATION_MAX} characters.", "location")
     if draft.start <= now:
+        zone = draft.start.tzinfo if isinstance(draft.start.tzinfo, ZoneInfo) else ZoneInfo("UTC")
         raise WorkshopError(
-            f"{slack_date(draft.start, ZoneInfo('UTC'))} has already passed: choose a time that is still to come.",
+            f"{plain_time(draft.start, zone)} has already passed: choose a time that is still to come.",
             "start",
         )
     if draft.announce_at is not None and not now <= draft.announce_at < draft.start:
@@ -183,37 +183,31 @@ def create_workshop(
     require_admin_or_lead(services, actor, "announce workshops")
     now = services.now()
     draft, starts = checked(draft, now)
-    for attempt in range(3):
-        try:
-            with services.db.transaction() as session:
-                if request_key and (seen := queries.workshop_by_request_key(session, request_key)):
-                    return workshop_info(session, seen), False
-                workshop = Workshop(
-                    team_id=actor.team_id,
-                    number=queries.next_workshop_number(session, actor.team_id),
-                    channel_id=draft.channel_id,
-                    tz=draft.start.tzinfo.key,  # type: ignore[union-attr]
-                    version=1,
-                    status=WorkshopStatus.ACTIVE,
-                    created_by=actor.user_id,
-                    created_at=now,
-                    request_key=request_key,
-                )
-                _apply(workshop, draft, now)
-                workshop.occurrences = [
-                    Occurrence(team_id=actor.team_id, seq=i, starts_at=start, status=WorkshopStatus.ACTIVE)
-                    for i, start in enumerate(starts, 1)
-                ]
-                session.add(workshop)
-                session.flush()
-                schedule.plan_announcement(session, workshop, now)
-                schedule.plan_session_posts(session, workshop, now)
-                return workshop_info(session, workshop), True
-        except IntegrityError:
-            # Another workshop took this number at the same moment: take the next one.
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    with services.db.transaction() as session:
+        queries.lock_team_workshops(session, actor.team_id)
+        if request_key and (seen := queries.workshop_by_request_key(session, request_key)):
+            return workshop_info(session, seen), False
+        workshop = Workshop(
+            team_id=actor.team_id,
+            number=queries.next_workshop_number(session, actor.team_id),
+            channel_id=draft.channel_id,
+            tz=draft.start.tzinfo.key,  # type: ignore[union-attr]
+            version=1,
+            status=WorkshopStatus.ACTIVE,
+            created_by=actor.user_id,
+            created_at=now,
+            request_key=request_key,
+        )
+        _apply(workshop, draft, now)
+        workshop.occurrences = [
+            Occurrence(team_id=actor.team_id, seq=i, starts_at=start, status=WorkshopStatus.ACTIVE)
+            for i, start in enumerate(starts, 1)
+        ]
+        session.add(workshop)
+        session.flush()
+        schedule.plan_announcement(session, workshop, now)
+        schedule.plan_session_posts(session, workshop, now)
+        return workshop_info(session, workshop), True
 
 
 def _managed(session: Session, actor: Actor, number: int) -> Workshop:

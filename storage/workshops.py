@@ -12,9 +12,20 @@ from sqlalchemy.orm import Session, selectinload
 from storage.models import Person
 from storage.models_workshops import Answer, ChannelWelcome, Occurrence, Rsvp, Workshop, WorkshopStatus
 
+WORKSHOP_LOCK = 7274  # advisory lock namespace for workshop numbers (the migration lock is 727274)
+
+
+def lock_team_workshops(session: Session, team_id: str) -> None:
+    """Hold the team's workshop numbering until commit, so concurrent creations queue up.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: BEGIN IMMEDIATE already serializes writers.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(WORKSHOP_LOCK, func.hashtext(team_id))))
+
 
 def next_workshop_number(session: Session, team_id: str) -> int:
-    """The team's next workshop number; the unique constraint catches a concurrent taker."""
+    """The team's next workshop number (call lock_team_workshops first)."""
     highest = session.scalar(select(func.max(Workshop.number)).where(Workshop.team_id == team_id))
     return int(highest or 0) + 1
 

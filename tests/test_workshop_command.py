@@ -126,3 +126,24 @@ def test_malformed_commands_say_how_to_write_them(
 def test_help_lists_the_forms_with_examples_and_the_program_zone(slack: Slack, randy: str) -> None:
     text = slack.workshop("help", user=randy).text
     assert "/workshop #m1-coaching" in text and "America/New_York" in text
+
+
+def test_a_title_cannot_ping_the_channel_and_keeps_its_ampersand(
+    slack: Slack, dean: str, channel: str
+) -> None:
+    slack.workshop('#m1-coaching "Q&A <!channel>" 2026-12-10 17:00', user=dean)
+    [post] = slack.wait_for_post(channel)
+    assert "*Q&amp;A &lt;!channel&gt;*" in block_texts(post.blocks)
+    assert "<!channel>" not in post.text
+
+
+def test_when_the_channel_check_is_unavailable_a_refused_announcement_withdraws_the_workshop(
+    slack: Slack, dean: str, app: RunningApp
+) -> None:
+    slack.channel("m1-coaching", [dean], bot_member=False)
+    slack.emulator.fail("conversations.info", 500, times=None)
+    assert slack.workshop(QUICK, user=dean).text.startswith("Workshop #1 saved")
+    slack.emulator.wait_for(lambda _calls: slack.emulator.response_urls)
+    [told] = slack.emulator.response_urls
+    assert "`/invite @coachbot`" in told["text"] and "withdrawn" in told["text"]
+    assert "No workshops are coming up" in slack.workshop("list", user=dean).text

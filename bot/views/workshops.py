@@ -25,6 +25,11 @@ _NTH = {1: "first", 2: "second", 3: "third", 4: "fourth"}
 ANSWER_WORDS = {Answer.GOING: "going", Answer.MAYBE: "a maybe", Answer.NO: "not coming"}
 
 
+def esc(text: str) -> str:
+    """People's words inside mrkdwn: `<!channel>` in a title must not ping the whole channel."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def when_text(workshop: WorkshopInfo, session: SessionInfo) -> str:
     return f"{slack_date(session.starts_at, workshop.zone)} · {describe_duration(workshop.draft.duration)}"
 
@@ -52,21 +57,21 @@ def counts_text(session: SessionInfo) -> str:
 def session_text(workshop: WorkshopInfo, session: SessionInfo) -> str:
     """The notification text of an announcement (what shows in the sidebar and notifications)."""
     state = "Cancelled: " if not session.active else ""
-    return f"{state}{workshop.draft.title} — {slack_date(session.starts_at, workshop.zone)}"
+    return f"{state}{esc(workshop.draft.title)} — {slack_date(session.starts_at, workshop.zone)}"
 
 
 def session_blocks(workshop: WorkshopInfo, session: SessionInfo, *, heading: str = "") -> list[Block]:
     """An announcement: what, when, where, how often, RSVP counts and the answer buttons."""
     draft = workshop.draft
-    title = f"*{draft.title}*" if session.active else f"~*{draft.title}*~ — *cancelled*"
+    title = f"*{esc(draft.title)}*" if session.active else f"~*{esc(draft.title)}*~ — *cancelled*"
     lines = [f"{heading}{title}", f"🗓 {when_text(workshop, session)}"]
     if draft.location:
-        lines.append(f"📍 {draft.location}")
+        lines.append(f"📍 {esc(draft.location)}")
     if repeat := repeat_text(draft):
         lines.append(f"🔁 {repeat}")
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text="\n".join(lines)))]
     if draft.description:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=draft.description[:3000])))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=esc(draft.description)[:3000])))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=counts_text(session))]))
     if session.active:
         value = str(session.id)
@@ -92,7 +97,7 @@ def next_session_heading() -> str:
 
 def list_line(workshop: WorkshopInfo, session: SessionInfo) -> str:
     return (
-        f"*#{workshop.number}* {workshop.draft.title} in <#{workshop.draft.channel_id}>\n"
+        f"*#{workshop.number}* {esc(workshop.draft.title)} in <#{workshop.draft.channel_id}>\n"
         f"{when_text(workshop, session)} · {counts_text(session)}"
     )
 
@@ -122,7 +127,7 @@ def saved_text(workshop: WorkshopInfo, first: SessionInfo, *, edited: bool = Fal
     """What the admin sees once a workshop is saved or changed (`first`: its next session)."""
     draft = workshop.draft
     verb = "updated" if edited else "saved"
-    text = f"Workshop #{workshop.number} {verb}: *{draft.title}* in <#{draft.channel_id}>, first session {when_text(workshop, first)}"
+    text = f"Workshop #{workshop.number} {verb}: *{esc(draft.title)}* in <#{draft.channel_id}>, first session {when_text(workshop, first)}"
     if repeat := repeat_text(draft):
         text += f" ({repeat.lower()})"
     if edited:
@@ -140,9 +145,9 @@ def reminders_text(workshop: WorkshopInfo) -> str:
 def rsvp_reply(workshop: WorkshopInfo, session: SessionInfo, answer: Answer) -> str:
     when = slack_date(session.starts_at, workshop.zone)
     if answer == Answer.NO:
-        return f"Thanks for letting us know you can't make *{workshop.draft.title}* ({when})."
+        return f"Thanks for letting us know you can't make *{esc(workshop.draft.title)}* ({when})."
     return (
-        f"You're {ANSWER_WORDS[answer]} for *{workshop.draft.title}* ({when}). "
+        f"You're {ANSWER_WORDS[answer]} for *{esc(workshop.draft.title)}* ({when}). "
         f"I'll send you a reminder {reminders_text(workshop)}."
     )
 
@@ -150,40 +155,40 @@ def rsvp_reply(workshop: WorkshopInfo, session: SessionInfo, answer: Answer) -> 
 def who_is_coming_text(workshop: WorkshopInfo, session: SessionInfo, people: Attendees) -> str:
     when = slack_date(session.starts_at, workshop.zone)
     if not people.going and not people.maybe:
-        return f"Nobody has said they're coming to *{workshop.draft.title}* ({when}) yet."
-    lines = [f"*Who's coming to {workshop.draft.title}* ({when})"]
+        return f"Nobody has said they're coming to *{esc(workshop.draft.title)}* ({when}) yet."
+    lines = [f"*Who's coming to {esc(workshop.draft.title)}* ({when})"]
     if people.going:
-        lines.append(f"✅ Going ({len(people.going)}): " + ", ".join(people.going))
+        lines.append(f"✅ Going ({len(people.going)}): " + ", ".join(map(esc, people.going)))
     if people.maybe:
-        lines.append(f"🤔 Maybe ({len(people.maybe)}): " + ", ".join(people.maybe))
+        lines.append(f"🤔 Maybe ({len(people.maybe)}): " + ", ".join(map(esc, people.maybe)))
     return "\n".join(lines)
 
 
 def reminder_text(workshop: WorkshopInfo, session: SessionInfo, minutes: int) -> str:
     draft = workshop.draft
-    where = f" · 📍 {draft.location}" if draft.location else ""
+    where = f" · 📍 {esc(draft.location)}" if draft.location else ""
     return (
-        f"⏰ *{draft.title}* starts in {describe_offset(minutes)}: {when_text(workshop, session)}{where} "
+        f"⏰ *{esc(draft.title)}* starts in {describe_offset(minutes)}: {when_text(workshop, session)}{where} "
         f"(announced in <#{draft.channel_id}>).\nWhat would you like to take away from it?"
     )
 
 
 def cancelled_thread_text(workshop: WorkshopInfo) -> str:
     return (
-        f"❌ *{workshop.draft.title}* is cancelled: no more sessions are planned. "
+        f"❌ *{esc(workshop.draft.title)}* is cancelled: no more sessions are planned. "
         "Everyone who said Going or Maybe has been told."
     )
 
 
 def cancelled_dm_text(workshop: WorkshopInfo) -> str:
     return (
-        f"❌ *{workshop.draft.title}* in <#{workshop.draft.channel_id}> is cancelled, so no more reminders "
+        f"❌ *{esc(workshop.draft.title)}* in <#{workshop.draft.channel_id}> is cancelled, so no more reminders "
         "will come for it. Sorry for the change of plans."
     )
 
 
 def welcome_blocks(channel_id: str, items: list[tuple[WorkshopInfo, SessionInfo]]) -> list[Block]:
-    lines = [f"• *{w.draft.title}* — {when_text(w, s)}" for w, s in items[:20]]
+    lines = [f"• *{esc(w.draft.title)}* — {when_text(w, s)}" for w, s in items[:20]]
     return [
         SectionBlock(
             text=MarkdownTextObject(
