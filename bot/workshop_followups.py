@@ -29,16 +29,16 @@ def open_form(
     services: Services, slack: SlackGateway, actor: Actor, trigger_id: str, number: int | None
 ) -> None:
     """Open the new-workshop form, or the edit form filled in; refusals were already answered."""
-    tz = services.settings.program_tz
     if number is None:
         if roles.is_admin(services, actor) or roles.is_lead(services, actor):
-            slack.open_view(trigger_id, workshop_modal(tz))
+            slack.open_view(trigger_id, workshop_modal(services.settings.program_tz))
         return
     try:
         workshop = workshops.get_workshop(services, actor, number)
     except UserError:
         return
-    slack.open_view(trigger_id, workshop_modal(tz, workshops.edit_draft(workshop, services.now()), number))
+    draft = workshops.edit_draft(workshop, services.now())
+    slack.open_view(trigger_id, workshop_modal(workshop.zone.key, draft, number))
 
 
 def after_command(

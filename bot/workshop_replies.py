@@ -120,12 +120,13 @@ def submit_workshop_form(
     """Validate the form, check the channel, then save; every refusal lands on its field."""
     number = number_from_metadata(view.get("private_metadata", ""))
     channel_id: str | None = None
+    # An edit keeps the zone the workshop was created in, even if the program's setting changed.
+    zone = ZoneInfo(services.settings.program_tz)
     try:
         if number is not None:
-            channel_id = workshops.get_workshop(services, actor, number).draft.channel_id
-        draft, errors = workshop_draft_from_state(
-            view["state"]["values"], ZoneInfo(services.settings.program_tz), channel_id
-        )
+            existing = workshops.get_workshop(services, actor, number)
+            channel_id, zone = existing.draft.channel_id, existing.zone
+        draft, errors = workshop_draft_from_state(view["state"]["values"], zone, channel_id)
         if draft is None:
             return FormOutcome(errors)
         if number is None:

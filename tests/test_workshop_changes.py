@@ -112,6 +112,12 @@ def test_editing_moves_the_announcement_and_the_reminders_and_the_old_times_stay
     assert reply.status == 200
     form = slack.open_modal(dean)
     assert form["title"]["text"] == "Edit workshop #1"
+    initial = {b["block_id"]: b["element"] for b in form["blocks"] if b["type"] == "input"}
+    assert initial["workshop_title"]["initial_value"] == "Appreciative inquiry"
+    assert initial["workshop_date"]["initial_date"] == "2026-12-10"
+    assert initial["workshop_time"]["initial_time"] == "17:00"
+    assert initial["workshop_duration"]["initial_value"] == "1h30m"
+    assert "workshop_channel" not in initial  # the announcement stays where it is
     moved = {
         "workshop_title": {"type": "plain_text_input", "value": "Appreciative inquiry, part 1"},
         "workshop_date": {"type": "datepicker", "selected_date": "2026-12-17"},
