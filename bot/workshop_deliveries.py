@@ -21,7 +21,7 @@ from bot.views.workshops import (
 )
 from bot.workshops import WorkshopInfo, workshop_by_id
 from storage import workshops as queries
-from storage.models_workshops import Occurrence, Workshop
+from storage.models_workshops import Occurrence, Workshop, WorkshopStatus
 
 
 def _current(services: Services, delivery: DeliveryInfo) -> WorkshopInfo | Skip:
@@ -59,6 +59,10 @@ def after_announcement(
         if workshop is None:
             return
         workshop.announcement_channel, workshop.announcement_ts = channel, ts
+        if workshop.status == WorkshopStatus.CANCELLED:
+            # Cancelled while Slack was posting it: say so in its thread at the next dispatch.
+            schedule.plan_cancellation(session, workshop, [], now)
+            return
         upcoming = queries.upcoming(session, workshop.team_id, now, workshop.channel_id)
         first = next((o for o in upcoming if o.workshop_id == workshop.id), None)
         if first is not None:

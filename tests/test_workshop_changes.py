@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot import dispatch, workshops
+from bot.deliveries import Outgoing
 from bot.emulator.workspace import Message
+from bot.slack import SlackGateway, make_web_client
+from bot.workshop_deliveries import after_announcement, render_announcement
 from bot.workshop_schedule import REMINDER
+from bot.workshops import WorkshopDraft
 from tests.conftest import FixedClock
-from tests.harness import RunningApp, Slack, block_texts
+from tests.harness import BOT_TOKEN, RunningApp, Slack, block_texts
 from tests.workshop_helpers import QUICK, announced, buttons, pending, run_clock_to
 
 START = datetime(2026, 12, 10, 22, 0, tzinfo=UTC)  # Dec 10, 17:00 in New York
+NEW_YORK = ZoneInfo("America/New_York")
 
 
 @pytest.fixture
@@ -145,3 +152,22 @@ def test_editing_moves_the_announcement_and_the_reminders_and_the_old_times_stay
         "⏰ *Appreciative inquiry, part 1* starts in 1 day",
         "⏰ *Appreciative inquiry, part 1* starts in 1 hour",
     ]
+
+
+def test_a_workshop_cancelled_while_its_announcement_is_being_posted_still_says_so_in_the_thread(
+    slack: Slack, dean: str, channel: str, app: RunningApp
+) -> None:
+    services = app.services
+    client = make_web_client(BOT_TOKEN, slack.emulator.url)
+    admin = services.actor(SlackGateway(client), slack.ws.team_id, dean)
+    draft = WorkshopDraft(title="Appreciative inquiry", channel_id=channel, start=START.astimezone(NEW_YORK))
+    info, _ = workshops.create_workshop(services, admin, draft, None)
+    [delivery] = dispatch.claim(services, services.now(), "worker-1")
+    outgoing = render_announcement(services, delivery, services.now())
+    assert isinstance(outgoing, Outgoing) and outgoing.channel
+    posted_channel, ts = SlackGateway(client).post_message(outgoing.channel, outgoing.text, outgoing.blocks)
+    workshops.cancel_workshop(services, admin, info.number)  # before the ts is recorded
+    after_announcement(services, delivery, posted_channel, ts, services.now())
+    dispatch.run_due(services, client, services.now())
+    [note] = slack.posts(channel, thread_ts=ts)
+    assert "is cancelled" in note.text
