@@ -14,10 +14,12 @@ def value(values: StateValues, field: str) -> dict[str, Any]:
 
 
 def text(values: StateValues, field: str) -> str:
+    """A text input's value, trimmed."""
     return (value(values, field).get("value") or "").strip()
 
 
 def selected(values: StateValues, field: str) -> str | None:
+    """The value of a select's or radio group's chosen option."""
     option = value(values, field).get("selected_option") or {}
     chosen = option.get("value")
     return chosen if isinstance(chosen, str) else None

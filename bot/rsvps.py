@@ -28,6 +28,8 @@ class RsvpState:
 
 @dataclass(frozen=True)
 class Attendees:
+    """Display names of those Going and Maybe."""
+
     going: list[str]
     maybe: list[str]
 
@@ -91,6 +93,7 @@ def record_rsvp(services: Services, actor: Actor, occurrence_id: int, answer: An
 
 
 def rsvp_state(services: Services, actor: Actor, occurrence_id: int) -> RsvpState:
+    """The actor's answer to a session and whether it is still open, without changing anything."""
     with services.db.transaction() as session:
         occurrence = session.get(Occurrence, occurrence_id)
         return _state(session, occurrence, actor.person_id, services.now())

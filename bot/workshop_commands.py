@@ -17,17 +17,19 @@ Times: `2026-12-10 17:00`, `Dec 10 5pm`, `12/10 5:30pm`, in the program's time z
 
 @dataclass(frozen=True)
 class OpenWorkshopForm:
-    pass
+    """`/workshop` alone: open the form."""
 
 
 @dataclass(frozen=True)
 class ShowWorkshopHelp:
+    """`/workshop help`, or a malformed command with what was wrong."""
+
     problem: str | None = None
 
 
 @dataclass(frozen=True)
 class ListWorkshops:
-    pass
+    """`/workshop list`."""
 
 
 @dataclass(frozen=True)
@@ -44,11 +46,15 @@ class QuickWorkshop:
 
 @dataclass(frozen=True)
 class CancelWorkshop:
+    """`/workshop cancel N`."""
+
     number: int
 
 
 @dataclass(frozen=True)
 class EditWorkshop:
+    """`/workshop edit N`."""
+
     number: int
 
 

@@ -34,6 +34,7 @@ def _current(services: Services, delivery: DeliveryInfo) -> WorkshopInfo | Skip:
 
 
 def render_announcement(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:
+    """The channel announcement of the first session still to come."""
     workshop = _current(services, delivery)
     if isinstance(workshop, Skip):
         return workshop
@@ -70,6 +71,7 @@ def after_announcement(
 
 
 def render_session_post(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:
+    """A later session announced in the announcement's thread."""
     workshop = _current(services, delivery)
     if isinstance(workshop, Skip):
         return workshop
@@ -89,6 +91,7 @@ def render_session_post(services: Services, delivery: DeliveryInfo, now: datetim
 def after_session_post(
     services: Services, delivery: DeliveryInfo, channel: str, ts: str, now: datetime
 ) -> None:
+    """Remember where the session's message is, so RSVP counts can update it."""
     with services.db.transaction() as session:
         occurrence = session.get(Occurrence, delivery.payload["occurrence_id"])
         if occurrence is not None:
@@ -96,6 +99,7 @@ def after_session_post(
 
 
 def render_reminder(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:
+    """A DM before a session, only while the person still says Going or Maybe."""
     workshop = _current(services, delivery)
     if isinstance(workshop, Skip):
         return workshop
@@ -112,6 +116,7 @@ def render_reminder(services: Services, delivery: DeliveryInfo, now: datetime) -
 
 
 def render_cancellation(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:
+    """The cancellation note: in the announcement's thread, or as a DM."""
     workshop = _current(services, delivery)
     if isinstance(workshop, Skip):
         return workshop

@@ -77,6 +77,7 @@ def announce_created(services: Services, client: WebClient, request_key: str, te
 
 
 def after_edit(services: Services, client: WebClient, actor: Actor, number: int) -> None:
+    """Bring the posted announcements of an edited workshop up to date."""
     workshop = workshops.find_workshop(services, actor.team_id, number)
     if workshop is not None:
         refresh_messages(services, SlackGateway(client), workshop.id)

@@ -37,6 +37,7 @@ CHANNEL_PROBLEMS = {
 
 
 def channel_problem(code: str, channel_id: str) -> str:
+    """What a channel error code means, said so a person can fix it."""
     template = CHANNEL_PROBLEMS.get(code, "Slack refused the announcement in <#{channel}> ({code}).")
     return template.format(channel=channel_id, code=code)
 
@@ -86,6 +87,7 @@ def announce_now(services: Services, client: WebClient, workshop_id: int) -> str
 
 
 def send_cancellation_now(services: Services, client: WebClient, workshop_id: int) -> None:
+    """Send the cancellation notes just planned (thread and DMs)."""
     dispatch.send_due_now(services, client, services.now(), schedule.cancellation_rows(workshop_id))
 
 

@@ -46,6 +46,7 @@ class WorkshopReply:
 
 
 def help_text(services: Services) -> str:
+    """The `/workshop help` text, naming the program's time zone."""
     return WORKSHOP_HELP.format(tz=services.settings.program_tz)
 
 

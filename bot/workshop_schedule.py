@@ -23,10 +23,12 @@ REMINDED_ANSWERS = {Answer.GOING, Answer.MAYBE}
 
 
 def key_prefix(workshop_id: int) -> str:
+    """The start every dedupe key of this workshop shares."""
     return f"workshop:{workshop_id}:"
 
 
 def reminder_minutes(workshop: Workshop) -> list[int]:
+    """The reminder offsets chosen for a workshop, in minutes before each session."""
     return [int(part) for part in workshop.reminder_minutes.split(",") if part.strip()]
 
 
@@ -38,6 +40,7 @@ def withdraw_all(session: Session, workshop: Workshop, reason: str) -> int:
 
 
 def withdraw_reminders(session: Session, workshop: Workshop, occurrence: Occurrence, person_id: int) -> int:
+    """Cancel one person's pending reminders for one session (their answer changed)."""
     prefix = f"{key_prefix(workshop.id)}remind:{occurrence.id}:{person_id}:"
     return store.cancel_pending(
         session, Delivery.dedupe_key.startswith(prefix, autoescape=True), reason="answer changed"
@@ -146,4 +149,5 @@ def cancellation_rows(workshop_id: int) -> object:
 
 
 def announcement_rows(workshop_id: int) -> object:
+    """The condition that picks this workshop's announcement (to send it at once)."""
     return Delivery.dedupe_key.startswith(f"{key_prefix(workshop_id)}announce:", autoescape=True)

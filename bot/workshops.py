@@ -51,6 +51,8 @@ class WorkshopDraft:
 
 @dataclass(frozen=True)
 class SessionInfo:
+    """One session as views see it, with its RSVP counts."""
+
     id: int
     starts_at: datetime
     active: bool
@@ -62,6 +64,8 @@ class SessionInfo:
 
 @dataclass(frozen=True)
 class WorkshopInfo:
+    """A workshop and its sessions as plain data (no ORM object leaves a transaction)."""
+
     id: int
     number: int
     draft: WorkshopDraft
@@ -290,12 +294,14 @@ def cancel_workshop(services: Services, actor: Actor, number: int) -> WorkshopIn
 
 
 def workshop_by_request(services: Services, request_key: str) -> WorkshopInfo | None:
+    """The workshop a Slack request created, if any."""
     with services.db.transaction() as session:
         workshop = queries.workshop_by_request_key(session, request_key)
         return workshop_info(session, workshop) if workshop else None
 
 
 def workshop_by_id(services: Services, workshop_id: int) -> WorkshopInfo | None:
+    """The workshop with this id, as it is now."""
     with services.db.transaction() as session:
         workshop = queries.workshop_by_id(session, workshop_id)
         return workshop_info(session, workshop) if workshop else None

@@ -12,6 +12,8 @@ from storage.models import Base, UTCDateTime, _enum
 
 
 class WorkshopStatus(enum.StrEnum):
+    """Whether a workshop or a session still takes place."""
+
     ACTIVE = "active"
     CANCELLED = "cancelled"
 

@@ -31,6 +31,7 @@ def next_workshop_number(session: Session, team_id: str) -> int:
 
 
 def workshop_by_number(session: Session, team_id: str, number: int) -> Workshop | None:
+    """The team's workshop with this number, sessions loaded."""
     return session.scalars(
         select(Workshop)
         .where(Workshop.team_id == team_id, Workshop.number == number)
@@ -39,10 +40,12 @@ def workshop_by_number(session: Session, team_id: str, number: int) -> Workshop 
 
 
 def workshop_by_id(session: Session, workshop_id: int) -> Workshop | None:
+    """A workshop by primary key, sessions loaded."""
     return session.get(Workshop, workshop_id, options=[selectinload(Workshop.occurrences)])
 
 
 def workshop_by_request_key(session: Session, request_key: str) -> Workshop | None:
+    """The workshop a Slack request created, if any."""
     return session.scalars(select(Workshop).where(Workshop.request_key == request_key)).one_or_none()
 
 
@@ -79,6 +82,7 @@ def upcoming(
 
 
 def rsvp_of(session: Session, occurrence_id: int, person_id: int) -> Rsvp | None:
+    """One person's RSVP to one session, if they answered."""
     return session.scalars(
         select(Rsvp).where(Rsvp.occurrence_id == occurrence_id, Rsvp.person_id == person_id)
     ).one_or_none()

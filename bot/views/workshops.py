@@ -31,6 +31,7 @@ def esc(text: str) -> str:
 
 
 def when_text(workshop: WorkshopInfo, session: SessionInfo) -> str:
+    """The session's time (reader's zone) and duration."""
     return f"{slack_date(session.starts_at, workshop.zone)} · {describe_duration(workshop.draft.duration)}"
 
 
@@ -50,6 +51,7 @@ def repeat_text(draft: WorkshopDraft) -> str:
 
 
 def counts_text(session: SessionInfo) -> str:
+    """The RSVP counts line of an announcement."""
     c = session.counts
     return f"✅ {c[Answer.GOING]} going · 🤔 {c[Answer.MAYBE]} maybe · 🙅 {c[Answer.NO]} can't make it"
 
@@ -92,10 +94,12 @@ def session_blocks(workshop: WorkshopInfo, session: SessionInfo, *, heading: str
 
 
 def next_session_heading() -> str:
+    """What a thread post of a later session starts with."""
     return "Next session of "
 
 
 def list_line(workshop: WorkshopInfo, session: SessionInfo) -> str:
+    """One session in `/workshop list`."""
     return (
         f"*#{workshop.number}* {esc(workshop.draft.title)} in <#{workshop.draft.channel_id}>\n"
         f"{when_text(workshop, session)} · {counts_text(session)}"
@@ -103,6 +107,7 @@ def list_line(workshop: WorkshopInfo, session: SessionInfo) -> str:
 
 
 def workshop_list_blocks(items: list[tuple[WorkshopInfo, SessionInfo]], *, can_manage: bool) -> list[Block]:
+    """`/workshop list`: upcoming sessions, with the management commands for those allowed."""
     if not items:
         return [SectionBlock(text="No workshops are coming up.")]
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text="*Upcoming workshops*"))]
@@ -118,6 +123,7 @@ def workshop_list_blocks(items: list[tuple[WorkshopInfo, SessionInfo]], *, can_m
 
 
 def workshop_list_text(items: list[tuple[WorkshopInfo, SessionInfo]]) -> str:
+    """`/workshop list` as notification text."""
     if not items:
         return "No workshops are coming up."
     return "\n".join(list_line(w, s) for w, s in items)
@@ -138,11 +144,13 @@ def saved_text(workshop: WorkshopInfo, first: SessionInfo, *, edited: bool = Fal
 
 
 def reminders_text(workshop: WorkshopInfo) -> str:
+    """“1 day and 1 hour before”."""
     offsets = [describe_offset(m) for m in workshop.draft.reminders]
     return " and ".join(offsets) + " before"
 
 
 def rsvp_reply(workshop: WorkshopInfo, session: SessionInfo, answer: Answer) -> str:
+    """What the person who clicked is told about their answer."""
     when = slack_date(session.starts_at, workshop.zone)
     if answer == Answer.NO:
         return f"Thanks for letting us know you can't make *{esc(workshop.draft.title)}* ({when})."
@@ -153,6 +161,7 @@ def rsvp_reply(workshop: WorkshopInfo, session: SessionInfo, answer: Answer) -> 
 
 
 def who_is_coming_text(workshop: WorkshopInfo, session: SessionInfo, people: Attendees) -> str:
+    """The Who's coming list, for the clicker only."""
     when = slack_date(session.starts_at, workshop.zone)
     if not people.going and not people.maybe:
         return f"Nobody has said they're coming to *{esc(workshop.draft.title)}* ({when}) yet."
@@ -165,6 +174,7 @@ def who_is_coming_text(workshop: WorkshopInfo, session: SessionInfo, people: Att
 
 
 def reminder_text(workshop: WorkshopInfo, session: SessionInfo, minutes: int) -> str:
+    """The DM reminder, ending on an open question."""
     draft = workshop.draft
     where = f" · 📍 {esc(draft.location)}" if draft.location else ""
     return (
@@ -174,6 +184,7 @@ def reminder_text(workshop: WorkshopInfo, session: SessionInfo, minutes: int) ->
 
 
 def cancelled_thread_text(workshop: WorkshopInfo) -> str:
+    """The cancellation note in the announcement's thread."""
     return (
         f"❌ *{esc(workshop.draft.title)}* is cancelled: no more sessions are planned. "
         "Everyone who said Going or Maybe has been told."
@@ -181,6 +192,7 @@ def cancelled_thread_text(workshop: WorkshopInfo) -> str:
 
 
 def cancelled_dm_text(workshop: WorkshopInfo) -> str:
+    """The cancellation DM to those who said Going or Maybe."""
     return (
         f"❌ *{esc(workshop.draft.title)}* in <#{workshop.draft.channel_id}> is cancelled, so no more reminders "
         "will come for it. Sorry for the change of plans."
@@ -188,6 +200,7 @@ def cancelled_dm_text(workshop: WorkshopInfo) -> str:
 
 
 def welcome_blocks(channel_id: str, items: list[tuple[WorkshopInfo, SessionInfo]]) -> list[Block]:
+    """The ephemeral welcome for someone who joined a program channel."""
     lines = [f"• *{esc(w.draft.title)}* — {when_text(w, s)}" for w, s in items[:20]]
     return [
         SectionBlock(
@@ -206,4 +219,5 @@ def welcome_blocks(channel_id: str, items: list[tuple[WorkshopInfo, SessionInfo]
 
 
 def welcome_text(channel_id: str, items: list[tuple[WorkshopInfo, SessionInfo]]) -> str:
+    """The welcome as notification text."""
     return f"Welcome to <#{channel_id}>! {len(items)} workshop session(s) coming up here."
