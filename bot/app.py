@@ -10,7 +10,10 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
-import bot.session_deliveries  # noqa: F401  (registers the session delivery kinds)
+from bot import (
+    session_deliveries,  # noqa: F401  (registers the session delivery kinds)
+    workshop_deliveries,  # noqa: F401  (registers the workshop delivery kinds)
+)
 from bot.clock import Clock, system_clock
 from bot.coalesce import Coalescer
 from bot.services import Services

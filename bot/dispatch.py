@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
@@ -72,9 +74,12 @@ def next_due_at(services: Services) -> datetime | None:
         return store.next_due_at(session)
 
 
-def claim(services: Services, now: datetime, worker: str, limit: int = BATCH) -> list[DeliveryInfo]:
+def claim(
+    services: Services, now: datetime, worker: str, limit: int = BATCH, conditions: Sequence[Any] = ()
+) -> list[DeliveryInfo]:
     with services.db.transaction() as session:
-        return [info(row) for row in store.claim_due(session, now, worker=worker, lease=LEASE, limit=limit)]
+        rows = store.claim_due(session, now, worker=worker, lease=LEASE, limit=limit, conditions=conditions)
+        return [info(row) for row in rows]
 
 
 def send_one(
@@ -154,10 +159,23 @@ def _retry_after(headers: object) -> int:
 def run_due(services: Services, client: WebClient, now: datetime) -> int:
     """Run the planners, then send everything due at or before `now`; returns how many were sent."""
     plan_periodic(services, now)
+    return _send_due(services, client, now)
+
+
+def send_due_now(services: Services, client: WebClient, now: datetime, *conditions: Any) -> int:
+    """Send at once the due rows matching `conditions` (what a command just planned for now).
+
+    The rows are claimed like any others, so a dispatcher running at the same time cannot send
+    them twice, and a failure is retried or kept exactly as the dispatcher would.
+    """
+    return _send_due(services, client, now, conditions)
+
+
+def _send_due(services: Services, client: WebClient, now: datetime, conditions: Sequence[Any] = ()) -> int:
     slack = SlackGateway(client)
     worker = worker_name()
     sent = 0
-    while batch := claim(services, now, worker):
+    while batch := claim(services, now, worker, conditions=conditions):
         for delivery in batch:
             sent += send_one(services, slack, delivery, worker, now)
         if len(batch) < BATCH:

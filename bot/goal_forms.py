@@ -2,41 +2,24 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from typing import Any
 
+from bot.form_state import StateValues, number_from_metadata, selected, text, value
 from bot.goals import TITLE_MAX, GoalDraft
 from bot.ids import GoalField, ProgressField
 from storage.models import Area, Cadence
-
-StateValues = dict[str, dict[str, dict[str, Any]]]
-
-
-def _value(values: StateValues, field: str) -> dict[str, Any]:
-    return values.get(field, {}).get(field, {})
-
-
-def _text(values: StateValues, field: str) -> str:
-    return (_value(values, field).get("value") or "").strip()
-
-
-def _selected(values: StateValues, field: str) -> str | None:
-    option = _value(values, field).get("selected_option") or {}
-    value = option.get("value")
-    return value if isinstance(value, str) else None
 
 
 def goal_draft_from_state(values: StateValues, today: date) -> tuple[GoalDraft | None, dict[str, str]]:
     """The draft, or None with errors keyed by block_id (Slack's `response_action: errors`)."""
     errors: dict[str, str] = {}
-    title = " ".join(_text(values, GoalField.TITLE).split())
+    title = " ".join(text(values, GoalField.TITLE).split())
     if not title:
         errors[GoalField.TITLE] = "What do you want to achieve? A goal needs some words."
     elif len(title) > TITLE_MAX:
         errors[GoalField.TITLE] = f"Please keep the goal to {TITLE_MAX} characters (it has {len(title)})."
     target: date | None = None
-    raw_date = _value(values, GoalField.TARGET).get("selected_date")
+    raw_date = value(values, GoalField.TARGET).get("selected_date")
     if raw_date:
         try:
             target = date.fromisoformat(raw_date)
@@ -45,8 +28,8 @@ def goal_draft_from_state(values: StateValues, today: date) -> tuple[GoalDraft |
         else:
             if target < today:
                 errors[GoalField.TARGET] = "That date has passed: choose a date from today on."
-    area_value = _selected(values, GoalField.AREA) or Area.OTHER.value
-    cadence_value = _selected(values, GoalField.CADENCE) or Cadence.WEEKLY.value
+    area_value = selected(values, GoalField.AREA) or Area.OTHER.value
+    cadence_value = selected(values, GoalField.CADENCE) or Cadence.WEEKLY.value
     if area_value not in {a.value for a in Area}:
         errors[GoalField.AREA] = "Choose one of the listed areas."
     if cadence_value not in {c.value for c in Cadence}:
@@ -55,8 +38,8 @@ def goal_draft_from_state(values: StateValues, today: date) -> tuple[GoalDraft |
         return None, errors
     draft = GoalDraft(
         title=title,
-        why=_text(values, GoalField.WHY),
-        measure=_text(values, GoalField.MEASURE),
+        why=text(values, GoalField.WHY),
+        measure=text(values, GoalField.MEASURE),
         target_date=target,
         area=Area(area_value),
         cadence=Cadence(cadence_value),
@@ -65,7 +48,7 @@ def goal_draft_from_state(values: StateValues, today: date) -> tuple[GoalDraft |
 
 
 def progress_note_from_state(values: StateValues) -> tuple[str, dict[str, str]]:
-    note = _text(values, ProgressField.NOTE)
+    note = text(values, ProgressField.NOTE)
     if not note:
         return "", {ProgressField.NOTE: "What has moved forward? Write a few words."}
     return note, {}
@@ -73,8 +56,4 @@ def progress_note_from_state(values: StateValues) -> tuple[str, dict[str, str]]:
 
 def goal_number_from_metadata(private_metadata: str) -> int | None:
     """The goal number a modal was opened for; None for a new goal or metadata we did not write."""
-    try:
-        number = json.loads(private_metadata or "{}").get("number")
-    except (ValueError, AttributeError):
-        return None
-    return number if isinstance(number, int) else None
+    return number_from_metadata(private_metadata)

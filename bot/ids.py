@@ -10,6 +10,7 @@ class Callback(enum.StrEnum):
 
     GOAL = "goal_modal"
     PROGRESS = "progress_modal"
+    WORKSHOP = "workshop_modal"
 
 
 class Action(enum.StrEnum):
@@ -19,6 +20,10 @@ class Action(enum.StrEnum):
     HOME_GOAL_DONE = "home_goal_done"
     HOME_GOAL_EDIT = "home_goal_edit"
     HOME_GOAL_PROGRESS = "home_goal_progress"
+    WORKSHOP_GOING = "workshop_going"
+    WORKSHOP_MAYBE = "workshop_maybe"
+    WORKSHOP_NO = "workshop_no"
+    WORKSHOP_WHO = "workshop_who"
 
 
 class GoalField(enum.StrEnum):
@@ -69,3 +74,28 @@ class MeetingField(enum.StrEnum):
     TAKEAWAYS = "follow_up_takeaways"
     ACTIONS = "follow_up_actions"
     COACH_NOTE = "coach_note_text"
+
+
+class Block(enum.StrEnum):
+    """block_id of blocks handlers route on."""
+
+    WORKSHOP_RSVP = "workshop_rsvp"
+
+
+class WorkshopField(enum.StrEnum):
+    """block_id (and action_id) of the workshop modal's inputs."""
+
+    TITLE = "workshop_title"
+    DESCRIPTION = "workshop_description"
+    DATE = "workshop_date"
+    TIME = "workshop_time"
+    DURATION = "workshop_duration"
+    LOCATION = "workshop_location"
+    CHANNEL = "workshop_channel"
+    REPEAT = "workshop_repeat"
+    UNTIL = "workshop_until"
+    COUNT = "workshop_count"
+    REMINDERS = "workshop_reminders"
+    ANNOUNCE = "workshop_announce"
+    ANNOUNCE_DATE = "workshop_announce_date"
+    ANNOUNCE_TIME = "workshop_announce_time"

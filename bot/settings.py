@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///coachbot.db"
+DEFAULT_PROGRAM_TZ = "America/New_York"
 
 
 class SettingsError(Exception):
@@ -23,12 +25,15 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     admin_ids: frozenset[str] = field(default_factory=frozenset)
     tick_seconds: float = 30.0
+    # Workshop times are typed and repeated in the program's zone: the room does not travel.
+    program_tz: str = DEFAULT_PROGRAM_TZ
 
     def __repr__(self) -> str:
         # Secrets never reach a log line, even by accident.
         return (
             f"Settings(api_url={self.api_url!r}, database_url={_redact_url(self.database_url)!r}, "
-            f"admin_ids={sorted(self.admin_ids)!r}, tick_seconds={self.tick_seconds!r})"
+            f"admin_ids={sorted(self.admin_ids)!r}, tick_seconds={self.tick_seconds!r}, "
+            f"program_tz={self.program_tz!r})"
         )
 
     @property
@@ -95,6 +100,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             raise SettingsError(
                 f"COACHBOT_ADMIN_IDS holds {admin!r}, which is not a Slack user id like U0123ABCD"
             )
+    program_tz = env.get("COACHBOT_PROGRAM_TZ", "").strip() or DEFAULT_PROGRAM_TZ
+    try:
+        ZoneInfo(program_tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"COACHBOT_PROGRAM_TZ must be an IANA time zone like America/New_York, got {program_tz!r}"
+        ) from None
     return Settings(
         bot_token=env.get("SLACK_BOT_TOKEN", "").strip() or None,
         signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip() or None,
@@ -103,4 +115,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         database_url=env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
         admin_ids=admin_ids,
         tick_seconds=tick,
+        program_tz=program_tz,
     )

@@ -44,6 +44,14 @@ class Profile:
     is_deleted: bool
 
 
+@dataclass(frozen=True)
+class ChannelInfo:
+    channel_id: str
+    name: str
+    is_member: bool
+    is_archived: bool
+
+
 def _dump_blocks(blocks: list[Block] | None) -> list[dict[str, Any]] | None:
     return None if blocks is None else [block.to_dict() for block in blocks]
 
@@ -72,6 +80,19 @@ class SlackGateway:
             is_deleted=bool(user.get("deleted")),
         )
 
+    def channel(self, channel_id: str) -> ChannelInfo:
+        """conversations.info, asked briefly: it runs before the ack, inside Slack's 3 seconds."""
+        quick = WebClient(
+            token=self.client.token, base_url=self.client.base_url, timeout=PROFILE_TIMEOUT_SECONDS
+        )
+        channel = quick.conversations_info(channel=channel_id)["channel"]
+        return ChannelInfo(
+            channel_id=channel_id,
+            name=channel.get("name") or channel_id,
+            is_member=bool(channel.get("is_member")),
+            is_archived=bool(channel.get("is_archived")),
+        )
+
     def open_view(self, trigger_id: str, view: View) -> None:
         self.client.views_open(trigger_id=trigger_id, view=view.to_dict())
 
@@ -79,9 +100,16 @@ class SlackGateway:
         self.client.views_publish(user_id=user_id, view=view.to_dict())
 
     def post_ephemeral(
-        self, channel: str, user_id: str, text: str, blocks: list[Block] | None = None
+        self,
+        channel: str,
+        user_id: str,
+        text: str,
+        blocks: list[Block] | None = None,
+        thread_ts: str | None = None,
     ) -> None:
-        self.client.chat_postEphemeral(channel=channel, user=user_id, text=text, blocks=_dump_blocks(blocks))
+        self.client.chat_postEphemeral(
+            channel=channel, user=user_id, text=text, blocks=_dump_blocks(blocks), thread_ts=thread_ts
+        )
 
     def post_message(
         self, channel: str, text: str, blocks: list[Block] | None = None, thread_ts: str | None = None

@@ -1,10 +1,10 @@
-"""Slash commands: `/goal`. The reply rides on the ack; modals and App Home follow lazily."""
+"""Slash commands: `/goal` and `/workshop`. The reply rides on the ack; modals and App Home follow lazily."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import goals
@@ -21,7 +21,10 @@ from bot.goal_commands import (
 from bot.goal_replies import answer_goal_command
 from bot.services import Services
 from bot.views.goals import goal_modal
-from handlers.common import actor_of, gateway, mark_changed, refresh_home_of
+from bot.workshop_commands import parse_workshop_command
+from bot.workshop_followups import after_command
+from bot.workshop_replies import answer_workshop_command
+from handlers.common import actor_of, command_key, gateway, mark_changed, refresh_home_of
 
 _CHANGES_GOALS = (AddGoal, ChangeStatus, LogProgress, SetCadence)
 
@@ -30,9 +33,8 @@ def register(app: App, services: Services) -> None:
     def acknowledge_goal(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         actor = actor_of(services, client, context)
         parsed = parse_goal_command(command.get("text") or "")
-        request_key = f"{actor.team_id}:command:{command.get('trigger_id')}"
         try:
-            reply = answer_goal_command(services, actor, parsed, request_key)
+            reply = answer_goal_command(services, actor, parsed, command_key(actor, command))
         except UserError as error:
             ack(text=error.message)
             return
@@ -60,3 +62,37 @@ def register(app: App, services: Services) -> None:
             refresh_home_of(services, client, context)
 
     app.command("/goal")(ack=acknowledge_goal, lazy=[follow_up_goal])
+
+    def acknowledge_workshop(
+        ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        actor = actor_of(services, client, context)
+        parsed = parse_workshop_command(command.get("text") or "")
+        try:
+            reply = answer_workshop_command(
+                services, gateway(client), actor, parsed, command_key(actor, command)
+            )
+        except UserError as error:
+            ack(text=error.message)
+            return
+        if reply.text:
+            ack(text=reply.text, blocks=reply.blocks or None)
+        else:
+            ack()
+
+    def follow_up_workshop(
+        command: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
+        actor = actor_of(services, client, context)
+        parsed = parse_workshop_command(command.get("text") or "")
+        after_command(
+            services,
+            client,
+            actor,
+            parsed,
+            command_key(actor, command),
+            command["trigger_id"],
+            lambda text: respond(text=text, response_type="ephemeral", replace_original=False),
+        )
+
+    app.command("/workshop")(ack=acknowledge_workshop, lazy=[follow_up_workshop])

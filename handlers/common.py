@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
@@ -42,3 +43,13 @@ def refresh_home_of(services: Services, client: WebClient, context: BoltContext)
     """Publish the requester's Home tab, skipping it if a publish since their change covers it."""
     changed_at = context.get(CHANGED_AT_KEY)
     refresh_home(services, gateway(client), actor_of(services, client, context), changed_at)
+
+
+def command_key(actor: Actor, command: dict[str, Any]) -> str:
+    """The key that makes a replayed slash command find what it created the first time."""
+    return f"{actor.team_id}:command:{command.get('trigger_id')}"
+
+
+def view_key(team_id: str, view: dict[str, Any]) -> str:
+    """The key that makes a resubmitted modal find what it created the first time."""
+    return f"{team_id}:view:{view.get('id')}:{view.get('hash')}"

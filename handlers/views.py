@@ -1,4 +1,4 @@
-"""Modal submissions: field errors go back on the ack; the Home refresh follows lazily."""
+"""Modal submissions (goals, progress, workshops): field errors go back on the ack; the Home refresh follows lazily."""
 
 from __future__ import annotations
 
@@ -10,15 +10,14 @@ from slack_sdk import WebClient
 from bot import goals
 from bot.dates import local_today
 from bot.errors import UserError
+from bot.form_state import number_from_metadata
 from bot.goal_forms import goal_draft_from_state, goal_number_from_metadata, progress_note_from_state
 from bot.ids import Callback, GoalField, ProgressField
 from bot.services import Services
 from bot.views.goals import saved_modal
-from handlers.common import actor_of, mark_changed, refresh_home_of
-
-
-def _request_key(team_id: str, view: dict[str, Any]) -> str:
-    return f"{team_id}:view:{view.get('id')}:{view.get('hash')}"
+from bot.workshop_followups import after_edit, announce_created
+from bot.workshop_replies import submit_workshop_form
+from handlers.common import actor_of, gateway, mark_changed, refresh_home_of, view_key
 
 
 def register(app: App, services: Services) -> None:
@@ -32,7 +31,7 @@ def register(app: App, services: Services) -> None:
         number = goal_number_from_metadata(view.get("private_metadata", ""))
         try:
             if number is None:
-                goal, _ = goals.add_goal(services.db, actor, draft, now, _request_key(actor.team_id, view))
+                goal, _ = goals.add_goal(services.db, actor, draft, now, view_key(actor.team_id, view))
             else:
                 goal = goals.update_goal(services.db, actor, number, draft, now)
         except UserError as error:
@@ -57,7 +56,7 @@ def register(app: App, services: Services) -> None:
         assert number is not None
         try:
             goals.log_progress(
-                services.db, actor, number, note, services.now(), _request_key(actor.team_id, view)
+                services.db, actor, number, note, services.now(), view_key(actor.team_id, view)
             )
         except UserError as error:
             ack(response_action="errors", errors={ProgressField.NOTE: error.message})
@@ -70,3 +69,26 @@ def register(app: App, services: Services) -> None:
 
     app.view(Callback.GOAL)(ack=submit_goal, lazy=[refresh])
     app.view(Callback.PROGRESS)(ack=submit_progress, lazy=[refresh])
+
+    def submit_workshop(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        actor = actor_of(services, client, context)
+        outcome = submit_workshop_form(services, gateway(client), actor, view, view_key(actor.team_id, view))
+        if outcome.errors:
+            ack(response_action="errors", errors=outcome.errors)
+        else:
+            ack(response_action="update", view=outcome.view)
+
+    def follow_up_workshop(view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        actor = actor_of(services, client, context)
+        number = number_from_metadata(view.get("private_metadata", ""))
+        if number is not None:
+            after_edit(services, client, actor, number)
+            return
+        announce_created(
+            services,
+            client,
+            view_key(actor.team_id, view),
+            lambda text: gateway(client).post_message(actor.user_id, text),
+        )
+
+    app.view(Callback.WORKSHOP)(ack=submit_workshop, lazy=[follow_up_workshop])

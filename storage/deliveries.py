@@ -69,14 +69,25 @@ def _claimable(now: datetime) -> Any:
 
 
 def claim_due(
-    session: Session, now: datetime, *, worker: str, lease: timedelta, limit: int
+    session: Session,
+    now: datetime,
+    *,
+    worker: str,
+    lease: timedelta,
+    limit: int,
+    conditions: Sequence[Any] = (),
 ) -> list[Delivery]:
-    """Atomically take up to `limit` due rows for `worker` until now + lease.
+    """Atomically take up to `limit` due rows (matching `conditions`) for `worker` until now + lease.
 
     PostgreSQL: FOR UPDATE SKIP LOCKED, so workers never wait on each other's rows.
     SQLite: the transaction already holds the single write lock (BEGIN IMMEDIATE).
     """
-    query = select(Delivery.id).where(_claimable(now)).order_by(Delivery.due_at, Delivery.id).limit(limit)
+    query = (
+        select(Delivery.id)
+        .where(_claimable(now), *conditions)
+        .order_by(Delivery.due_at, Delivery.id)
+        .limit(limit)
+    )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     ids = list(session.scalars(query))
@@ -162,3 +173,13 @@ def next_due_at(session: Session) -> datetime | None:
 
 def by_ids(session: Session, ids: Sequence[int]) -> list[Delivery]:
     return list(session.scalars(select(Delivery).where(Delivery.id.in_(ids))))
+
+
+def failures(session: Session, *conditions: Any) -> list[str]:
+    """The kept errors of failed deliveries matching the conditions."""
+    return [
+        row.last_error or "unknown_error"
+        for row in session.scalars(
+            select(Delivery).where(Delivery.status == DeliveryStatus.FAILED, *conditions)
+        )
+    ]

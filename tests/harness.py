@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,18 +39,51 @@ def settings_for(emulator: SlackEmulator, database_url: str, **overrides: Any) -
     return Settings(**values)
 
 
+class TrackingExecutor(ThreadPoolExecutor):
+    """A thread pool that can tell when every lazy listener handed to it has finished."""
+
+    def __init__(self, max_workers: int) -> None:
+        super().__init__(max_workers=max_workers)
+        self._busy = 0
+        self._idle = threading.Condition()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        with self._idle:
+            self._busy += 1
+
+        def tracked() -> Any:
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                with self._idle:
+                    self._busy -= 1
+                    self._idle.notify_all()
+
+        return super().submit(tracked)
+
+    def wait_idle(self, timeout: float = 5.0) -> None:
+        with self._idle:
+            if not self._idle.wait_for(lambda: self._busy == 0, timeout):
+                raise TimeoutError(f"{self._busy} lazy listener(s) still running after {timeout}s")
+
+
 @dataclass
 class RunningApp:
     services: Services
     url: str
     stop: Any
+    executor: TrackingExecutor
+
+    def wait_idle(self) -> None:
+        """Wait until every lazy listener has finished (to assert that something did not happen)."""
+        self.executor.wait_idle()
 
 
 def start_app(settings: Settings, db: Database, clock: Clock) -> RunningApp:
     """The real Bolt app behind the real waitress server, on a free loopback port."""
     # Home publishes are not spaced out here, so tests see each refresh at once (Coalescer is tested alone).
     services = build_services(settings, db=db, clock=clock, home_refresh_interval=0.0)
-    executor = ThreadPoolExecutor(max_workers=8)
+    executor = TrackingExecutor(max_workers=8)
     server = BackgroundServer(build_app(services, executor=executor), db).start()
 
     def stop() -> None:
@@ -56,7 +91,7 @@ def start_app(settings: Settings, db: Database, clock: Clock) -> RunningApp:
         services.home_refreshes.close()
         executor.shutdown(wait=True)  # lazy listeners finish before the emulator goes away
 
-    return RunningApp(services, server.url, stop)
+    return RunningApp(services, server.url, stop, executor)
 
 
 def run_due(app: RunningApp, emulator: SlackEmulator, timeout: float = 5.0) -> int:
@@ -99,6 +134,58 @@ class Slack:
         reply = self.driver.command(user, "/goal", text)
         assert reply.status == 200, reply
         return reply
+
+    def workshop(self, text: str = "", *, user: str) -> Response:
+        """`/workshop <text>` with #channels escaped as Slack does; asserts the ack was good."""
+        reply = self.driver.command(user, "/workshop", escape_entities(text, self.emulator))
+        assert reply.status == 200, reply
+        return reply
+
+    # ---- channels and messages ---------------------------------------------------------------
+    def channel(self, name: str, members: list[str], *, bot_member: bool = True) -> str:
+        return self.ws.add_channel(name, members, bot_member=bot_member)
+
+    def posts(self, channel: str, *, thread_ts: str | None = None) -> list[Message]:
+        """Messages everyone in `channel` sees (no ephemerals), top level or in one thread."""
+        with self.ws.lock:
+            return [
+                m
+                for m in self.ws.messages
+                if m.channel == channel and m.ephemeral_to is None and m.thread_ts == thread_ts
+            ]
+
+    def wait_for_post(self, channel: str, count: int = 1, *, thread_ts: str | None = None) -> list[Message]:
+        self.emulator.wait_for(lambda _calls: len(self.posts(channel, thread_ts=thread_ts)) >= count)
+        return self.posts(channel, thread_ts=thread_ts)
+
+    def ephemerals(self, user: str, channel: str | None = None) -> list[Message]:
+        """Ephemeral messages only `user` saw (in `channel`, if given)."""
+        with self.ws.lock:
+            return [
+                m
+                for m in self.ws.messages
+                if m.ephemeral_to == user and (channel is None or m.channel == channel)
+            ]
+
+    def wait_for_ephemeral(self, user: str, count: int = 1) -> list[Message]:
+        self.emulator.wait_for(lambda _calls: len(self.ephemerals(user)) >= count)
+        return self.ephemerals(user)
+
+    def click_message(self, user: str, message: Message, label: str) -> Response:
+        """Click the button labelled `label` on a message, as `user` sees it now; Slack got its ack."""
+        reply = self.click_in_message(user, message, label)
+        assert reply.status == 200, reply
+        return reply
+
+    def join(
+        self, user: str, channel: str, *, event_id: str | None = None, retry_num: int | None = None
+    ) -> Response:
+        """`user` joins `channel`: Slack adds them and sends member_joined_channel."""
+        with self.ws.lock:
+            if user not in self.ws.channels[channel]["members"]:
+                self.ws.channels[channel]["members"].append(user)
+        event = {"type": "member_joined_channel", "user": user, "channel": channel, "channel_type": "C"}
+        return self.driver.event({**event, "team": self.ws.team_id}, event_id=event_id, retry_num=retry_num)
 
     # ---- modals ------------------------------------------------------------------------------
     def open_modal(self, user: str, timeout: float = 5.0, *, callback: str | None = None) -> dict[str, Any]:

@@ -1,0 +1,34 @@
+"""Reading a submitted modal's state.values, shared by every form."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+StateValues = dict[str, dict[str, dict[str, Any]]]
+
+
+def value(values: StateValues, field: str) -> dict[str, Any]:
+    """The state of the input whose block_id and action_id are both `field`."""
+    return values.get(field, {}).get(field, {})
+
+
+def text(values: StateValues, field: str) -> str:
+    """A text input's value, trimmed."""
+    return (value(values, field).get("value") or "").strip()
+
+
+def selected(values: StateValues, field: str) -> str | None:
+    """The value of a select's or radio group's chosen option."""
+    option = value(values, field).get("selected_option") or {}
+    chosen = option.get("value")
+    return chosen if isinstance(chosen, str) else None
+
+
+def number_from_metadata(private_metadata: str) -> int | None:
+    """The number a form was opened for (`{"number": N}`); None for a new one or metadata we did not write."""
+    try:
+        number = json.loads(private_metadata or "{}").get("number")
+    except (ValueError, AttributeError):
+        return None
+    return number if isinstance(number, int) else None
