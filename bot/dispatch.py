@@ -171,6 +171,13 @@ def send_due_now(services: Services, client: WebClient, now: datetime, *conditio
     return _send_due(services, client, now, conditions)
 
 
+def send_planned_since(services: Services, client: WebClient, team_id: str, since: datetime) -> int:
+    """Send at once what was planned in `team_id` since `since` and is already due."""
+    return _send_due(
+        services, client, services.now(), (Delivery.team_id == team_id, Delivery.created_at >= since)
+    )
+
+
 def _send_due(services: Services, client: WebClient, now: datetime, conditions: Sequence[Any] = ()) -> int:
     slack = SlackGateway(client)
     worker = worker_name()

@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
+from bot.dispatch import send_planned_since
 from bot.home import refresh_home
 from bot.people import Actor
 from bot.services import Services
@@ -20,10 +21,12 @@ def gateway(client: WebClient) -> SlackGateway:
 
 ACTOR_KEY = "coachbot_actor"
 CHANGED_AT_KEY = "coachbot_changed_at"
+REQUEST_AT_KEY = "coachbot_request_at"
 
 
 def actor_of(services: Services, client: WebClient, context: BoltContext) -> Actor:
     """The person who sent this request, resolved once per request (lazy listeners get a copy)."""
+    context.setdefault(REQUEST_AT_KEY, services.now())
     actor = context.get(ACTOR_KEY)
     if isinstance(actor, Actor):
         return actor
@@ -53,3 +56,13 @@ def command_key(actor: Actor, command: dict[str, Any]) -> str:
 def view_key(team_id: str, view: dict[str, Any]) -> str:
     """The key that makes a resubmitted modal find what it created the first time."""
     return f"{team_id}:view:{view.get('id')}:{view.get('hash')}"
+
+
+def send_what_this_request_planned(services: Services, client: WebClient, context: BoltContext) -> None:
+    """Deliveries this request planned for now (a confirmation, the agreement) go out at once.
+
+    Only this request's rows: the rest of the schedule is the dispatcher's, with its pacing.
+    """
+    actor = actor_of(services, client, context)
+    since = context.get(REQUEST_AT_KEY) or services.now()
+    send_planned_since(services, client, actor.team_id, since)

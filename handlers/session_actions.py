@@ -16,8 +16,7 @@ from bot.services import Services
 from bot.session_forms import booking_from_state, meeting_id_from_metadata, state_text
 from bot.views.meetings import meeting_modal
 from bot.views.prep import agenda_modal, coach_note_modal, follow_up_modal
-from handlers.common import actor_of, gateway
-from handlers.session_commands import send_due_now
+from handlers.common import actor_of, gateway, send_what_this_request_planned
 
 
 def _number(action: dict[str, Any]) -> int:
@@ -56,12 +55,14 @@ def register(app: App, services: Services) -> None:
 
         return ack_answer
 
-    def thank_for_answer(action: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def thank_for_answer(
+        action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ) -> None:
         if action["action_id"] == SessionAction.AGREE:
             respond(text="Thank you: I've let your coach know you agree.", replace_original=False)
         else:
             respond(text="I've let your coach know you'd like to talk it through.", replace_original=False)
-        send_due_now(services, client)
+        send_what_this_request_planned(services, client, context)
 
     def open_form(
         body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
@@ -143,7 +144,7 @@ def register(app: App, services: Services) -> None:
             )
 
     def after_booking(client: WebClient, context: BoltContext) -> None:
-        send_due_now(services, client)
+        send_what_this_request_planned(services, client, context)
         refresh_home(services, gateway(client), actor_of(services, client, context))
 
     app.action(SessionAction.PREP_CHECKLIST)(ack=tick_checklist, lazy=[refresh_brief])

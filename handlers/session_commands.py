@@ -8,7 +8,6 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import dispatch
 from bot.coach_command import answer_coach_command
 from bot.errors import UserError
 from bot.goal_replies import Reply
@@ -16,14 +15,9 @@ from bot.meeting_command import answer_meeting_command, opens_modal
 from bot.people import Actor
 from bot.services import Services
 from bot.views.meetings import meeting_modal
-from handlers.common import actor_of, gateway
+from handlers.common import actor_of, gateway, send_what_this_request_planned
 
 Answer = Callable[[Services, Actor, str, Callable[[str], Actor], str], Reply]
-
-
-def send_due_now(services: Services, client: WebClient) -> None:
-    """Notices planned by the request (confirmations, the agreement) go out at once, not at the next tick."""
-    dispatch.run_due(services, client, services.now())
 
 
 def register(app: App, services: Services) -> None:
@@ -48,14 +42,14 @@ def register(app: App, services: Services) -> None:
 
         return ack_command
 
-    def follow_up_meeting(command: dict[str, Any], client: WebClient) -> None:
+    def follow_up_meeting(command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if opens_modal(command.get("text") or ""):
             gateway(client).open_view(command["trigger_id"], meeting_modal())
         else:
-            send_due_now(services, client)
+            send_what_this_request_planned(services, client, context)
 
-    def follow_up_coach(client: WebClient) -> None:
-        send_due_now(services, client)
+    def follow_up_coach(client: WebClient, context: BoltContext) -> None:
+        send_what_this_request_planned(services, client, context)
 
     app.command("/coach")(ack=acknowledge(answer_coach_command), lazy=[follow_up_coach])
     app.command("/meeting")(ack=acknowledge(answer_meeting_command), lazy=[follow_up_meeting])
