@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.dates import DateError, local_today, parse_date
 from bot.errors import UserError
+from bot.nudge_plan import replan_person
 from bot.people import Actor
 from storage import goals as goal_queries
 from storage.db import Database
@@ -149,6 +150,7 @@ def add_goal(
         session.add(goal)
         session.flush()
         session.refresh(goal, ["notes"])
+        replan_person(session, actor.person_id, now)
         return goal_info(goal), True
 
 
@@ -159,6 +161,8 @@ def update_goal(db: Database, actor: Actor, number: int, draft: GoalDraft, now: 
         goal.title, goal.why, goal.measure = draft.title, draft.why, draft.measure
         goal.target_date, goal.area, goal.cadence = draft.target_date, draft.area, draft.cadence
         goal.updated_at = now
+        session.flush()
+        replan_person(session, actor.person_id, now)
         return goal_info(goal)
 
 
@@ -180,6 +184,8 @@ def change_status(db: Database, actor: Actor, number: int, verb: str, now: datet
         goal.status = status
         goal.closed_at = None if status == GoalStatus.ACTIVE else now
         goal.updated_at = now
+        session.flush()
+        replan_person(session, actor.person_id, now)
         return goal_info(goal), True
 
 
@@ -208,6 +214,8 @@ def set_cadence(db: Database, actor: Actor, number: int, cadence: Cadence, now: 
         goal = _owned_goal(session, actor, number)
         goal.cadence = cadence
         goal.updated_at = now
+        session.flush()
+        replan_person(session, actor.person_id, now)
         return goal_info(goal)
 
 

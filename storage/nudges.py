@@ -1,0 +1,90 @@
+"""Queries for nudges: settings rows, quiet periods, goal nudge state and the person's nudge row."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from storage.models import Cadence, Delivery, DeliveryStatus, Goal, GoalStatus
+from storage.models_nudges import GoalNudgeState, NudgePrefs, QuietPeriod
+
+
+def prefs_for(session: Session, team_id: str, person_id: int, now: datetime) -> NudgePrefs:
+    """The person's settings row, created with the defaults on first use (safe when two race)."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(NudgePrefs)
+        .values(team_id=team_id, person_id=person_id, updated_at=now, nudge_seq=0, weekends=False)
+        .on_conflict_do_nothing(index_elements=["person_id"])
+    )
+    return session.scalars(select(NudgePrefs).where(NudgePrefs.person_id == person_id)).one()
+
+
+def lock_prefs(session: Session, person_id: int) -> NudgePrefs | None:
+    """The settings row, locked on PostgreSQL so two replans of one person take turns."""
+    query = select(NudgePrefs).where(NudgePrefs.person_id == person_id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return session.scalars(query).one_or_none()
+
+
+def nudged_goals(session: Session, person_id: int) -> list[Goal]:
+    """Active goals with a cadence, by number."""
+    return list(
+        session.scalars(
+            select(Goal)
+            .where(Goal.person_id == person_id, Goal.status == GoalStatus.ACTIVE, Goal.cadence != Cadence.OFF)
+            .order_by(Goal.number)
+        )
+    )
+
+
+def overdue_asked(session: Session, goal_ids: list[int]) -> dict[int, date]:
+    if not goal_ids:
+        return {}
+    rows = session.execute(
+        select(GoalNudgeState.goal_id, GoalNudgeState.overdue_asked_for).where(
+            GoalNudgeState.goal_id.in_(goal_ids), GoalNudgeState.overdue_asked_for.is_not(None)
+        )
+    ).all()
+    return {goal_id: asked for goal_id, asked in rows}
+
+
+def remember_overdue_asked(session: Session, team_id: str, goal_id: int, target: date) -> None:
+    state = session.get(GoalNudgeState, goal_id)
+    if state is None:
+        session.add(GoalNudgeState(goal_id=goal_id, team_id=team_id, overdue_asked_for=target))
+    else:
+        state.overdue_asked_for = target
+    session.flush()
+
+
+def quiet_periods(session: Session, team_id: str) -> list[QuietPeriod]:
+    return list(
+        session.scalars(
+            select(QuietPeriod).where(QuietPeriod.team_id == team_id).order_by(QuietPeriod.starts_on)
+        )
+    )
+
+
+def delivery_by_key(session: Session, dedupe_key: str) -> Delivery | None:
+    return session.scalars(select(Delivery).where(Delivery.dedupe_key == dedupe_key)).one_or_none()
+
+
+def people_with_pending_nudges(session: Session, team_id: str) -> list[int]:
+    return list(
+        session.scalars(
+            select(Delivery.person_id)
+            .where(
+                Delivery.team_id == team_id,
+                Delivery.kind == "nudge",
+                Delivery.status == DeliveryStatus.PENDING,
+                Delivery.person_id.is_not(None),
+            )
+            .distinct()
+        )
+    )
