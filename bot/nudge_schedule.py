@@ -42,9 +42,11 @@ def minute_to_time(minute: int) -> time:
 
 
 def in_quiet_hours(local: datetime, rules: NudgeRules) -> bool:
+    return is_quiet_minute(local.hour * 60 + local.minute, rules.quiet_start_minute, rules.quiet_end_minute)
+
+
+def is_quiet_minute(minute: int, start: int, end: int) -> bool:
     """Quiet hours may wrap midnight (20:00–08:00); equal start and end mean none."""
-    minute = local.hour * 60 + local.minute
-    start, end = rules.quiet_start_minute, rules.quiet_end_minute
     if start == end:
         return False
     if start < end:

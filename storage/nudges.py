@@ -51,7 +51,7 @@ def overdue_asked(session: Session, goal_ids: list[int]) -> dict[int, date]:
             GoalNudgeState.goal_id.in_(goal_ids), GoalNudgeState.overdue_asked_for.is_not(None)
         )
     ).all()
-    return {goal_id: asked for goal_id, asked in rows}
+    return {goal_id: asked for goal_id, asked in rows if asked is not None}
 
 
 def remember_overdue_asked(session: Session, team_id: str, goal_id: int, target: date) -> None:
