@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
+from bot import coach_alerts, nudges  # noqa: F401  (registers their delivery kinds)
 from bot.clock import Clock, system_clock
 from bot.services import Services
 from bot.settings import Settings

@@ -1,20 +1,26 @@
 """The dispatcher: claims due deliveries atomically, renders and sends them, settles each row.
 
 Any number of processes may run it: rows are claimed with a lease, so each is sent once, and a
-claim left by a crashed process expires and is taken again.
+claim left by a crashed process expires and is taken again. Within a process, sends run on a
+small thread pool, paced per channel and per workspace by a Pacer; no sending thread ever sleeps.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
 import os
 import socket
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
-from bot.deliveries import KINDS, PLANNERS, DeliveryInfo, Skip
+from bot.deliveries import KINDS, PLANNERS, DeliveryInfo, Kind, Skip
+from bot.pacing import Pacer
 from bot.services import Services
 from bot.slack import SlackGateway
 from storage import deliveries as store
@@ -23,8 +29,14 @@ from storage.models import Delivery
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
-BATCH = 50
-MAX_ATTEMPTS = 5
+# A claimed row not started within half its lease is handed back unsent: once the lease runs out
+# another process may take it, and two senders would mean a duplicate.
+HAND_BACK_AFTER = LEASE.total_seconds() / 2
+BATCH = 100
+SEND_THREADS = 16
+MAX_ATTEMPTS = 8
+MAX_BACKOFF_SECONDS = 300
+IDLE_WAIT_SECONDS = 0.05
 # Errors that no retry can fix: the row fails and the reason is kept.
 PERMANENT_ERRORS = {
     "channel_not_found",
@@ -37,10 +49,18 @@ PERMANENT_ERRORS = {
     "invalid_auth",
     "token_revoked",
 }
+_PACERS: dict[float | None, Pacer] = {}
 
 
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def shared_pacer(cap: float | None) -> Pacer:
+    """One pacer per process and cap, so a 429's slowdown outlives the pass that met it."""
+    if cap not in _PACERS:
+        _PACERS[cap] = Pacer(cap)
+    return _PACERS[cap]
 
 
 def info(row: Delivery) -> DeliveryInfo:
@@ -77,8 +97,20 @@ def claim(services: Services, now: datetime, worker: str, limit: int = BATCH) ->
         return [info(row) for row in store.claim_due(session, now, worker=worker, lease=LEASE, limit=limit)]
 
 
+def sending_client(client: WebClient) -> WebClient:
+    """The same Slack client without retry handlers: a 429 or 5xx comes back to the dispatcher,
+    which reschedules the row instead of sleeping in a sending thread."""
+    return WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout, retry_handlers=[])
+
+
 def send_one(
-    services: Services, slack: SlackGateway, delivery: DeliveryInfo, worker: str, now: datetime
+    services: Services,
+    slack: SlackGateway,
+    delivery: DeliveryInfo,
+    worker: str,
+    now: datetime,
+    *,
+    pacer: Pacer | None = None,
 ) -> bool:
     """Render and send one claimed delivery, then settle its row; True if a message went out."""
     kind = KINDS.get(delivery.kind)
@@ -86,10 +118,19 @@ def send_one(
         with services.db.transaction() as session:
             store.mark_failed(session, delivery.id, worker, f"unknown delivery kind {delivery.kind!r}")
         return False
-    outgoing = kind.render(services, delivery, now)
+    try:
+        outgoing = kind.render(services, delivery, now)
+    except Exception as error:
+        log.exception("rendering delivery %s failed", delivery.id)
+        _settle_failure(
+            services, kind, delivery, worker, now, f"render_error {type(error).__name__}", None, {}
+        )
+        return False
     if isinstance(outgoing, Skip):
         with services.db.transaction() as session:
-            store.mark_skipped(session, delivery.id, worker, outgoing.reason)
+            skipped = store.mark_skipped(session, delivery.id, worker, outgoing.reason)
+        if skipped and kind.after_skip is not None:
+            _run_hook("after_skip", kind.after_skip, services, delivery, outgoing.reason, now)
         return False
     try:
         channel, ts = slack.post_message(
@@ -97,22 +138,37 @@ def send_one(
         )
     except SlackApiError as error:
         code = str(error.response.get("error", "unknown_error"))
-        _settle_failure(
-            services, delivery, worker, now, code, error.response.status_code, error.response.headers
-        )
+        status = error.response.status_code
+        if status == 429 and pacer is not None:
+            pacer.slow_down(delivery.team_id)
+        _settle_failure(services, kind, delivery, worker, now, code, status, error.response.headers)
         return False
     except (SlackRequestError, OSError) as error:
-        _settle_failure(services, delivery, worker, now, type(error).__name__, None, {})
+        _settle_failure(services, kind, delivery, worker, now, type(error).__name__, None, {})
         return False
+    if pacer is not None:
+        pacer.succeeded(delivery.team_id)
     with services.db.transaction() as session:
-        store.mark_sent(session, delivery.id, worker, channel=channel, ts=ts, now=now)
+        if not store.mark_sent(session, delivery.id, worker, channel=channel, ts=ts, now=now):
+            log.warning("delivery %s was sent after its lease ran out", delivery.id)
     if kind.after_send is not None:
-        kind.after_send(services, delivery, channel, ts, now)
+        try:
+            kind.after_send(services, delivery, channel, ts, now)
+        except Exception:
+            log.exception("after_send of delivery %s failed", delivery.id)
     return True
+
+
+def _run_hook(name: str, hook: object, *args: object) -> None:
+    try:
+        hook(*args)  # type: ignore[operator]
+    except Exception:
+        log.exception("%s hook failed", name)
 
 
 def _settle_failure(
     services: Services,
+    kind: Kind,
     delivery: DeliveryInfo,
     worker: str,
     now: datetime,
@@ -120,11 +176,8 @@ def _settle_failure(
     status: int | None,
     headers: object,
 ) -> None:
+    error = f"{code} (attempt {delivery.attempts})"
     with services.db.transaction() as session:
-        if code in PERMANENT_ERRORS or delivery.attempts >= MAX_ATTEMPTS:
-            store.mark_failed(session, delivery.id, worker, f"{code} (attempt {delivery.attempts})")
-            log.warning("delivery %s failed for good: %s", delivery.id, code)
-            return
         if status == 429:
             retry_after = _retry_after(headers)
             store.retry_at(
@@ -133,10 +186,17 @@ def _settle_failure(
                 worker,
                 now + timedelta(seconds=retry_after),
                 f"ratelimited ({retry_after}s)",
+                refund_attempt=True,
             )
             return
-        backoff = timedelta(seconds=min(300, 2**delivery.attempts * 5))
-        store.retry_at(session, delivery.id, worker, now + backoff, f"{code} (attempt {delivery.attempts})")
+        if code not in PERMANENT_ERRORS and delivery.attempts < MAX_ATTEMPTS:
+            backoff = timedelta(seconds=min(MAX_BACKOFF_SECONDS, 2 ** max(0, delivery.attempts - 1)))
+            store.retry_at(session, delivery.id, worker, now + backoff, error)
+            return
+        failed = store.mark_failed(session, delivery.id, worker, error)
+    log.warning("delivery %s failed for good: %s", delivery.id, error)
+    if failed and kind.after_failure is not None:
+        _run_hook("after_failure", kind.after_failure, services, delivery, error, now)
 
 
 def _retry_after(headers: object) -> int:
@@ -151,15 +211,90 @@ def _retry_after(headers: object) -> int:
     return 1
 
 
+class Pass:
+    """One dispatcher pass: claim in batches, start each send when the pacer allows, until done."""
+
+    def __init__(self, services: Services, client: WebClient, now: datetime, pacer: Pacer) -> None:
+        self.services = services
+        self.slack = SlackGateway(sending_client(client))
+        self.pacer = pacer
+        self.worker = worker_name()
+        self.started_at, self.started = now, time.monotonic()
+        self.queue: list[tuple[float, int, float, DeliveryInfo]] = []
+        self.order = itertools.count()
+        self.running: set[Future[bool]] = set()
+        self.sent = 0
+
+    def now(self) -> datetime:
+        """The pass's `now`, moving on with real time in whole seconds: a long paced pass keeps its
+        leases and Retry-After times honest, and a short one acts exactly at the `now` it was given."""
+        return self.started_at + timedelta(seconds=int(time.monotonic() - self.started))
+
+    def run(self) -> int:
+        exhausted = False
+        with ThreadPoolExecutor(SEND_THREADS, thread_name_prefix="send") as pool:
+            while True:
+                if not exhausted and len(self.queue) + len(self.running) < BATCH:
+                    exhausted = self._claim_more()
+                self._collect()
+                if not self.queue and not self.running and exhausted:
+                    return self.sent
+                wait_for = self._start_ready(pool)
+                if self.running:
+                    wait(self.running, timeout=wait_for, return_when=FIRST_COMPLETED)
+                elif wait_for > 0:
+                    time.sleep(wait_for)  # the coordinator waits for the pacer; senders never do
+
+    def _claim_more(self) -> bool:
+        batch = claim(self.services, self.now(), self.worker, BATCH)
+        claimed_at = time.monotonic()
+        for delivery in batch:
+            heapq.heappush(self.queue, (claimed_at, next(self.order), claimed_at, delivery))
+        return len(batch) < BATCH
+
+    def _collect(self) -> None:
+        for future in [f for f in self.running if f.done()]:
+            self.running.discard(future)
+            try:
+                self.sent += future.result()
+            except Exception:
+                log.exception("a send failed unexpectedly")
+
+    def _start_ready(self, pool: ThreadPoolExecutor) -> float:
+        """Start what the pacer allows; returns how long to wait before asking again."""
+        while self.queue and len(self.running) < SEND_THREADS:
+            ready_at, _, claimed_at, delivery = self.queue[0]
+            clock = time.monotonic()
+            if ready_at > clock:
+                return min(ready_at - clock, IDLE_WAIT_SECONDS * 4)
+            heapq.heappop(self.queue)
+            if clock - claimed_at > HAND_BACK_AFTER:
+                self._hand_back(delivery)
+                continue
+            again = self.pacer.take(delivery.team_id, delivery.recipient)
+            if again:
+                heapq.heappush(self.queue, (again, next(self.order), claimed_at, delivery))
+                continue
+            self.running.add(
+                pool.submit(
+                    send_one, self.services, self.slack, delivery, self.worker, self.now(), pacer=self.pacer
+                )
+            )
+        return IDLE_WAIT_SECONDS
+
+    def _hand_back(self, delivery: DeliveryInfo) -> None:
+        with self.services.db.transaction() as session:
+            store.retry_at(
+                session,
+                delivery.id,
+                self.worker,
+                self.now(),
+                "handed back unsent: paced too long",
+                refund_attempt=True,
+            )
+
+
 def run_due(services: Services, client: WebClient, now: datetime) -> int:
     """Run the planners, then send everything due at or before `now`; returns how many were sent."""
     plan_periodic(services, now)
-    slack = SlackGateway(client)
-    worker = worker_name()
-    sent = 0
-    while batch := claim(services, now, worker):
-        for delivery in batch:
-            sent += send_one(services, slack, delivery, worker, now)
-        if len(batch) < BATCH:
-            break
-    return sent
+    return Pass(services, client, now, shared_pacer(services.settings.workspace_rate)).run()

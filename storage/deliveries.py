@@ -135,8 +135,20 @@ def mark_skipped(session: Session, delivery_id: int, worker: str, reason: str) -
     return _settle(session, delivery_id, worker, status=DeliveryStatus.SKIPPED, last_error=reason)
 
 
-def retry_at(session: Session, delivery_id: int, worker: str, due_at: datetime, error: str) -> bool:
-    """Put the row back as pending, not before `due_at` (Retry-After, or a backoff)."""
+def retry_at(
+    session: Session,
+    delivery_id: int,
+    worker: str,
+    due_at: datetime,
+    error: str,
+    *,
+    refund_attempt: bool = False,
+) -> bool:
+    """Put the row back as pending, not before `due_at` (Retry-After, or a backoff).
+
+    `refund_attempt`: the try was not the row's fault (a 429, a hand-back), so it does not count.
+    """
+    extra: dict[str, Any] = {"attempts": Delivery.attempts - 1} if refund_attempt else {}
     return _settle(
         session,
         delivery_id,
@@ -145,6 +157,7 @@ def retry_at(session: Session, delivery_id: int, worker: str, due_at: datetime, 
         due_at=due_at,
         claimed_by=None,
         last_error=error,
+        **extra,
     )
 
 
