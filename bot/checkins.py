@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.coach_alerts import alert_coach
 from bot.errors import UserError
+from bot.goals import GoalInfo, goal_info
 from bot.nudge_plan import replan_person
 from bot.nudges import plan_snooze
 from bot.people import Actor
@@ -14,6 +15,7 @@ from bot.services import Services
 from bot.support import support_text_for
 from bot.views.nudges import answer_line
 from storage import checkins as queries
+from storage import goals as goal_queries
 from storage.models import GoalStatus, Person
 from storage.models_nudges import Answer
 
@@ -124,12 +126,13 @@ def add_note(
 def record_goal_statuses(
     services: Services, actor: Actor, statuses: dict[int, Answer], request_key: str, now: datetime
 ) -> None:
-    """The per-goal answers of a /checkin; each one recorded once, Done closes the goal."""
+    """The per-goal answers of a /checkin (by goal number); each recorded once, Done closes the goal."""
     with services.db.transaction() as session:
-        for goal_id, answer in statuses.items():
-            goal = queries.owned_goal(session, actor.person_id, goal_id)
+        for number, answer in statuses.items():
+            goal = goal_queries.goal_by_number(session, actor.person_id, number)
             if goal is None:
                 continue
+            goal_id = goal.id
             new_id = queries.record(
                 session,
                 team_id=actor.team_id,
@@ -158,3 +161,17 @@ def answer_coach_question(
         return alert_coach(
             services, actor, "checked in with low well-being and would like you to know", now, session=session
         )
+
+
+def goal_for_note(services: Services, actor: Actor, goal_id: int) -> GoalInfo:
+    with services.db.transaction() as session:
+        goal = queries.owned_goal(session, actor.person_id, goal_id)
+        if goal is None:
+            raise UserError("That goal is no longer yours to add a note to.")
+        return goal_info(goal)
+
+
+def goal_number_of(services: Services, actor: Actor, goal_id: int) -> int | None:
+    with services.db.transaction() as session:
+        goal = queries.owned_goal(session, actor.person_id, goal_id)
+        return goal.number if goal else None

@@ -27,11 +27,16 @@ def _no_coach(services: Services, coachee: Actor) -> str | None:
 COACH_LOOKUP: Callable[[Services, Actor], str | None] = _no_coach
 
 
+def coach_of(services: Services, coachee: Actor) -> str | None:
+    """The coachee's coach (Slack user id), through the lookup hook."""
+    return COACH_LOOKUP(services, coachee)
+
+
 def alert_coach(
     services: Services, coachee: Actor, reason: str, now: datetime, *, session: Session | None = None
 ) -> bool:
     """Plan a DM to the coachee's coach; False when they have no coach (nothing is sent)."""
-    coach = COACH_LOOKUP(services, coachee)
+    coach = coach_of(services, coachee)
     if coach is None:
         return False
     values = dict(
