@@ -49,18 +49,19 @@ PERMANENT_ERRORS = {
     "invalid_auth",
     "token_revoked",
 }
-_PACERS: dict[float | None, Pacer] = {}
+_PACERS: dict[tuple[str, float | None], Pacer] = {}
 
 
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def shared_pacer(cap: float | None) -> Pacer:
-    """One pacer per process and cap, so a 429's slowdown outlives the pass that met it."""
-    if cap not in _PACERS:
-        _PACERS[cap] = Pacer(cap)
-    return _PACERS[cap]
+def shared_pacer(services: Services) -> Pacer:
+    """One pacer per process, database and cap, so a 429's slowdown outlives the pass that met it."""
+    key = (services.db.url, services.settings.workspace_rate)
+    if key not in _PACERS:
+        _PACERS[key] = Pacer(services.settings.workspace_rate)
+    return _PACERS[key]
 
 
 def info(row: Delivery) -> DeliveryInfo:
@@ -297,4 +298,4 @@ class Pass:
 def run_due(services: Services, client: WebClient, now: datetime) -> int:
     """Run the planners, then send everything due at or before `now`; returns how many were sent."""
     plan_periodic(services, now)
-    return Pass(services, client, now, shared_pacer(services.settings.workspace_rate)).run()
+    return Pass(services, client, now, shared_pacer(services)).run()

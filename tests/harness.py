@@ -8,11 +8,13 @@ from typing import Any
 
 from bot.app import build_app, build_services
 from bot.clock import Clock
-from bot.emulator import SlackDriver, SlackEmulator
+from bot.dispatch import run_due
+from bot.emulator import Message, SlackDriver, SlackEmulator
 from bot.emulator.driver import Response
 from bot.server import BackgroundServer
 from bot.services import Services
 from bot.settings import Settings
+from bot.slack import make_web_client
 from storage.db import Database
 
 SIGNING_SECRET = "test-signing-secret-0123456789"
@@ -104,6 +106,26 @@ class Slack:
 
     def publishes(self, user: str) -> int:
         return len([c for c in self.emulator.calls_to("views.publish") if c.args.get("user_id") == user])
+
+    # ---- messages from the bot ----------------------------------------------------------------
+    def dispatch(self, services: Services) -> int:
+        """One dispatcher pass at the services' clock, as the scheduler would run it."""
+        return run_due(services, make_web_client(BOT_TOKEN, self.emulator.url), services.now())
+
+    def dms(self, user: str) -> list[Message]:
+        """The bot's messages in its DM with `user`, oldest first."""
+        channel = self.ws.dm_channel(user)
+        with self.ws.lock:
+            return [m for m in self.ws.messages if m.channel == channel and m.ephemeral_to is None]
+
+    def click_in_message(self, user: str, message: Message, label: str, *, nth: int = 0) -> Response:
+        block_id, element = find_button(message.blocks, label, nth)
+        return self.driver.click(user, element, block_id=block_id, message=message)
+
+    def wait_for_edit(self, message: Message, edits: int = 1, timeout: float = 5.0) -> Message:
+        """The message once chat.update has changed it `edits` times."""
+        self.emulator.wait_for(lambda _calls: message.edited >= edits, timeout)
+        return message
 
     def click_in_view(self, user: str, view: dict[str, Any], label: str, *, nth: int = 0) -> Response:
         block_id, element = find_button(view["blocks"], label, nth)
