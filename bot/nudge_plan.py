@@ -50,7 +50,7 @@ def compute_next(session: Session, person: Person, rules: NudgeRules, after: dat
     then waits until its date changes.
     """
     goals = queries.nudged_goals(session, person.id)
-    asked = queries.overdue_asked(session, [g.id for g in goals])
+    asked = queries.overdue_asked(session, [g.id for g in goals if g.target_date is not None])
     slots: dict[datetime, list[int]] = {}
     for goal in goals:
         if goal.target_date is not None and asked.get(goal.id) == goal.target_date:
@@ -74,9 +74,11 @@ def replan_person(session: Session, person_id: int, now: datetime) -> datetime |
     person = session.get(Person, person_id)
     if person is None:
         return None
-    queries.prefs_for(session, person.team_id, person_id, now)
     prefs = queries.lock_prefs(session, person_id)
-    assert prefs is not None
+    if prefs is None:
+        queries.prefs_for(session, person.team_id, person_id, now)
+        prefs = queries.lock_prefs(session, person_id)
+        assert prefs is not None
     key = regular_key(person_id, prefs.nudge_seq)
     row = queries.delivery_by_key(session, key)
     if row is not None and row.status in _SETTLED:

@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bot.dates import local_today, zone
 from bot.deliveries import DeliveryInfo, Outgoing, Skip, register_kind
@@ -39,7 +39,10 @@ def _parts(
 ) -> list[NudgePart]:
     today = local_today(now, person.tz)
     goals = session.scalars(
-        select(Goal).where(Goal.id.in_(goal_ids), Goal.person_id == person.id).order_by(Goal.number)
+        select(Goal)
+        .where(Goal.id.in_(goal_ids), Goal.person_id == person.id)
+        .order_by(Goal.number)
+        .options(selectinload(Goal.notes))
     )
     parts = []
     for goal in goals:
@@ -66,14 +69,13 @@ def render_nudge(services: Services, delivery: DeliveryInfo, now: datetime) -> O
         person = session.get(Person, delivery.person_id) if delivery.person_id else None
         if person is None or person.is_deleted:
             return Skip("the person is no longer in Slack")
-        prefs = queries.prefs_for(session, person.team_id, person.id, now)
-        if prefs.stopped_reason:
+        prefs = queries.find_prefs(session, person.id)
+        if prefs is not None and prefs.stopped_reason:
             return Skip(f"nudges stopped: {prefs.stopped_reason}")
         late = now - delivery.due_at
         if late > LATE_LIMIT:
             return Skip(f"{late.total_seconds() / 3600:.1f} hours late; the next nudge is planned instead")
-        rules = rules_for(session, person, prefs)
-        if late > STILL_ON_TIME and in_quiet_hours(now.astimezone(zone(person.tz)), rules):
+        if late > STILL_ON_TIME and _quiet_now(session, person, now):
             return Skip("late, and it is now the person's quiet hours; the next nudge is planned instead")
         snoozed = delivery.dedupe_key.startswith("nudge_snooze:")
         parts = _parts(session, person, _goal_ids(delivery), now, snoozed)
@@ -82,6 +84,11 @@ def render_nudge(services: Services, delivery: DeliveryInfo, now: datetime) -> O
         return Outgoing(
             text=nudge_text(parts), blocks=nudge_blocks(parts, local_today(now, person.tz), person.tz)
         )
+
+
+def _quiet_now(session: Session, person: Person, now: datetime) -> bool:
+    prefs = queries.prefs_for(session, person.team_id, person.id, now)
+    return in_quiet_hours(now.astimezone(zone(person.tz)), rules_for(session, person, prefs))
 
 
 def after_nudge_sent(
@@ -94,9 +101,12 @@ def after_nudge_sent(
         person = session.get(Person, delivery.person_id)
         if person is None:
             return
-        for part in _parts(session, person, _goal_ids(delivery), now, snoozed=True):
-            if part.overdue and part.target_date is not None:
-                queries.remember_overdue_asked(session, person.team_id, part.goal_id, part.target_date)
+        today = local_today(now, person.tz)
+        for goal in session.scalars(
+            select(Goal).where(Goal.id.in_(_goal_ids(delivery)), Goal.target_date < today)
+        ):
+            if goal.target_date is not None and goal.person_id == person.id:
+                queries.remember_overdue_asked(session, person.team_id, goal.id, goal.target_date)
         replan_person(session, delivery.person_id, now)
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -50,11 +51,14 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer, and a thread waiting in its busy handler sleeps in steps of up to
+        # 100 ms instead of waking when the lock frees: threads of one process queue here instead.
+        self._writer = threading.RLock() if self.is_sqlite else None
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session inside one transaction: committed on success, rolled back on any error."""
-        with self.sessions.begin() as session:
+        with self._writer or nullcontext(), self.sessions.begin() as session:
             yield session
 
     @property

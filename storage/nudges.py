@@ -13,8 +13,15 @@ from storage.models import Cadence, Delivery, DeliveryStatus, Goal, GoalStatus
 from storage.models_nudges import GoalNudgeState, NudgePrefs, QuietPeriod
 
 
+def find_prefs(session: Session, person_id: int) -> NudgePrefs | None:
+    return session.scalars(select(NudgePrefs).where(NudgePrefs.person_id == person_id)).one_or_none()
+
+
 def prefs_for(session: Session, team_id: str, person_id: int, now: datetime) -> NudgePrefs:
     """The person's settings row, created with the defaults on first use (safe when two race)."""
+    found = find_prefs(session, person_id)
+    if found is not None:
+        return found
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(
         insert(NudgePrefs)
@@ -44,6 +51,7 @@ def nudged_goals(session: Session, person_id: int) -> list[Goal]:
 
 
 def overdue_asked(session: Session, goal_ids: list[int]) -> dict[int, date]:
+    """For goals whose overdue question was asked: the target date it was asked about."""
     if not goal_ids:
         return {}
     rows = session.execute(
