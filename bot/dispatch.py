@@ -14,6 +14,7 @@ import os
 import socket
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
@@ -37,6 +38,8 @@ SEND_THREADS = 16
 MAX_ATTEMPTS = 8
 MAX_BACKOFF_SECONDS = 300
 IDLE_WAIT_SECONDS = 0.05
+# Sent rows are marked in groups this size (or sooner when nothing is in flight).
+SETTLE_BATCH = 50
 # Errors that no retry can fix: the row fails and the reason is kept.
 PERMANENT_ERRORS = {
     "channel_not_found",
@@ -104,6 +107,15 @@ def sending_client(client: WebClient) -> WebClient:
     return WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout, retry_handlers=[])
 
 
+@dataclass(frozen=True)
+class Posted:
+    """A delivery Slack accepted, waiting for its row to be settled."""
+
+    delivery: DeliveryInfo
+    channel: str
+    ts: str
+
+
 def send_one(
     services: Services,
     slack: SlackGateway,
@@ -114,11 +126,27 @@ def send_one(
     pacer: Pacer | None = None,
 ) -> bool:
     """Render and send one claimed delivery, then settle its row; True if a message went out."""
+    posted = post_one(services, slack, delivery, worker, now, pacer=pacer)
+    if posted is not None:
+        settle_sent(services, worker, [posted], now)
+    return posted is not None
+
+
+def post_one(
+    services: Services,
+    slack: SlackGateway,
+    delivery: DeliveryInfo,
+    worker: str,
+    now: datetime,
+    *,
+    pacer: Pacer | None = None,
+) -> Posted | None:
+    """Render and post; skips and failures are settled here, a success is returned to settle."""
     kind = KINDS.get(delivery.kind)
     if kind is None:
         with services.db.transaction() as session:
             store.mark_failed(session, delivery.id, worker, f"unknown delivery kind {delivery.kind!r}")
-        return False
+        return None
     try:
         outgoing = kind.render(services, delivery, now)
     except Exception as error:
@@ -126,13 +154,13 @@ def send_one(
         _settle_failure(
             services, kind, delivery, worker, now, f"render_error {type(error).__name__}", None, {}
         )
-        return False
+        return None
     if isinstance(outgoing, Skip):
         with services.db.transaction() as session:
             skipped = store.mark_skipped(session, delivery.id, worker, outgoing.reason)
         if skipped and kind.after_skip is not None:
             _run_hook("after_skip", kind.after_skip, services, delivery, outgoing.reason, now)
-        return False
+        return None
     try:
         channel, ts = slack.post_message(
             outgoing.channel or delivery.recipient, outgoing.text, outgoing.blocks or None, outgoing.thread_ts
@@ -143,21 +171,34 @@ def send_one(
         if status == 429 and pacer is not None:
             pacer.slow_down(delivery.team_id)
         _settle_failure(services, kind, delivery, worker, now, code, status, error.response.headers)
-        return False
+        return None
     except (SlackRequestError, OSError) as error:
         _settle_failure(services, kind, delivery, worker, now, type(error).__name__, None, {})
-        return False
+        return None
     if pacer is not None:
         pacer.succeeded(delivery.team_id)
+    return Posted(delivery, channel, ts)
+
+
+def settle_sent(services: Services, worker: str, posted: list[Posted], now: datetime) -> None:
+    """Mark rows sent in one transaction, then run each kind's after-send (batched when it can)."""
+    if not posted:
+        return
     with services.db.transaction() as session:
-        if not store.mark_sent(session, delivery.id, worker, channel=channel, ts=ts, now=now):
-            log.warning("delivery %s was sent after its lease ran out", delivery.id)
-    if kind.after_send is not None:
-        try:
-            kind.after_send(services, delivery, channel, ts, now)
-        except Exception:
-            log.exception("after_send of delivery %s failed", delivery.id)
-    return True
+        held = store.mark_sent_many(session, worker, [(p.delivery.id, p.channel, p.ts) for p in posted], now)
+    if held < len(posted):
+        log.warning("%d deliveries were sent after their lease ran out", len(posted) - held)
+    by_kind: dict[str, list[Posted]] = {}
+    for item in posted:
+        by_kind.setdefault(item.delivery.kind, []).append(item)
+    for name, items in by_kind.items():
+        kind = KINDS[name]
+        if kind.after_send_batch is not None:
+            sent = [(p.delivery, p.channel, p.ts) for p in items]
+            _run_hook("after_send_batch", kind.after_send_batch, services, sent, now)
+        elif kind.after_send is not None:
+            for p in items:
+                _run_hook("after_send", kind.after_send, services, p.delivery, p.channel, p.ts, now)
 
 
 def _run_hook(name: str, hook: object, *args: object) -> None:
@@ -223,7 +264,8 @@ class Pass:
         self.started_at, self.started = now, time.monotonic()
         self.queue: list[tuple[float, int, float, DeliveryInfo]] = []
         self.order = itertools.count()
-        self.running: set[Future[bool]] = set()
+        self.running: set[Future[Posted | None]] = set()
+        self.posted: list[Posted] = []
         self.sent = 0
 
     def now(self) -> datetime:
@@ -238,6 +280,8 @@ class Pass:
                 if not exhausted and len(self.queue) + len(self.running) < BATCH:
                     exhausted = self._claim_more()
                 self._collect()
+                if len(self.posted) >= SETTLE_BATCH or not self.running:
+                    self._settle()
                 if not self.queue and not self.running and exhausted:
                     return self.sent
                 wait_for = self._start_ready(pool)
@@ -257,9 +301,18 @@ class Pass:
         for future in [f for f in self.running if f.done()]:
             self.running.discard(future)
             try:
-                self.sent += future.result()
+                posted = future.result()
             except Exception:
                 log.exception("a send failed unexpectedly")
+                continue
+            if posted is not None:
+                self.posted.append(posted)
+
+    def _settle(self) -> None:
+        # Sent rows are settled together: one transaction, and after-send work done in bulk.
+        batch, self.posted = self.posted, []
+        settle_sent(self.services, self.worker, batch, self.now())
+        self.sent += len(batch)
 
     def _start_ready(self, pool: ThreadPoolExecutor) -> float:
         """Start what the pacer allows; returns how long to wait before asking again."""
@@ -278,7 +331,7 @@ class Pass:
                 continue
             self.running.add(
                 pool.submit(
-                    send_one, self.services, self.slack, delivery, self.worker, self.now(), pacer=self.pacer
+                    post_one, self.services, self.slack, delivery, self.worker, self.now(), pacer=self.pacer
                 )
             )
         return IDLE_WAIT_SECONDS

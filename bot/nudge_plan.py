@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.dates import local_today
 from bot.nudge_schedule import NudgeRules, next_nudge
 from storage import deliveries as store
 from storage import nudges as queries
-from storage.models import Delivery, DeliveryStatus, Person
+from storage.models import Delivery, DeliveryStatus, Goal, Person
 from storage.models_nudges import NudgePrefs
 
 NUDGE_KIND = "nudge"
@@ -31,7 +31,11 @@ def regular_key(person_id: int, seq: int) -> str:
     return f"nudge:{person_id}:{seq}"
 
 
-def rules_for(session: Session, person: Person, prefs: NudgePrefs) -> NudgeRules:
+def rules_for(
+    session: Session, person: Person, prefs: NudgePrefs, periods: list[tuple[date, date]] | None = None
+) -> NudgeRules:
+    if periods is None:
+        periods = [(p.starts_on, p.ends_on) for p in queries.quiet_periods(session, person.team_id)]
     return NudgeRules(
         tz=person.tz,
         nudge_minute=prefs.nudge_minute,
@@ -39,18 +43,18 @@ def rules_for(session: Session, person: Person, prefs: NudgePrefs) -> NudgeRules
         quiet_end_minute=prefs.quiet_end_minute,
         weekends=prefs.weekends,
         paused_until=prefs.paused_until,
-        quiet_periods=[(p.starts_on, p.ends_on) for p in queries.quiet_periods(session, person.team_id)],
+        quiet_periods=periods,
     )
 
 
-def compute_next(session: Session, person: Person, rules: NudgeRules, after: datetime) -> NextNudge | None:
+def compute_next(
+    goals: list[Goal], asked: dict[int, date], person: Person, rules: NudgeRules, after: datetime
+) -> NextNudge | None:
     """The earliest slot any goal is due after `after`, and every goal due in that slot.
 
     A goal past its target date is nudged once more (asking to close it or set a new date) and
     then waits until its date changes.
     """
-    goals = queries.nudged_goals(session, person.id)
-    asked = queries.overdue_asked(session, [g.id for g in goals if g.target_date is not None])
     slots: dict[datetime, list[int]] = {}
     for goal in goals:
         if goal.target_date is not None and asked.get(goal.id) == goal.target_date:
@@ -67,57 +71,70 @@ def compute_next(session: Session, person: Person, rules: NudgeRules, after: dat
 
 
 def replan_person(session: Session, person_id: int, now: datetime) -> datetime | None:
-    """Move, create or cancel the person's pending regular nudge; returns its due time, if any.
+    """Move, create or cancel the person's pending regular nudge; returns its due time, if any."""
+    return replan_people(session, [person_id], now).get(person_id)
+
+
+def replan_people(session: Session, person_ids: list[int], now: datetime) -> dict[int, datetime | None]:
+    """replan_person for many people with a handful of queries (the dispatcher settles in batches).
 
     A row already claimed by a dispatcher is left alone: once sent, its after-send replans.
     """
-    person = session.get(Person, person_id)
-    if person is None:
-        return None
-    prefs = queries.lock_prefs(session, person_id)
-    if prefs is None:
-        queries.prefs_for(session, person.team_id, person_id, now)
-        prefs = queries.lock_prefs(session, person_id)
-        assert prefs is not None
-    key = regular_key(person_id, prefs.nudge_seq)
-    row = queries.delivery_by_key(session, key)
-    if row is not None and row.status in _SETTLED:
-        prefs.nudge_seq += 1
-        key, row = regular_key(person_id, prefs.nudge_seq), None
-    if row is not None and row.status == DeliveryStatus.CLAIMED:
-        return None
-    after = now
-    if row is not None and row.status == DeliveryStatus.PENDING and row.due_at <= now:
-        after = row.due_at - timedelta(microseconds=1)  # a due row keeps its slot, not skipped over
-    upcoming = None
-    if prefs.stopped_reason is None and not person.is_deleted:
-        upcoming = compute_next(session, person, rules_for(session, person, prefs), after)
-    if upcoming is None:
-        if row is not None and row.status == DeliveryStatus.PENDING:
-            store.cancel_pending(session, Delivery.id == row.id, reason="nothing to nudge about")
-        return None
-    payload = json.dumps({"goal_ids": upcoming.goal_ids}, sort_keys=True)
-    if row is None:
-        store.plan(
-            session,
-            team_id=person.team_id,
-            kind=NUDGE_KIND,
-            recipient=person.slack_user_id,
-            due_at=upcoming.due_at,
-            dedupe_key=key,
-            now=now,
-            person_id=person_id,
-            payload={"goal_ids": upcoming.goal_ids},
-        )
-    else:
-        row.status, row.due_at, row.payload, row.last_error = (
-            DeliveryStatus.PENDING,
-            upcoming.due_at,
-            payload,
-            None,
-        )
+    ids = sorted(set(person_ids))
+    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))}
+    prefs = queries.lock_prefs(session, ids)
+    for person_id in set(people) - set(prefs):
+        queries.prefs_for(session, people[person_id].team_id, person_id, now)
+    if len(prefs) < len(people):
+        prefs = queries.lock_prefs(session, ids)
+    rows = queries.deliveries_by_key(session, [regular_key(pid, prefs[pid].nudge_seq) for pid in people])
+    goals = queries.nudged_goals(session, list(people))
+    asked = queries.overdue_asked(
+        session, [g.id for gs in goals.values() for g in gs if g.target_date is not None]
+    )
+    periods: dict[str, list[tuple[date, date]]] = {}
+    for team_id in {p.team_id for p in people.values()}:
+        periods[team_id] = [(q.starts_on, q.ends_on) for q in queries.quiet_periods(session, team_id)]
+    planned: dict[int, datetime | None] = {}
+    inserts = []
+    for person_id, person in people.items():
+        p = prefs[person_id]
+        row = rows.get(regular_key(person_id, p.nudge_seq))
+        if row is not None and row.status in _SETTLED:
+            p.nudge_seq += 1
+            row = None
+        if row is not None and row.status == DeliveryStatus.CLAIMED:
+            planned[person_id] = None
+            continue
+        after = now
+        if row is not None and row.status == DeliveryStatus.PENDING and row.due_at <= now:
+            after = row.due_at - timedelta(microseconds=1)  # a due row keeps its slot, not skipped over
+        upcoming = None
+        if p.stopped_reason is None and not person.is_deleted:
+            rules = rules_for(session, person, p, periods[person.team_id])
+            upcoming = compute_next(goals[person_id], asked, person, rules, after)
+        planned[person_id] = upcoming.due_at if upcoming else None
+        if upcoming is None:
+            if row is not None and row.status == DeliveryStatus.PENDING:
+                row.status, row.last_error = DeliveryStatus.CANCELLED, "nothing to nudge about"
+        elif row is None:
+            inserts.append(
+                dict(
+                    team_id=person.team_id,
+                    kind=NUDGE_KIND,
+                    recipient=person.slack_user_id,
+                    due_at=upcoming.due_at,
+                    dedupe_key=regular_key(person_id, p.nudge_seq),
+                    person_id=person_id,
+                    payload={"goal_ids": upcoming.goal_ids},
+                )
+            )
+        else:
+            row.status, row.due_at, row.last_error = DeliveryStatus.PENDING, upcoming.due_at, None
+            row.payload = json.dumps({"goal_ids": upcoming.goal_ids}, sort_keys=True)
+    store.plan_many(session, inserts, now)
     session.flush()
-    return upcoming.due_at
+    return planned
 
 
 def stop_nudges(session: Session, person_id: int, team_id: str, reason: str, now: datetime) -> None:

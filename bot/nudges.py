@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.dates import local_today, zone
 from bot.deliveries import DeliveryInfo, Outgoing, Skip, register_kind
-from bot.nudge_plan import NUDGE_KIND, replan_person, rules_for, stop_nudges
+from bot.nudge_plan import NUDGE_KIND, replan_people, replan_person, rules_for, stop_nudges
 from bot.nudge_schedule import allowed_time, in_quiet_hours
 from bot.services import Services
 from bot.views.nudges import NudgePart, nudge_blocks, nudge_text
@@ -94,20 +94,21 @@ def _quiet_now(session: Session, person: Person, now: datetime) -> bool:
 def after_nudge_sent(
     services: Services, delivery: DeliveryInfo, channel: str, ts: str, now: datetime
 ) -> None:
-    """Remember which overdue questions were asked, and plan the person's next nudge."""
-    if delivery.person_id is None:
-        return
+    after_nudges_sent(services, [(delivery, channel, ts)], now)
+
+
+def after_nudges_sent(services: Services, sent: list[tuple[DeliveryInfo, str, str]], now: datetime) -> None:
+    """Remember which overdue questions were asked, and plan each person's next nudge."""
+    owners = {d.person_id for d, _, _ in sent if d.person_id is not None}
+    goal_ids = [goal_id for d, _, _ in sent for goal_id in _goal_ids(d)]
     with services.db.transaction() as session:
-        person = session.get(Person, delivery.person_id)
-        if person is None:
-            return
-        today = local_today(now, person.tz)
-        for goal in session.scalars(
-            select(Goal).where(Goal.id.in_(_goal_ids(delivery)), Goal.target_date < today)
-        ):
-            if goal.target_date is not None and goal.person_id == person.id:
+        people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(owners)))}
+        for goal in session.scalars(select(Goal).where(Goal.id.in_(goal_ids), Goal.target_date.is_not(None))):
+            person = people.get(goal.person_id)
+            overdue = person is not None and goal.target_date < local_today(now, person.tz)  # type: ignore[operator]
+            if person is not None and overdue and goal.target_date is not None:
                 queries.remember_overdue_asked(session, person.team_id, goal.id, goal.target_date)
-        replan_person(session, delivery.person_id, now)
+        replan_people(session, list(people), now)
 
 
 def after_nudge_skipped(services: Services, delivery: DeliveryInfo, reason: str, now: datetime) -> None:
@@ -156,4 +157,5 @@ register_kind(
     after_nudge_sent,
     after_skip=after_nudge_skipped,
     after_failure=after_nudge_failed,
+    after_send_batch=after_nudges_sent,
 )

@@ -31,23 +31,25 @@ def prefs_for(session: Session, team_id: str, person_id: int, now: datetime) -> 
     return session.scalars(select(NudgePrefs).where(NudgePrefs.person_id == person_id)).one()
 
 
-def lock_prefs(session: Session, person_id: int) -> NudgePrefs | None:
-    """The settings row, locked on PostgreSQL so two replans of one person take turns."""
-    query = select(NudgePrefs).where(NudgePrefs.person_id == person_id)
+def lock_prefs(session: Session, person_ids: list[int]) -> dict[int, NudgePrefs]:
+    """Settings rows, locked on PostgreSQL (in id order, so two workers never deadlock) so two
+    replans of one person take turns."""
+    query = select(NudgePrefs).where(NudgePrefs.person_id.in_(person_ids)).order_by(NudgePrefs.person_id)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
-    return session.scalars(query).one_or_none()
+    return {prefs.person_id: prefs for prefs in session.scalars(query)}
 
 
-def nudged_goals(session: Session, person_id: int) -> list[Goal]:
-    """Active goals with a cadence, by number."""
-    return list(
-        session.scalars(
-            select(Goal)
-            .where(Goal.person_id == person_id, Goal.status == GoalStatus.ACTIVE, Goal.cadence != Cadence.OFF)
-            .order_by(Goal.number)
-        )
-    )
+def nudged_goals(session: Session, person_ids: list[int]) -> dict[int, list[Goal]]:
+    """Each person's active goals with a cadence, by number."""
+    found: dict[int, list[Goal]] = {person_id: [] for person_id in person_ids}
+    for goal in session.scalars(
+        select(Goal)
+        .where(Goal.person_id.in_(person_ids), Goal.status == GoalStatus.ACTIVE, Goal.cadence != Cadence.OFF)
+        .order_by(Goal.person_id, Goal.number)
+    ):
+        found[goal.person_id].append(goal)
+    return found
 
 
 def overdue_asked(session: Session, goal_ids: list[int]) -> dict[int, date]:
@@ -79,8 +81,11 @@ def quiet_periods(session: Session, team_id: str) -> list[QuietPeriod]:
     )
 
 
-def delivery_by_key(session: Session, dedupe_key: str) -> Delivery | None:
-    return session.scalars(select(Delivery).where(Delivery.dedupe_key == dedupe_key)).one_or_none()
+def deliveries_by_key(session: Session, dedupe_keys: list[str]) -> dict[str, Delivery]:
+    return {
+        row.dedupe_key: row
+        for row in session.scalars(select(Delivery).where(Delivery.dedupe_key.in_(dedupe_keys)))
+    }
 
 
 def people_with_pending_nudges(session: Session, team_id: str) -> list[int]:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from bot import dispatch
 from bot.app import build_services
 from bot.cli import worker
+from bot.deliveries import register_kind
 from bot.emulator import SlackEmulator
 from bot.pacing import CHANNEL_INTERVAL_SECONDS, Pacer
 from bot.schedule import DISPATCH_JOB_ID, MISFIRE_GRACE_SECONDS, start_scheduler
@@ -29,7 +30,7 @@ from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Delivery, DeliveryStatus
 from tests.conftest import PG_URL, FixedClock
-from tests.dispatch_worker import KIND
+from tests.dispatch_worker import KIND, render_hello
 from tests.harness import BOT_TOKEN, settings_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +79,11 @@ def test_the_sending_client_leaves_retries_to_the_dispatcher(emulator: SlackEmul
     assert client.retry_handlers and dispatch.sending_client(client).retry_handlers == []
 
 
+@pytest.fixture(autouse=True)
+def hello_kind() -> None:
+    register_kind(KIND, render_hello)  # other test modules unregister their own copy of it
+
+
 @pytest.fixture
 def services(emulator: SlackEmulator, sqlite_db: Database, clock: FixedClock) -> Services:
     return build_services(settings_for(emulator, sqlite_db.url), db=sqlite_db, clock=clock)
@@ -109,7 +115,8 @@ def test_a_429_returns_the_row_and_slows_that_workspace(services: Services, emul
     plan_hellos(services, [user])
     assert dispatch.run_due(services, make_web_client(BOT_TOKEN, emulator.url), services.now()) == 0
     [row] = rows(services)
-    assert row.status == DeliveryStatus.PENDING and row.due_at == services.now() + timedelta(seconds=3)
+    assert row.status == DeliveryStatus.PENDING, row.last_error
+    assert row.due_at == services.now() + timedelta(seconds=3)
     assert row.attempts == 0  # Slack's limit is not the row's fault
     assert dispatch.shared_pacer(services).rate("T0COACH01") == 2
 
