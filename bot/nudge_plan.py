@@ -83,9 +83,9 @@ def replan_people(session: Session, person_ids: list[int], now: datetime) -> dic
     ids = sorted(set(person_ids))
     people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))}
     prefs = queries.lock_prefs(session, ids)
-    for person_id in set(people) - set(prefs):
-        queries.prefs_for(session, people[person_id].team_id, person_id, now)
-    if len(prefs) < len(people):
+    missing = [(people[pid].team_id, pid) for pid in people if pid not in prefs]
+    if missing:
+        queries.ensure_prefs(session, missing, now)
         prefs = queries.lock_prefs(session, ids)
     rows = queries.deliveries_by_key(session, [regular_key(pid, prefs[pid].nudge_seq) for pid in people])
     goals = queries.nudged_goals(session, list(people))

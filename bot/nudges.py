@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from bot.dates import local_today, zone
 from bot.deliveries import DeliveryInfo, Outgoing, Skip, register_kind
@@ -38,17 +38,17 @@ def _parts(
     session: Session, person: Person, goal_ids: list[int], now: datetime, snoozed: bool
 ) -> list[NudgePart]:
     today = local_today(now, person.tz)
-    goals = session.scalars(
-        select(Goal)
-        .where(Goal.id.in_(goal_ids), Goal.person_id == person.id)
-        .order_by(Goal.number)
-        .options(selectinload(Goal.notes))
+    goals = list(
+        session.scalars(
+            select(Goal).where(Goal.id.in_(goal_ids), Goal.person_id == person.id).order_by(Goal.number)
+        )
     )
+    last_notes = queries.last_notes(session, [goal.id for goal in goals])
     parts = []
     for goal in goals:
         if goal.status != GoalStatus.ACTIVE or (goal.cadence == Cadence.OFF and not snoozed):
             continue
-        last = goal.notes[-1] if goal.notes else None
+        last = last_notes.get(goal.id)
         parts.append(
             NudgePart(
                 goal_id=goal.id,
@@ -66,10 +66,9 @@ def _parts(
 def render_nudge(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:
     """The DM for this slot, or a Skip with the reason (closed goals, a deactivated person, too late)."""
     with services.db.transaction() as session:
-        person = session.get(Person, delivery.person_id) if delivery.person_id else None
+        person, prefs = queries.person_and_prefs(session, delivery.person_id or 0)
         if person is None or person.is_deleted:
             return Skip("the person is no longer in Slack")
-        prefs = queries.find_prefs(session, person.id)
         if prefs is not None and prefs.stopped_reason:
             return Skip(f"nudges stopped: {prefs.stopped_reason}")
         late = now - delivery.due_at

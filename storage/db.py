@@ -16,6 +16,9 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for `url`; SQLite connections are tuned for many threads and processes."""
     if url.startswith("sqlite"):
+        # Enough pooled connections for the HTTP threads and dispatcher senders: a connection
+        # beyond the pool is closed on return, and a new one pays for the pragmas again.
+        kwargs.setdefault("pool_size", 24)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
         )

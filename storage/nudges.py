@@ -4,17 +4,42 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from storage.models import Cadence, Delivery, DeliveryStatus, Goal, GoalStatus
+from storage.models import Cadence, Delivery, DeliveryStatus, Goal, GoalStatus, Person, ProgressNote
 from storage.models_nudges import GoalNudgeState, NudgePrefs, QuietPeriod
 
 
 def find_prefs(session: Session, person_id: int) -> NudgePrefs | None:
     return session.scalars(select(NudgePrefs).where(NudgePrefs.person_id == person_id)).one_or_none()
+
+
+def person_and_prefs(session: Session, person_id: int) -> tuple[Person | None, NudgePrefs | None]:
+    """The person and their settings row (None until first saved), in one query."""
+    row = session.execute(
+        select(Person, NudgePrefs)
+        .outerjoin(NudgePrefs, NudgePrefs.person_id == Person.id)
+        .where(Person.id == person_id)
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def last_notes(session: Session, goal_ids: list[int]) -> dict[int, ProgressNote]:
+    """Each goal's latest progress note (only that one, however many there are)."""
+    if not goal_ids:
+        return {}
+    latest = (
+        select(func.max(ProgressNote.id))
+        .where(ProgressNote.goal_id.in_(goal_ids))
+        .group_by(ProgressNote.goal_id)
+    )
+    return {
+        note.goal_id: note
+        for note in session.scalars(select(ProgressNote).where(ProgressNote.id.in_(latest)))
+    }
 
 
 def prefs_for(session: Session, team_id: str, person_id: int, now: datetime) -> NudgePrefs:
@@ -29,6 +54,18 @@ def prefs_for(session: Session, team_id: str, person_id: int, now: datetime) -> 
         .on_conflict_do_nothing(index_elements=["person_id"])
     )
     return session.scalars(select(NudgePrefs).where(NudgePrefs.person_id == person_id)).one()
+
+
+def ensure_prefs(session: Session, people: list[tuple[str, int]], now: datetime) -> None:
+    """Settings rows with the defaults for (team id, person id) pairs that have none, in one go."""
+    if not people:
+        return
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = [
+        dict(team_id=team_id, person_id=person_id, updated_at=now, nudge_seq=0, weekends=False)
+        for team_id, person_id in people
+    ]
+    session.execute(insert(NudgePrefs).values(values).on_conflict_do_nothing(index_elements=["person_id"]))
 
 
 def lock_prefs(session: Session, person_ids: list[int]) -> dict[int, NudgePrefs]:
