@@ -20,8 +20,11 @@ from datetime import datetime, timedelta
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
-from bot.deliveries import KINDS, PLANNERS, DeliveryInfo, Kind, Skip
+from bot.deliveries import KINDS, PLANNERS, DeliveryInfo, Skip
 from bot.pacing import Pacer
+from bot.send_failures import MAX_ATTEMPTS as MAX_ATTEMPTS  # kept importable from here
+from bot.send_failures import PERMANENT_ERRORS as PERMANENT_ERRORS
+from bot.send_failures import run_hook, settle_failure
 from bot.services import Services
 from bot.slack import SlackGateway
 from storage import deliveries as store
@@ -35,23 +38,9 @@ LEASE = timedelta(minutes=2)
 HAND_BACK_AFTER = LEASE.total_seconds() / 2
 BATCH = 100
 SEND_THREADS = 16
-MAX_ATTEMPTS = 8
-MAX_BACKOFF_SECONDS = 300
 IDLE_WAIT_SECONDS = 0.05
 # Sent rows are marked in groups this size (or sooner when nothing is in flight).
 SETTLE_BATCH = 50
-# Errors that no retry can fix: the row fails and the reason is kept.
-PERMANENT_ERRORS = {
-    "channel_not_found",
-    "user_not_found",
-    "account_inactive",
-    "is_archived",
-    "not_in_channel",
-    "invalid_blocks",
-    "no_text",
-    "invalid_auth",
-    "token_revoked",
-}
 _PACERS: dict[tuple[str, float | None], Pacer] = {}
 
 
@@ -151,7 +140,7 @@ def post_one(
         outgoing = kind.render(services, delivery, now)
     except Exception as error:
         log.exception("rendering delivery %s failed", delivery.id)
-        _settle_failure(
+        settle_failure(
             services, kind, delivery, worker, now, f"render_error {type(error).__name__}", None, {}
         )
         return None
@@ -159,7 +148,7 @@ def post_one(
         with services.db.transaction() as session:
             skipped = store.mark_skipped(session, delivery.id, worker, outgoing.reason)
         if skipped and kind.after_skip is not None:
-            _run_hook("after_skip", kind.after_skip, services, delivery, outgoing.reason, now)
+            run_hook("after_skip", kind.after_skip, services, delivery, outgoing.reason, now)
         return None
     try:
         channel, ts = slack.post_message(
@@ -170,10 +159,10 @@ def post_one(
         status = error.response.status_code
         if status == 429 and pacer is not None:
             pacer.slow_down(delivery.team_id)
-        _settle_failure(services, kind, delivery, worker, now, code, status, error.response.headers)
+        settle_failure(services, kind, delivery, worker, now, code, status, error.response.headers)
         return None
     except (SlackRequestError, OSError) as error:
-        _settle_failure(services, kind, delivery, worker, now, type(error).__name__, None, {})
+        settle_failure(services, kind, delivery, worker, now, type(error).__name__, None, {})
         return None
     if pacer is not None:
         pacer.succeeded(delivery.team_id)
@@ -195,62 +184,10 @@ def settle_sent(services: Services, worker: str, posted: list[Posted], now: date
         kind = KINDS[name]
         if kind.after_send_batch is not None:
             sent = [(p.delivery, p.channel, p.ts) for p in items]
-            _run_hook("after_send_batch", kind.after_send_batch, services, sent, now)
+            run_hook("after_send_batch", kind.after_send_batch, services, sent, now)
         elif kind.after_send is not None:
             for p in items:
-                _run_hook("after_send", kind.after_send, services, p.delivery, p.channel, p.ts, now)
-
-
-def _run_hook(name: str, hook: object, *args: object) -> None:
-    try:
-        hook(*args)  # type: ignore[operator]
-    except Exception:
-        log.exception("%s hook failed", name)
-
-
-def _settle_failure(
-    services: Services,
-    kind: Kind,
-    delivery: DeliveryInfo,
-    worker: str,
-    now: datetime,
-    code: str,
-    status: int | None,
-    headers: object,
-) -> None:
-    error = f"{code} (attempt {delivery.attempts})"
-    with services.db.transaction() as session:
-        if status == 429:
-            retry_after = _retry_after(headers)
-            store.retry_at(
-                session,
-                delivery.id,
-                worker,
-                now + timedelta(seconds=retry_after),
-                f"ratelimited ({retry_after}s)",
-                refund_attempt=True,
-            )
-            return
-        if code not in PERMANENT_ERRORS and delivery.attempts < MAX_ATTEMPTS:
-            backoff = timedelta(seconds=min(MAX_BACKOFF_SECONDS, 2 ** max(0, delivery.attempts - 1)))
-            store.retry_at(session, delivery.id, worker, now + backoff, error)
-            return
-        failed = store.mark_failed(session, delivery.id, worker, error)
-    log.warning("delivery %s failed for good: %s", delivery.id, error)
-    if failed and kind.after_failure is not None:
-        _run_hook("after_failure", kind.after_failure, services, delivery, error, now)
-
-
-def _retry_after(headers: object) -> int:
-    if isinstance(headers, dict):
-        for key, value in headers.items():
-            if str(key).lower() == "retry-after":
-                raw = value[0] if isinstance(value, list) else value
-                try:
-                    return max(1, int(raw))
-                except (TypeError, ValueError):
-                    return 1
-    return 1
+                run_hook("after_send", kind.after_send, services, p.delivery, p.channel, p.ts, now)
 
 
 class Pass:
