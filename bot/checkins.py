@@ -169,9 +169,3 @@ def goal_for_note(services: Services, actor: Actor, goal_id: int) -> GoalInfo:
         if goal is None:
             raise UserError("That goal is no longer yours to add a note to.")
         return goal_info(goal)
-
-
-def goal_number_of(services: Services, actor: Actor, goal_id: int) -> int | None:
-    with services.db.transaction() as session:
-        goal = queries.owned_goal(session, actor.person_id, goal_id)
-        return goal.number if goal else None

@@ -43,6 +43,9 @@ NUDGE_ANSWERS = {
 }
 
 
+CLOSES_GOAL = {Action.NUDGE_DONE, Action.OVERDUE_CLOSE}
+
+
 def _message_ts(body: dict[str, Any]) -> str:
     return str((body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get("ts") or "")
 
@@ -75,9 +78,12 @@ def register_nudge_buttons(app: App, services: Services) -> None:
         channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
         if not (message and ts and channel):
             return
-        answers = checkins.message_answers(services, actor_of(services, client, context), ts)
+        actor = actor_of(services, client, context)
+        answers = checkins.message_answers(services, actor, ts)
         blocks = Block.parse_all(answered_blocks(message.get("blocks") or [], answers))
         gateway(client).update_message(channel, ts, message.get("text") or "Check-in", blocks)
+        if any(a.get("action_id") in CLOSES_GOAL for a in body.get("actions") or []):
+            refresh_home(services, gateway(client), actor)  # the goal has left the active list
 
     def open_note_or_goal_form(
         body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext

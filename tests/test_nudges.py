@@ -83,11 +83,14 @@ def test_done_completes_the_goal_and_no_more_nudges_are_planned_for_it(
     slack.goal("add Finish the anatomy atlas", user=randy)
     slack.goal("cadence 1 daily", user=randy)
     send_due_at(slack, app, clock, TUESDAY_NINE_CHICAGO)
+    slack.emulator.wait_for_call("views.publish", count=2)  # the Home refreshes after each /goal
+    published = slack.publishes(randy)
     slack.click_in_message(randy, slack.dms(randy)[0], "Done")
     slack.wait_for_edit(slack.dms(randy)[0])
     assert goal_status(app, 1) == GoalStatus.DONE
     assert pending_nudges(app) == []
     assert "What made the difference?" in block_texts(slack.dms(randy)[0].blocks)
+    assert "No active goals yet" in block_texts(slack.home(randy, after=published)["blocks"])
 
 
 def test_need_help_asks_an_open_question_and_says_the_coach_will_see_it(
