@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.coach_alerts import alert_coach
+from bot.coach_alerts import coach_of, plan_coach_alert
 from bot.errors import UserError
 from bot.goals import GoalInfo, goal_info
 from bot.nudge_plan import replan_person
@@ -154,13 +154,13 @@ def answer_coach_question(
     services: Services, actor: Actor, checkin_id: int, tell: bool, now: datetime
 ) -> bool:
     """Store "tell my coach" or "no thanks" once; True if a coach was (newly) alerted."""
+    coach = coach_of(services, actor) if tell else None
     with services.db.transaction() as session:
         stored = queries.give_consent(session, actor.person_id, checkin_id, tell)
-        if not (stored and tell):
+        if not (stored and coach):
             return False
-        return alert_coach(
-            services, actor, "checked in with low well-being and would like you to know", now, session=session
-        )
+        reason = "checked in with low well-being and would like you to know"
+        return plan_coach_alert(session, actor, coach, reason, now)
 
 
 def goal_for_note(services: Services, actor: Actor, goal_id: int) -> GoalInfo:

@@ -32,14 +32,22 @@ def coach_of(services: Services, coachee: Actor) -> str | None:
     return COACH_LOOKUP(services, coachee)
 
 
-def alert_coach(
-    services: Services, coachee: Actor, reason: str, now: datetime, *, session: Session | None = None
-) -> bool:
+def alert_coach(services: Services, coachee: Actor, reason: str, now: datetime) -> bool:
     """Plan a DM to the coachee's coach; False when they have no coach (nothing is sent)."""
     coach = coach_of(services, coachee)
     if coach is None:
         return False
-    values = dict(
+    with services.db.transaction() as session:
+        return plan_coach_alert(session, coachee, coach, reason, now)
+
+
+def plan_coach_alert(session: Session, coachee: Actor, coach: str, reason: str, now: datetime) -> bool:
+    """The alert as a delivery row, inside the caller's transaction (e.g. the one storing consent).
+
+    The coach is looked up before that transaction opens: the lookup may open its own.
+    """
+    return store.plan(
+        session,
         team_id=coachee.team_id,
         kind=COACH_ALERT_KIND,
         recipient=coach,
@@ -48,10 +56,6 @@ def alert_coach(
         now=now,
         payload={"coachee": coachee.user_id, "reason": reason},
     )
-    if session is not None:
-        return store.plan(session, **values)  # type: ignore[arg-type]
-    with services.db.transaction() as own:
-        return store.plan(own, **values)  # type: ignore[arg-type]
 
 
 def _render(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:
