@@ -10,16 +10,18 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
-from bot import (
-    session_deliveries,  # noqa: F401  (registers the session delivery kinds)
-    workshop_deliveries,  # noqa: F401  (registers the workshop delivery kinds)
+from bot import (  # noqa: F401  (each registers its delivery kinds)
+    coach_alerts,
+    nudges,
+    session_deliveries,
+    workshop_deliveries,
 )
 from bot.clock import Clock, system_clock
 from bot.coalesce import Coalescer
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack import make_web_client
-from handlers import actions, commands, events, session_actions, session_commands, views
+from handlers import register_all
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -74,6 +76,5 @@ def build_app(
             response.headers["content-type"] = ["application/json;charset=utf-8"]
             response.body = json.dumps({"response_type": "ephemeral", "text": SORRY})
 
-    for surface in (commands, actions, views, events, session_commands, session_actions):
-        surface.register(app, services)
+    register_all(app, services)
     return app

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.agreement import set_agreement_text
 from bot.app import build_app, build_services
 from bot.errors import UserError
 from bot.roster_import import import_file
+from bot.schedule import start_scheduler
+from bot.services import Services
 from bot.settings import Settings, SettingsError, load_settings
 from bot.slack import SlackGateway, make_web_client
 from storage.db import Database
@@ -31,7 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--no-scheduler", action="store_true", help="do not run the dispatcher in this process"
     )
-    sub.add_parser("socket", help="Socket Mode (no public URL needed)")
+    socket_mode = sub.add_parser("socket", help="Socket Mode (no public URL needed)")
+    socket_mode.add_argument(
+        "--no-scheduler", action="store_true", help="do not run the dispatcher in this process"
+    )
+    sub.add_parser("worker", help="the dispatcher and scheduled jobs only, no HTTP")
     sandbox = sub.add_parser(
         "sandbox",
         help="the whole app offline in this terminal, against an emulated Slack and a virtual clock",
@@ -87,24 +96,60 @@ def _database(settings: Settings) -> Database:
     return db
 
 
-def serve(settings: Settings, host: str, port: int) -> None:
+def _scheduler(services: Services, enabled: bool) -> BackgroundScheduler | None:
+    if not enabled:
+        return None
+    scheduler = start_scheduler(
+        services, make_web_client(services.settings.bot_token, services.settings.api_url)
+    )
+    log.info("dispatcher running every %ss", services.settings.tick_seconds)
+    return scheduler
+
+
+def serve(settings: Settings, host: str, port: int, *, scheduler: bool = True) -> None:
     from bot.server import make_server
 
     settings.require_http()
     _check_token(settings)
     services = build_services(settings, db=_database(settings))
     server = make_server(build_app(services), services.db, host, port)
+    jobs = _scheduler(services, scheduler)
     log.info("coachbot serving Slack at http://%s:%s/slack/events", host, port)
-    server.run()
+    try:
+        server.run()
+    finally:
+        if jobs is not None:
+            jobs.shutdown(wait=True)
 
 
-def socket(settings: Settings) -> None:
+def socket(settings: Settings, *, scheduler: bool = True) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     settings.require_socket()
     _check_token(settings)
     services = build_services(settings, db=_database(settings))
-    SocketModeHandler(build_app(services), settings.app_token).start()
+    jobs = _scheduler(services, scheduler)
+    try:
+        SocketModeHandler(build_app(services), settings.app_token).start()
+    finally:
+        if jobs is not None:
+            jobs.shutdown(wait=True)
+
+
+def worker(settings: Settings, stop: threading.Event | None = None) -> None:
+    """The dispatcher alone; runs until interrupted (or `stop` is set)."""
+    settings.require_worker()
+    _check_token(settings)
+    services = build_services(settings, db=_database(settings))
+    jobs = _scheduler(services, True)
+    assert jobs is not None
+    stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())  # a deploy's stop finishes the pass
+    try:
+        stop.wait()
+    finally:
+        jobs.shutdown(wait=True)
 
 
 def program_command(settings: Settings, args: argparse.Namespace) -> int:
@@ -157,9 +202,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 serve(settings, "0.0.0.0", 3000)
         elif args.command == "serve":
-            serve(settings, args.host, args.port)
+            serve(settings, args.host, args.port, scheduler=not args.no_scheduler)
         elif args.command == "socket":
-            socket(settings)
+            socket(settings, scheduler=not args.no_scheduler)
+        elif args.command == "worker":
+            worker(settings)
         elif args.command in {"roster", "agreement"}:
             return program_command(settings, args)
         elif args.command == "db":

@@ -60,21 +60,38 @@ class Skip:
 Renderer = Callable[[Services, DeliveryInfo, datetime], Outgoing | Skip]
 AfterSend = Callable[[Services, DeliveryInfo, str, str, datetime], None]
 Planner = Callable[[Services, datetime], None]
+# after_skip / after_failure(services, delivery, reason, now): e.g. plan the next one, or stop.
+AfterSettle = Callable[[Services, DeliveryInfo, str, datetime], None]
+# after_send for many sent rows at once: [(delivery, channel, ts)]; the dispatcher prefers it.
+AfterSendBatch = Callable[[Services, list[tuple[DeliveryInfo, str, str]], datetime], None]
 
 
 @dataclass(frozen=True)
 class Kind:
     render: Renderer
     after_send: AfterSend | None = None
+    after_skip: AfterSettle | None = None
+    after_failure: AfterSettle | None = None
+    after_send_batch: AfterSendBatch | None = None
 
 
 KINDS: dict[str, Kind] = {}
 PLANNERS: dict[str, Planner] = {}
 
 
-def register_kind(name: str, render: Renderer, after_send: AfterSend | None = None) -> None:
-    """Declare a delivery kind; `after_send(services, delivery, channel, ts, now)` runs once it is sent."""
-    KINDS[name] = Kind(render, after_send)
+def register_kind(
+    name: str,
+    render: Renderer,
+    after_send: AfterSend | None = None,
+    *,
+    after_skip: AfterSettle | None = None,
+    after_failure: AfterSettle | None = None,
+    after_send_batch: AfterSendBatch | None = None,
+) -> None:
+    """Declare a delivery kind; `after_send(services, delivery, channel, ts, now)` runs once it is sent,
+    `after_skip` once it is skipped and `after_failure` once it has failed for good (with the error);
+    `after_send_batch`, if given, does after_send's work for many rows in one go."""
+    KINDS[name] = Kind(render, after_send, after_skip, after_failure, after_send_batch)
 
 
 def register_planner(name: str, planner: Planner) -> None:

@@ -1,15 +1,21 @@
 """The dispatcher: claims due deliveries atomically, renders and sends them, settles each row.
 
 Any number of processes may run it: rows are claimed with a lease, so each is sent once, and a
-claim left by a crashed process expires and is taken again.
+claim left by a crashed process expires and is taken again. Within a process, sends run on a
+small thread pool, paced per channel and per workspace by a Pacer; no sending thread ever sleeps.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
 import os
 import socket
+import time
 from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,6 +23,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.deliveries import KINDS, PLANNERS, DeliveryInfo, Skip
+from bot.pacing import Pacer
+from bot.send_failures import MAX_ATTEMPTS as MAX_ATTEMPTS  # kept importable from here
+from bot.send_failures import PERMANENT_ERRORS as PERMANENT_ERRORS
+from bot.send_failures import run_hook, settle_failure
 from bot.services import Services
 from bot.slack import SlackGateway
 from storage import deliveries as store
@@ -25,24 +35,27 @@ from storage.models import Delivery
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
-BATCH = 50
-MAX_ATTEMPTS = 5
-# Errors that no retry can fix: the row fails and the reason is kept.
-PERMANENT_ERRORS = {
-    "channel_not_found",
-    "user_not_found",
-    "account_inactive",
-    "is_archived",
-    "not_in_channel",
-    "invalid_blocks",
-    "no_text",
-    "invalid_auth",
-    "token_revoked",
-}
+# A claimed row not started within half its lease is handed back unsent: once the lease runs out
+# another process may take it, and two senders would mean a duplicate.
+HAND_BACK_AFTER = LEASE.total_seconds() / 2
+BATCH = 100
+SEND_THREADS = 16
+IDLE_WAIT_SECONDS = 0.05
+# Sent rows are marked in groups this size (or sooner when nothing is in flight).
+SETTLE_BATCH = 50
+_PACERS: dict[tuple[str, float | None], Pacer] = {}
 
 
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def shared_pacer(services: Services) -> Pacer:
+    """One pacer per process, database and cap, so a 429's slowdown outlives the pass that met it."""
+    key = (services.db.url, services.settings.workspace_rate)
+    if key not in _PACERS:
+        _PACERS[key] = Pacer(services.settings.workspace_rate)
+    return _PACERS[key]
 
 
 def info(row: Delivery) -> DeliveryInfo:
@@ -82,84 +95,213 @@ def claim(
         return [info(row) for row in rows]
 
 
+def sending_client(client: WebClient) -> WebClient:
+    """The same Slack client without retry handlers: a 429 or 5xx comes back to the dispatcher,
+    which reschedules the row instead of sleeping in a sending thread."""
+    return WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout, retry_handlers=[])
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A delivery Slack accepted, waiting for its row to be settled."""
+
+    delivery: DeliveryInfo
+    channel: str
+    ts: str
+
+
 def send_one(
-    services: Services, slack: SlackGateway, delivery: DeliveryInfo, worker: str, now: datetime
+    services: Services,
+    slack: SlackGateway,
+    delivery: DeliveryInfo,
+    worker: str,
+    now: datetime,
+    *,
+    pacer: Pacer | None = None,
 ) -> bool:
     """Render and send one claimed delivery, then settle its row; True if a message went out."""
+    posted = post_one(services, slack, delivery, worker, now, pacer=pacer)
+    if posted is not None:
+        settle_sent(services, worker, [posted], now)
+    return posted is not None
+
+
+def post_one(
+    services: Services,
+    slack: SlackGateway,
+    delivery: DeliveryInfo,
+    worker: str,
+    now: datetime,
+    *,
+    pacer: Pacer | None = None,
+) -> Posted | None:
+    """Render and post; skips and failures are settled here, a success is returned to settle."""
     kind = KINDS.get(delivery.kind)
     if kind is None:
         with services.db.transaction() as session:
             store.mark_failed(session, delivery.id, worker, f"unknown delivery kind {delivery.kind!r}")
-        return False
-    outgoing = kind.render(services, delivery, now)
+        return None
+    try:
+        outgoing = kind.render(services, delivery, now)
+    except Exception as error:
+        log.exception("rendering delivery %s failed", delivery.id)
+        settle_failure(
+            services, kind, delivery, worker, now, f"render_error {type(error).__name__}", None, {}
+        )
+        return None
     if isinstance(outgoing, Skip):
         with services.db.transaction() as session:
-            store.mark_skipped(session, delivery.id, worker, outgoing.reason)
-        return False
+            skipped = store.mark_skipped(session, delivery.id, worker, outgoing.reason)
+        if skipped and kind.after_skip is not None:
+            run_hook("after_skip", kind.after_skip, services, delivery, outgoing.reason, now)
+        return None
     try:
         channel, ts = slack.post_message(
             outgoing.channel or delivery.recipient, outgoing.text, outgoing.blocks or None, outgoing.thread_ts
         )
     except SlackApiError as error:
         code = str(error.response.get("error", "unknown_error"))
-        _settle_failure(
-            services, delivery, worker, now, code, error.response.status_code, error.response.headers
-        )
-        return False
+        status = error.response.status_code
+        if status == 429 and pacer is not None:
+            pacer.slow_down(delivery.team_id)
+        settle_failure(services, kind, delivery, worker, now, code, status, error.response.headers)
+        return None
     except (SlackRequestError, OSError) as error:
-        _settle_failure(services, delivery, worker, now, type(error).__name__, None, {})
-        return False
-    with services.db.transaction() as session:
-        store.mark_sent(session, delivery.id, worker, channel=channel, ts=ts, now=now)
-    if kind.after_send is not None:
-        kind.after_send(services, delivery, channel, ts, now)
-    return True
+        settle_failure(services, kind, delivery, worker, now, type(error).__name__, None, {})
+        return None
+    if pacer is not None:
+        pacer.succeeded(delivery.team_id)
+    return Posted(delivery, channel, ts)
 
 
-def _settle_failure(
-    services: Services,
-    delivery: DeliveryInfo,
-    worker: str,
-    now: datetime,
-    code: str,
-    status: int | None,
-    headers: object,
-) -> None:
+def settle_sent(services: Services, worker: str, posted: list[Posted], now: datetime) -> None:
+    """Mark rows sent in one transaction, then run each kind's after-send (batched when it can)."""
+    if not posted:
+        return
     with services.db.transaction() as session:
-        if code in PERMANENT_ERRORS or delivery.attempts >= MAX_ATTEMPTS:
-            store.mark_failed(session, delivery.id, worker, f"{code} (attempt {delivery.attempts})")
-            log.warning("delivery %s failed for good: %s", delivery.id, code)
-            return
-        if status == 429:
-            retry_after = _retry_after(headers)
+        held = store.mark_sent_many(session, worker, [(p.delivery.id, p.channel, p.ts) for p in posted], now)
+    if held < len(posted):
+        log.warning("%d deliveries were sent after their lease ran out", len(posted) - held)
+    by_kind: dict[str, list[Posted]] = {}
+    for item in posted:
+        by_kind.setdefault(item.delivery.kind, []).append(item)
+    for name, items in by_kind.items():
+        kind = KINDS[name]
+        if kind.after_send_batch is not None:
+            sent = [(p.delivery, p.channel, p.ts) for p in items]
+            run_hook("after_send_batch", kind.after_send_batch, services, sent, now)
+        elif kind.after_send is not None:
+            for p in items:
+                run_hook("after_send", kind.after_send, services, p.delivery, p.channel, p.ts, now)
+
+
+class Pass:
+    """One dispatcher pass: claim in batches, start each send when the pacer allows, until done."""
+
+    def __init__(
+        self,
+        services: Services,
+        client: WebClient,
+        now: datetime,
+        pacer: Pacer,
+        conditions: Sequence[Any] = (),
+    ) -> None:
+        self.services = services
+        self.conditions = conditions
+        self.slack = SlackGateway(sending_client(client))
+        self.pacer = pacer
+        self.worker = worker_name()
+        self.started_at, self.started = now, time.monotonic()
+        self.queue: list[tuple[float, int, float, DeliveryInfo]] = []
+        self.order = itertools.count()
+        self.running: set[Future[Posted | None]] = set()
+        self.posted: list[Posted] = []
+        self.sent = 0
+
+    def now(self) -> datetime:
+        """The pass's `now`, moving on with real time in whole seconds: a long paced pass keeps its
+        leases and Retry-After times honest, and a short one acts exactly at the `now` it was given."""
+        return self.started_at + timedelta(seconds=int(time.monotonic() - self.started))
+
+    def run(self) -> int:
+        exhausted = False
+        with ThreadPoolExecutor(SEND_THREADS, thread_name_prefix="send") as pool:
+            while True:
+                if not exhausted and len(self.queue) + len(self.running) < BATCH:
+                    exhausted = self._claim_more()
+                self._collect()
+                if len(self.posted) >= SETTLE_BATCH or not self.running:
+                    self._settle()
+                if not self.queue and not self.running and exhausted:
+                    return self.sent
+                wait_for = self._start_ready(pool)
+                if self.running:
+                    wait(self.running, timeout=wait_for, return_when=FIRST_COMPLETED)
+                elif wait_for > 0:
+                    time.sleep(wait_for)  # the coordinator waits for the pacer; senders never do
+
+    def _claim_more(self) -> bool:
+        batch = claim(self.services, self.now(), self.worker, BATCH, self.conditions)
+        claimed_at = time.monotonic()
+        for delivery in batch:
+            heapq.heappush(self.queue, (claimed_at, next(self.order), claimed_at, delivery))
+        return len(batch) < BATCH
+
+    def _collect(self) -> None:
+        for future in [f for f in self.running if f.done()]:
+            self.running.discard(future)
+            try:
+                posted = future.result()
+            except Exception:
+                log.exception("a send failed unexpectedly")
+                continue
+            if posted is not None:
+                self.posted.append(posted)
+
+    def _settle(self) -> None:
+        # Sent rows are settled together: one transaction, and after-send work done in bulk.
+        batch, self.posted = self.posted, []
+        settle_sent(self.services, self.worker, batch, self.now())
+        self.sent += len(batch)
+
+    def _start_ready(self, pool: ThreadPoolExecutor) -> float:
+        """Start what the pacer allows; returns how long to wait before asking again."""
+        while self.queue and len(self.running) < SEND_THREADS:
+            ready_at, _, claimed_at, delivery = self.queue[0]
+            clock = time.monotonic()
+            if ready_at > clock:
+                return min(ready_at - clock, IDLE_WAIT_SECONDS * 4)
+            heapq.heappop(self.queue)
+            if clock - claimed_at > HAND_BACK_AFTER:
+                self._hand_back(delivery)
+                continue
+            again = self.pacer.take(delivery.team_id, delivery.recipient)
+            if again:
+                heapq.heappush(self.queue, (again, next(self.order), claimed_at, delivery))
+                continue
+            self.running.add(
+                pool.submit(
+                    post_one, self.services, self.slack, delivery, self.worker, self.now(), pacer=self.pacer
+                )
+            )
+        return IDLE_WAIT_SECONDS
+
+    def _hand_back(self, delivery: DeliveryInfo) -> None:
+        with self.services.db.transaction() as session:
             store.retry_at(
                 session,
                 delivery.id,
-                worker,
-                now + timedelta(seconds=retry_after),
-                f"ratelimited ({retry_after}s)",
+                self.worker,
+                self.now(),
+                "handed back unsent: paced too long",
+                refund_attempt=True,
             )
-            return
-        backoff = timedelta(seconds=min(300, 2**delivery.attempts * 5))
-        store.retry_at(session, delivery.id, worker, now + backoff, f"{code} (attempt {delivery.attempts})")
-
-
-def _retry_after(headers: object) -> int:
-    if isinstance(headers, dict):
-        for key, value in headers.items():
-            if str(key).lower() == "retry-after":
-                raw = value[0] if isinstance(value, list) else value
-                try:
-                    return max(1, int(raw))
-                except (TypeError, ValueError):
-                    return 1
-    return 1
 
 
 def run_due(services: Services, client: WebClient, now: datetime) -> int:
     """Run the planners, then send everything due at or before `now`; returns how many were sent."""
     plan_periodic(services, now)
-    return _send_due(services, client, now)
+    return Pass(services, client, now, shared_pacer(services)).run()
 
 
 def send_due_now(services: Services, client: WebClient, now: datetime, *conditions: Any) -> int:
@@ -168,23 +310,11 @@ def send_due_now(services: Services, client: WebClient, now: datetime, *conditio
     The rows are claimed like any others, so a dispatcher running at the same time cannot send
     them twice, and a failure is retried or kept exactly as the dispatcher would.
     """
-    return _send_due(services, client, now, conditions)
+    return Pass(services, client, now, shared_pacer(services), conditions).run()
 
 
 def send_planned_since(services: Services, client: WebClient, team_id: str, since: datetime) -> int:
     """Send at once what was planned in `team_id` since `since` and is already due."""
-    return _send_due(
-        services, client, services.now(), (Delivery.team_id == team_id, Delivery.created_at >= since)
+    return send_due_now(
+        services, client, services.now(), Delivery.team_id == team_id, Delivery.created_at >= since
     )
-
-
-def _send_due(services: Services, client: WebClient, now: datetime, conditions: Sequence[Any] = ()) -> int:
-    slack = SlackGateway(client)
-    worker = worker_name()
-    sent = 0
-    while batch := claim(services, now, worker, conditions=conditions):
-        for delivery in batch:
-            sent += send_one(services, slack, delivery, worker, now)
-        if len(batch) < BATCH:
-            break
-    return sent

@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.dates import DateError, local_today, parse_date
 from bot.errors import UserError
+from bot.nudge_plan import replan_person
 from bot.people import Actor
 from storage import goals as goal_queries
 from storage.db import Database
@@ -150,6 +151,7 @@ def add_goal(
         session.add(goal)
         session.flush()
         set_committed_value(goal, "notes", [])  # a new goal has none: no need to ask the database
+        replan_person(session, actor.person_id, now)
         return goal_info(goal), True
 
 
@@ -160,6 +162,8 @@ def update_goal(db: Database, actor: Actor, number: int, draft: GoalDraft, now: 
         goal.title, goal.why, goal.measure = draft.title, draft.why, draft.measure
         goal.target_date, goal.area, goal.cadence = draft.target_date, draft.area, draft.cadence
         goal.updated_at = now
+        session.flush()
+        replan_person(session, actor.person_id, now)
         return goal_info(goal)
 
 
@@ -181,6 +185,8 @@ def change_status(db: Database, actor: Actor, number: int, verb: str, now: datet
         goal.status = status
         goal.closed_at = None if status == GoalStatus.ACTIVE else now
         goal.updated_at = now
+        session.flush()
+        replan_person(session, actor.person_id, now)
         return goal_info(goal), True
 
 
@@ -209,6 +215,8 @@ def set_cadence(db: Database, actor: Actor, number: int, cadence: Cadence, now: 
         goal = _owned_goal(session, actor, number)
         goal.cadence = cadence
         goal.updated_at = now
+        session.flush()
+        replan_person(session, actor.person_id, now)
         return goal_info(goal)
 
 

@@ -11,6 +11,9 @@ class Callback(enum.StrEnum):
     GOAL = "goal_modal"
     PROGRESS = "progress_modal"
     WORKSHOP = "workshop_modal"
+    CHECKIN = "checkin_modal"
+    NUDGE_NOTE = "nudge_note_modal"
+    SETTINGS = "nudge_settings_modal"
 
 
 class Action(enum.StrEnum):
@@ -24,6 +27,16 @@ class Action(enum.StrEnum):
     WORKSHOP_MAYBE = "workshop_maybe"
     WORKSHOP_NO = "workshop_no"
     WORKSHOP_WHO = "workshop_who"
+    HOME_SETTINGS = "home_settings"
+    NUDGE_ON_TRACK = "nudge_on_track"
+    NUDGE_NEED_HELP = "nudge_need_help"
+    NUDGE_DONE = "nudge_done"
+    NUDGE_SNOOZE = "nudge_snooze"
+    NUDGE_NOTE = "nudge_note"
+    OVERDUE_CLOSE = "overdue_close"
+    OVERDUE_NEW_DATE = "overdue_new_date"
+    TELL_COACH_YES = "tell_coach_yes"
+    TELL_COACH_NO = "tell_coach_no"
 
 
 class GoalField(enum.StrEnum):
@@ -99,3 +112,20 @@ class WorkshopField(enum.StrEnum):
     ANNOUNCE = "workshop_announce"
     ANNOUNCE_DATE = "workshop_announce_date"
     ANNOUNCE_TIME = "workshop_announce_time"
+
+
+class CheckinField(enum.StrEnum):
+    """block_id (and action_id) of the /checkin and nudge-note modals' inputs."""
+
+    WELLBEING = "checkin_wellbeing"
+    NOTE = "checkin_note"
+    PRIVATE = "checkin_private"
+    GOAL_PREFIX = "checkin_goal_"
+
+
+class SettingsField(enum.StrEnum):
+    NUDGE_TIME = "settings_nudge_time"
+    QUIET_START = "settings_quiet_start"
+    QUIET_END = "settings_quiet_end"
+    WEEKENDS = "settings_weekends"
+    PAUSE_UNTIL = "settings_pause_until"

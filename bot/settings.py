@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///coachbot.db"
 DEFAULT_PROGRAM_TZ = "America/New_York"
+# Slack allows chat.postMessage "several hundred per minute" per workspace: 4/s stays inside it.
+DEFAULT_WORKSPACE_RATE = 4.0
 
 
 class SettingsError(Exception):
@@ -27,13 +29,15 @@ class Settings:
     tick_seconds: float = 30.0
     # Workshop times are typed and repeated in the program's zone: the room does not travel.
     program_tz: str = DEFAULT_PROGRAM_TZ
+    # Messages per second per workspace from one dispatcher process; None lifts the cap (benchmarks).
+    workspace_rate: float | None = DEFAULT_WORKSPACE_RATE
 
     def __repr__(self) -> str:
         # Secrets never reach a log line, even by accident.
         return (
             f"Settings(api_url={self.api_url!r}, database_url={_redact_url(self.database_url)!r}, "
             f"admin_ids={sorted(self.admin_ids)!r}, tick_seconds={self.tick_seconds!r}, "
-            f"program_tz={self.program_tz!r})"
+            f"program_tz={self.program_tz!r}, workspace_rate={self.workspace_rate!r})"
         )
 
     @property
@@ -92,6 +96,15 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(f"COACHBOT_TICK_SECONDS must be a number of seconds, got {tick_raw!r}") from None
     if not 0.05 <= tick <= 3600:
         raise SettingsError(f"COACHBOT_TICK_SECONDS must be between 0.05 and 3600, got {tick_raw}")
+    rate_raw = env.get("COACHBOT_WORKSPACE_RATE", "").strip() or str(DEFAULT_WORKSPACE_RATE)
+    try:
+        rate = float(rate_raw)
+    except ValueError:
+        raise SettingsError(
+            f"COACHBOT_WORKSPACE_RATE must be messages per second, like 4, got {rate_raw!r}"
+        ) from None
+    if not 0.1 <= rate <= 1000:
+        raise SettingsError(f"COACHBOT_WORKSPACE_RATE must be between 0.1 and 1000, got {rate_raw}")
     admin_ids = frozenset(
         part.strip() for part in env.get("COACHBOT_ADMIN_IDS", "").split(",") if part.strip()
     )
@@ -116,4 +129,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         admin_ids=admin_ids,
         tick_seconds=tick,
         program_tz=program_tz,
+        workspace_rate=rate,
     )

@@ -96,6 +96,9 @@ class SlackGateway:
     def open_view(self, trigger_id: str, view: View) -> None:
         self.client.views_open(trigger_id=trigger_id, view=view.to_dict())
 
+    def update_view(self, view_id: str, view: View) -> None:
+        self.client.views_update(view_id=view_id, view=view.to_dict())
+
     def publish_home(self, user_id: str, view: View) -> None:
         self.client.views_publish(user_id=user_id, view=view.to_dict())
 

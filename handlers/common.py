@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from slack_bolt import BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.dispatch import send_planned_since
@@ -66,3 +66,13 @@ def send_what_this_request_planned(services: Services, client: WebClient, contex
     actor = actor_of(services, client, context)
     since = context.get(REQUEST_AT_KEY) or services.now()
     send_planned_since(services, client, actor.team_id, since)
+
+
+def just_ack(ack: Ack) -> None:
+    ack()
+
+
+def number_in(action: dict[str, Any]) -> int | None:
+    """The number a button carries in its value (a goal, an occurrence, a check-in)."""
+    value = action.get("value") or ""
+    return int(value) if value.isdigit() else None

@@ -17,6 +17,9 @@ READ_ONLY = "coachbot_read_only"
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for `url`; SQLite connections are tuned for many threads and processes."""
     if url.startswith("sqlite"):
+        # Enough pooled connections for the HTTP threads and dispatcher senders: a connection
+        # beyond the pool is closed on return, and a new one pays for the pragmas again.
+        kwargs.setdefault("pool_size", 24)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
         )
@@ -58,10 +61,11 @@ class Database:
         self.read_sessions = sessionmaker(
             self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
-        # SQLite has one writer at a time. Queueing this process's writers on a lock hands the
-        # database over at once; left to SQLite's busy handler they sleep and retry for up to 100 ms.
+        # SQLite has one writer, and a thread waiting in its busy handler sleeps in steps of up to
+        # 100 ms instead of waking when the lock frees: threads of one process queue here instead.
+        # Re-entrant: a service may open a transaction inside another on the same thread.
         self._write_lock: AbstractContextManager[Any] = (
-            threading.Lock() if self.engine.dialect.name == "sqlite" else nullcontext()
+            threading.RLock() if self.engine.dialect.name == "sqlite" else nullcontext()
         )
 
     @contextmanager

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy import CursorResult, Table, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -48,6 +48,24 @@ def plan(
     )
     # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT DO NOTHING.
     return session.execute(stmt).first() is not None
+
+
+def plan_many(session: Session, rows: Sequence[dict[str, Any]], now: datetime) -> None:
+    """`plan` for many rows in one statement (each a dict of plan's keyword arguments but `now`)."""
+    if not rows:
+        return
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = [
+        {
+            **{k: v for k, v in row.items() if k != "payload"},
+            "payload": json.dumps(row.get("payload") or {}, sort_keys=True),
+            "status": DeliveryStatus.PENDING,
+            "attempts": 0,
+            "created_at": now,
+        }
+        for row in rows
+    ]
+    session.execute(insert(Delivery).values(values).on_conflict_do_nothing(index_elements=["dedupe_key"]))
 
 
 def cancel_pending(session: Session, *conditions: Any, reason: str = "cancelled") -> int:
@@ -138,6 +156,34 @@ def mark_sent(
     )
 
 
+def mark_sent_many(session: Session, worker: str, sent: Sequence[tuple[int, str, str]], now: datetime) -> int:
+    """mark_sent for many (id, channel, ts) in one statement; returns how many this worker still held."""
+    if not sent:
+        return 0
+    table = Delivery.__table__
+    assert isinstance(table, Table)
+    stmt = (
+        update(table)
+        .where(
+            table.c.id == bindparam("row_id"),
+            table.c.status == DeliveryStatus.CLAIMED,
+            table.c.claimed_by == worker,
+        )
+        .values(
+            status=DeliveryStatus.SENT,
+            sent_at=bindparam("sent_at_value"),
+            message_channel=bindparam("channel"),
+            message_ts=bindparam("ts"),
+            lease_until=None,
+        )
+    )
+    params = [
+        {"row_id": row_id, "channel": channel, "ts": ts, "sent_at_value": now} for row_id, channel, ts in sent
+    ]
+    result = session.connection().execute(stmt, params)
+    return int(result.rowcount or 0)
+
+
 def mark_failed(session: Session, delivery_id: int, worker: str, error: str) -> bool:
     return _settle(session, delivery_id, worker, status=DeliveryStatus.FAILED, last_error=error)
 
@@ -146,8 +192,20 @@ def mark_skipped(session: Session, delivery_id: int, worker: str, reason: str) -
     return _settle(session, delivery_id, worker, status=DeliveryStatus.SKIPPED, last_error=reason)
 
 
-def retry_at(session: Session, delivery_id: int, worker: str, due_at: datetime, error: str) -> bool:
-    """Put the row back as pending, not before `due_at` (Retry-After, or a backoff)."""
+def retry_at(
+    session: Session,
+    delivery_id: int,
+    worker: str,
+    due_at: datetime,
+    error: str,
+    *,
+    refund_attempt: bool = False,
+) -> bool:
+    """Put the row back as pending, not before `due_at` (Retry-After, or a backoff).
+
+    `refund_attempt`: the try was not the row's fault (a 429, a hand-back), so it does not count.
+    """
+    extra: dict[str, Any] = {"attempts": Delivery.attempts - 1} if refund_attempt else {}
     return _settle(
         session,
         delivery_id,
@@ -156,6 +214,7 @@ def retry_at(session: Session, delivery_id: int, worker: str, due_at: datetime, 
         due_at=due_at,
         claimed_by=None,
         last_error=error,
+        **extra,
     )
 
 

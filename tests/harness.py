@@ -14,9 +14,8 @@ from sqlalchemy import select
 from bot import dispatch
 from bot.app import build_app, build_services
 from bot.clock import Clock
-from bot.emulator import SlackDriver, SlackEmulator
+from bot.emulator import Message, SlackDriver, SlackEmulator
 from bot.emulator.driver import Response, escape_entities
-from bot.emulator.workspace import Message
 from bot.server import BackgroundServer
 from bot.services import Services
 from bot.settings import Settings
@@ -236,11 +235,16 @@ class Slack:
     def publishes(self, user: str) -> int:
         return len([c for c in self.emulator.calls_to("views.publish") if c.args.get("user_id") == user])
 
-    # ---- messages the bot sent -------------------------------------------------------------------
+    # ---- messages from the bot ----------------------------------------------------------------
+    def dispatch(self, services: Services) -> int:
+        """One dispatcher pass at the services' clock, as the scheduler would run it."""
+        return dispatch.run_due(services, make_web_client(BOT_TOKEN, self.emulator.url), services.now())
+
     def dms(self, user: str) -> list[Message]:
-        """What the bot posted in its DM with `user`, oldest first."""
+        """The bot's messages in its DM with `user`, oldest first."""
         channel = self.ws.dm_channel(user)
-        return [m for m in list(self.ws.messages) if m.channel == channel and m.ephemeral_to is None]
+        with self.ws.lock:
+            return [m for m in self.ws.messages if m.channel == channel and m.ephemeral_to is None]
 
     def wait_for_dm(self, user: str, containing: str, timeout: float = 5.0) -> Message:
         """The newest DM to `user` whose text contains `containing`, waiting for the app to send it."""
@@ -267,6 +271,11 @@ class Slack:
             block["block_id"]: {element["action_id"]: {"type": "checkboxes", "selected_options": selected}}
         }
         return self.driver.click(user, action, block_id=block["block_id"], message=message, state=state)
+
+    def wait_for_edit(self, message: Message, edits: int = 1, timeout: float = 5.0) -> Message:
+        """The message once chat.update has changed it `edits` times."""
+        self.emulator.wait_for(lambda _calls: message.edited >= edits, timeout)
+        return message
 
     def click_in_view(self, user: str, view: dict[str, Any], label: str, *, nth: int = 0) -> Response:
         block_id, element = find_button(view["blocks"], label, nth)

@@ -143,7 +143,7 @@ def test_app_home_lists_goals_with_buttons_and_refreshes_after_changes(slack: Sl
     home = slack.open_home(randy)
     assert "Do 40 questions a week" in block_texts(home["blocks"])
     buttons = [e["text"]["text"] for b in home["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert buttons == ["New goal", "Done", "Edit", "Log progress"]
+    assert buttons == ["New goal", "Settings", "Done", "Edit", "Log progress"]
     before = slack.publishes(randy)
     slack.goal("add Sleep 7 hours", user=randy)
     assert "Sleep 7 hours" in block_texts(slack.home(randy, after=before)["blocks"])

@@ -190,7 +190,7 @@ def test_every_view_the_app_sends_renders_without_unknown_parts() -> None:
         shown = "\n".join(lines)
         assert " block]" not in shown and "[static_select]" not in shown, shown
     home = "\n".join(surfaces[4])
-    assert "== Your coaching goals ==\n[New goal]\n" in home
+    assert "== Your coaching goals ==\n[New goal] [Settings]\n" in home
     assert "#2 Goal 2 · Clinical skills · due Sun Dec 20 — in 27 days\n[Done] [Edit] [Log progress]" in home
     assert "┌ Edit goal #3 ┐" in surfaces[1][0] and "Goal: [Edit me]" in surfaces[1]
     assert "Target date (optional): [date: 2026-11-23]" in surfaces[1]

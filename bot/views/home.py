@@ -34,7 +34,8 @@ def home_view(overview: GoalOverview, today: date, tz: str, sections: Sequence[l
         HeaderBlock(text="Your coaching goals"),
         ActionsBlock(
             elements=[
-                ButtonElement(text="New goal", action_id=Action.HOME_NEW_GOAL, value="new", style="primary")
+                ButtonElement(text="New goal", action_id=Action.HOME_NEW_GOAL, value="new", style="primary"),
+                ButtonElement(text="Settings", action_id=Action.HOME_SETTINGS, value="settings"),
             ]
         ),
         DividerBlock(),

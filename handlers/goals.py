@@ -1,0 +1,172 @@
+"""Goals in Slack: `/goal`, the App Home goal buttons, and the goal and progress modals.
+
+Each answer is decided before the ack (the reply rides on it); modals and the Home refresh
+follow in lazy listeners.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot import goals
+from bot.dates import local_today
+from bot.errors import UserError
+from bot.goal_commands import (
+    AddGoal,
+    ChangeStatus,
+    EditGoal,
+    LogProgress,
+    OpenNewGoal,
+    SetCadence,
+    parse_goal_command,
+)
+from bot.goal_forms import goal_draft_from_state, goal_number_from_metadata, progress_note_from_state
+from bot.goal_replies import answer_goal_command
+from bot.ids import Action, Callback, GoalField, ProgressField
+from bot.services import Services
+from bot.views.goals import goal_modal, progress_modal, saved_modal
+from handlers.common import (
+    actor_of,
+    command_key,
+    gateway,
+    just_ack,
+    mark_changed,
+    number_in,
+    refresh_home_of,
+    view_key,
+)
+
+_CHANGES_GOALS = (AddGoal, ChangeStatus, LogProgress, SetCadence)
+
+
+def register(app: App, services: Services) -> None:
+    register_command(app, services)
+    register_home_buttons(app, services)
+    register_modals(app, services)
+
+
+def register_command(app: App, services: Services) -> None:
+    def acknowledge_goal(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        actor = actor_of(services, client, context)
+        parsed = parse_goal_command(command.get("text") or "")
+        try:
+            reply = answer_goal_command(services, actor, parsed, command_key(actor, command))
+        except UserError as error:
+            ack(text=error.message)
+            return
+        if reply.changed_goals:
+            mark_changed(context)
+        if reply.text:
+            ack(text=reply.text, blocks=reply.blocks or None)
+        else:
+            ack()
+
+    def follow_up_goal(command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        slack = gateway(client)
+        actor = actor_of(services, client, context)
+        parsed = parse_goal_command(command.get("text") or "")
+        trigger_id = command["trigger_id"]
+        if isinstance(parsed, OpenNewGoal):
+            slack.open_view(trigger_id, goal_modal())
+        elif isinstance(parsed, EditGoal):
+            try:
+                goal = goals.get_goal(services.db, actor, parsed.number)
+            except UserError:
+                return  # the ack already said so
+            slack.open_view(trigger_id, goal_modal(goal.draft, goal.number))
+        elif isinstance(parsed, _CHANGES_GOALS):
+            refresh_home_of(services, client, context)
+
+    app.command("/goal")(ack=acknowledge_goal, lazy=[follow_up_goal])
+
+
+def register_home_buttons(app: App, services: Services) -> None:
+    def open_new_goal(body: dict[str, Any], client: WebClient) -> None:
+        gateway(client).open_view(body["trigger_id"], goal_modal())
+
+    def complete_goal(ack: Ack, action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        number = number_in(action)
+        if number is not None:
+            # A stale Home tab may name a goal that is gone; the refresh that follows shows the truth.
+            with suppress(UserError):
+                goals.change_status(
+                    services.db, actor_of(services, client, context), number, "done", services.now()
+                )
+                mark_changed(context)
+        ack()
+
+    def refresh(client: WebClient, context: BoltContext) -> None:
+        refresh_home_of(services, client, context)
+
+    def open_goal_form(
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        number = number_in(action)
+        if number is None:
+            return
+        try:
+            goal = goals.get_goal(services.db, actor_of(services, client, context), number)
+        except UserError:
+            refresh(client, context)
+            return
+        progress = action["action_id"] == Action.HOME_GOAL_PROGRESS
+        gateway(client).open_view(
+            body["trigger_id"], progress_modal(goal) if progress else goal_modal(goal.draft, number)
+        )
+
+    app.action(Action.HOME_NEW_GOAL)(ack=just_ack, lazy=[open_new_goal])
+    app.action(Action.HOME_GOAL_DONE)(ack=complete_goal, lazy=[refresh])
+    app.action(Action.HOME_GOAL_EDIT)(ack=just_ack, lazy=[open_goal_form])
+    app.action(Action.HOME_GOAL_PROGRESS)(ack=just_ack, lazy=[open_goal_form])
+
+
+def register_modals(app: App, services: Services) -> None:
+    def submit_goal(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        actor = actor_of(services, client, context)
+        now = services.now()
+        draft, errors = goal_draft_from_state(view["state"]["values"], local_today(now, actor.tz))
+        if draft is None:
+            ack(response_action="errors", errors=errors)
+            return
+        number = goal_number_from_metadata(view.get("private_metadata", ""))
+        try:
+            if number is None:
+                goal, _ = goals.add_goal(services.db, actor, draft, now, view_key(actor.team_id, view))
+            else:
+                goal = goals.update_goal(services.db, actor, number, draft, now)
+        except UserError as error:
+            ack(response_action="errors", errors={GoalField.TITLE: error.message})
+            return
+        mark_changed(context)
+        questions = goals.smart_questions(goal.draft)
+        saved = saved_modal(goal, questions, local_today(now, actor.tz), edited=number is not None)
+        ack(response_action="update", view=saved)
+
+    def submit_progress(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        actor = actor_of(services, client, context)
+        note, errors = progress_note_from_state(view["state"]["values"])
+        number = goal_number_from_metadata(view.get("private_metadata", ""))
+        if number is None:
+            errors = {ProgressField.NOTE: "This form lost track of its goal; please open it again."}
+        if errors or number is None:
+            ack(response_action="errors", errors=errors)
+            return
+        try:
+            goals.log_progress(
+                services.db, actor, number, note, services.now(), view_key(actor.team_id, view)
+            )
+        except UserError as error:
+            ack(response_action="errors", errors={ProgressField.NOTE: error.message})
+            return
+        mark_changed(context)
+        ack()
+
+    def refresh(client: WebClient, context: BoltContext) -> None:
+        refresh_home_of(services, client, context)
+
+    app.view(Callback.GOAL)(ack=submit_goal, lazy=[refresh])
+    app.view(Callback.PROGRESS)(ack=submit_progress, lazy=[refresh])

@@ -1,0 +1,110 @@
+"""Workshops in Slack: `/workshop`, the RSVP buttons and the workshop modal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.errors import UserError
+from bot.form_state import number_from_metadata
+from bot.ids import Action, Callback
+from bot.rsvps import record_rsvp, rsvp_state
+from bot.services import Services
+from bot.views.workshops import rsvp_reply
+from bot.workshop_commands import parse_workshop_command
+from bot.workshop_followups import after_command, after_edit, announce_created
+from bot.workshop_messages import confirm_rsvp, refresh_session_message, show_attendees
+from bot.workshop_replies import answer_workshop_command, submit_workshop_form
+from handlers.common import actor_of, command_key, gateway, just_ack, number_in, view_key
+from storage.models_workshops import Answer
+
+ANSWERS = {
+    Action.WORKSHOP_GOING: Answer.GOING,
+    Action.WORKSHOP_MAYBE: Answer.MAYBE,
+    Action.WORKSHOP_NO: Answer.NO,
+}
+
+
+def register(app: App, services: Services) -> None:
+    def acknowledge_workshop(
+        ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        actor = actor_of(services, client, context)
+        parsed = parse_workshop_command(command.get("text") or "")
+        try:
+            reply = answer_workshop_command(
+                services, gateway(client), actor, parsed, command_key(actor, command)
+            )
+        except UserError as error:
+            ack(text=error.message)
+            return
+        if reply.text:
+            ack(text=reply.text, blocks=reply.blocks or None)
+        else:
+            ack()
+
+    def follow_up_workshop_command(
+        command: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
+        actor = actor_of(services, client, context)
+        parsed = parse_workshop_command(command.get("text") or "")
+        after_command(
+            services, client, actor, parsed, command_key(actor, command), command["trigger_id"],
+            lambda text: respond(text=text, response_type="ephemeral", replace_original=False),
+        )  # fmt: skip
+
+    def record_answer(ack: Ack, action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        # The answer is stored before Slack gets its ack, so a click that returns 200 is counted.
+        occurrence_id = number_in(action)
+        if occurrence_id is not None:
+            record_rsvp(
+                services, actor_of(services, client, context), occurrence_id, ANSWERS[action["action_id"]]
+            )
+        ack()
+
+    def after_answer(action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        occurrence_id = number_in(action)
+        if occurrence_id is None:
+            return
+        slack = gateway(client)
+        actor = actor_of(services, client, context)
+        state = rsvp_state(services, actor, occurrence_id)
+        refresh_session_message(services, slack, occurrence_id)
+        if state.problem:
+            confirm_rsvp(slack, state, actor.user_id, state.problem)
+        elif state.workshop and state.session and state.answer:
+            confirm_rsvp(slack, state, actor.user_id, rsvp_reply(state.workshop, state.session, state.answer))
+
+    def who_is_coming(action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        occurrence_id = number_in(action)
+        if occurrence_id is not None:
+            show_attendees(services, gateway(client), occurrence_id, context.user_id or "")
+
+    def submit_workshop(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        actor = actor_of(services, client, context)
+        outcome = submit_workshop_form(services, gateway(client), actor, view, view_key(actor.team_id, view))
+        if outcome.errors:
+            ack(response_action="errors", errors=outcome.errors)
+        else:
+            ack(response_action="update", view=outcome.view)
+
+    def follow_up_workshop_form(view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        actor = actor_of(services, client, context)
+        number = number_from_metadata(view.get("private_metadata", ""))
+        if number is not None:
+            after_edit(services, client, actor, number)
+            return
+        announce_created(
+            services,
+            client,
+            view_key(actor.team_id, view),
+            lambda text: gateway(client).post_message(actor.user_id, text),
+        )
+
+    app.command("/workshop")(ack=acknowledge_workshop, lazy=[follow_up_workshop_command])
+    for answer_action in ANSWERS:
+        app.action(answer_action)(ack=record_answer, lazy=[after_answer])
+    app.action(Action.WORKSHOP_WHO)(ack=just_ack, lazy=[who_is_coming])
+    app.view(Callback.WORKSHOP)(ack=submit_workshop, lazy=[follow_up_workshop_form])
