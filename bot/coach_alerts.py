@@ -1,35 +1,18 @@
-"""Telling a coachee's coach, only ever with the coachee's consent, through a planned delivery.
-
-Who the coach is belongs to pairings (`/coach assign`), built elsewhere: COACH_LOOKUP is the hook
-that answers it, and says "no coach" until pairings are wired in.
-"""
+"""Telling a coachee's coach, only ever with the coachee's consent, through a planned delivery."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from bot.deliveries import DeliveryInfo, Outgoing, Skip, register_kind
+from bot.pairings import coach_of
 from bot.people import Actor
 from bot.services import Services
 from storage import deliveries as store
 
 COACH_ALERT_KIND = "coach_alert"
-
-
-def _no_coach(services: Services, coachee: Actor) -> str | None:
-    return None
-
-
-# (services, coachee) -> the coach's Slack user id, or None when the coachee has no coach.
-COACH_LOOKUP: Callable[[Services, Actor], str | None] = _no_coach
-
-
-def coach_of(services: Services, coachee: Actor) -> str | None:
-    """The coachee's coach (Slack user id), through the lookup hook."""
-    return COACH_LOOKUP(services, coachee)
 
 
 def alert_coach(services: Services, coachee: Actor, reason: str, now: datetime) -> bool:

@@ -8,7 +8,7 @@ from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
 from bot import goals
-from bot.dates import zone
+from bot.dates import local_timestamp, zone
 from bot.errors import UserError
 from bot.meeting_schedule import BRIEF_SUFFIX, meeting_prefix
 from bot.meetings import CHECKLIST, MeetingInfo, get_meeting, meeting_info
@@ -17,6 +17,7 @@ from bot.services import Services
 from bot.slack import SlackGateway
 from bot.views.prep import ANSWER_MAX, brief_message
 from storage import sessions as queries
+from storage.checkins import shared_checkins
 from storage.models_sessions import AgendaItem, Meeting, MeetingStatus, Pairing
 
 NEXT_SESSION_AFTER = timedelta(weeks=4)
@@ -105,12 +106,32 @@ def next_session_prefill(services: Services, actor: Actor, meeting_id: int) -> t
     return info.other(actor).user_id, local.date(), f"{local:%H:%M}"
 
 
-def checkins_since(services: Services, coachee: Actor, since: datetime | None) -> list[str]:
-    """The coachee's check-in notes since `since`, private notes excluded.
+CHECKIN_WINDOW = timedelta(days=30)
+_ANSWER_WORDS = {
+    "on_track": "on track",
+    "need_help": "asked for help",
+    "done": "finished a goal",
+    "closed": "closed a goal",
+    "snoozed": "snoozed a nudge",
+    "note": "a note",
+    "checkin": "a check-in",
+}
 
-    Check-ins are being built in the nudges work; until they land there are none to show.
-    """
-    return []
+
+def checkins_since(services: Services, coachee: Actor, since: datetime | None, reader_tz: str) -> list[str]:
+    """The coachee's check-ins since `since` (the last 30 days for a first session), one line each
+    in the reader's zone; a private note shows only that there was one, never its words."""
+    start = since or services.now() - CHECKIN_WINDOW
+    with services.db.read() as session:
+        rows = shared_checkins(session, coachee.person_id, start)
+    lines = []
+    for row in rows:
+        line = f"{local_timestamp(row.created_at, reader_tz)}: {_ANSWER_WORDS.get(row.answer, row.answer)}"
+        if row.wellbeing is not None:
+            line += f", well-being {row.wellbeing}/5"
+        line += f" — {row.note}" if row.note else ""
+        lines.append(line)
+    return lines
 
 
 def brief_for(services: Services, meeting: MeetingInfo) -> tuple[str, list[Block]]:
@@ -119,7 +140,7 @@ def brief_for(services: Services, meeting: MeetingInfo) -> tuple[str, list[Block
         earlier = queries.previous_meeting(session, meeting.pairing_id, meeting.starts_at)
         last = meeting_info(session, earlier) if earlier else None
     overview = goals.overview(services.db, meeting.coachee)
-    checkins = checkins_since(services, meeting.coachee, last.starts_at if last else None)
+    checkins = checkins_since(services, meeting.coachee, last.starts_at if last else None, meeting.coach.tz)
     return brief_message(meeting, overview, checkins, last)
 
 

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from bot import coach_alerts
 from bot.ids import CheckinField, SettingsField
-from bot.people import Actor
-from bot.services import Services
 from storage import checkins as checkin_queries
 from storage.models import Delivery, DeliveryStatus, GoalStatus
 from storage.models_nudges import Answer, CheckIn
@@ -33,18 +29,11 @@ PRIVATE = {"type": "checkboxes", "selected_options": [{"value": "private"}]}
 
 
 @pytest.fixture
-def coach(slack: Slack) -> Iterator[str]:
-    """A coach paired with every coachee, through the hook pairings will fill in."""
+def coach(slack: Slack, randy: str, dean: str) -> str:
+    """Randy's coach, paired by an admin with /coach assign."""
     coach_id = slack.person("dr_lee", "America/Chicago")
-
-    def paired_coach(services: Services, coachee: Actor) -> str | None:
-        with services.db.transaction() as s:  # as the pairings lookup will: its own transaction
-            s.execute(select(CheckIn.id).limit(1))
-        return coach_id
-
-    coach_alerts.COACH_LOOKUP = paired_coach
-    yield coach_id
-    coach_alerts.COACH_LOOKUP = coach_alerts._no_coach
+    assert "now paired" in slack.command("/coach", "assign @dr_lee @randy", user=dean).text
+    return coach_id
 
 
 def open_checkin(slack: Slack, user: str) -> dict[str, Any]:

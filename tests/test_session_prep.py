@@ -8,7 +8,12 @@ from sqlalchemy import select
 
 from storage.models_sessions import Meeting, Pairing
 from tests.conftest import FixedClock
-from tests.harness import RunningApp, Slack, block_texts, run_due
+from bot.slack import SlackGateway, make_web_client
+from tests.harness import BOT_TOKEN, RunningApp, Slack, block_texts, run_due
+
+
+def slack_gateway(slack: Slack) -> SlackGateway:
+    return SlackGateway(make_web_client(BOT_TOKEN, slack.emulator.url))
 
 
 def meeting(app: RunningApp, number: int = 1) -> Meeting:
@@ -45,6 +50,27 @@ def test_a_session_sooner_than_two_days_gets_its_prep_and_brief_at_booking(
     assert "Review new portfolio data" in brief_text and "Review the goals set last time" in brief_text
     assert "#1 Pass Step 1" in brief_text and "0/5 done" in brief_text
     assert "Check-ins since the last session" in brief_text
+
+
+def test_the_brief_shows_the_coachees_check_ins_but_never_a_private_notes_words(
+    slack: Slack, app: RunningApp, paired: tuple[str, str]
+) -> None:
+    from bot import checkins
+
+    coach, coachee = paired
+    assert (
+        "Noted" in slack.command("/checkin", "Finished the cardio block, feeling steadier", user=coachee).text
+    )
+    actor = app.services.actor(slack_gateway(slack), slack.ws.team_id, coachee)
+    checkins.add_note(
+        app.services, actor, "Worried about my family", private=True, request_key="k", now=app.services.now()
+    )
+    book_tomorrow(slack, coach, coachee)
+    brief = block_texts(slack.wait_for_dm(coach, "Prep brief").blocks)
+    assert "a check-in — Finished the cardio block, feeling steadier" in brief
+    assert (
+        "Worried about my family" not in brief and "a check-in\n" in brief + "\n" or ": a check-in" in brief
+    )
 
 
 def test_ticking_the_checklist_saves_each_click_and_updates_the_brief_and_home(
