@@ -67,7 +67,7 @@ def test_the_brief_shows_the_coachees_check_ins_but_never_a_private_notes_words(
     )
     book_tomorrow(slack, coach, coachee)
     brief = block_texts(slack.wait_for_dm(coach, "Prep brief").blocks)
-    assert "a check-in — Finished the cardio block, feeling steadier" in brief
+    assert ": a note — Finished the cardio block, feeling steadier" in brief
     assert (
         "Worried about my family" not in brief and "a check-in\n" in brief + "\n" or ": a check-in" in brief
     )
