@@ -68,9 +68,8 @@ def test_the_brief_shows_the_coachees_check_ins_but_never_a_private_notes_words(
     book_tomorrow(slack, coach, coachee)
     brief = block_texts(slack.wait_for_dm(coach, "Prep brief").blocks)
     assert ": a note — Finished the cardio block, feeling steadier" in brief
-    assert (
-        "Worried about my family" not in brief and "a check-in\n" in brief + "\n" or ": a check-in" in brief
-    )
+    assert "Worried about my family" not in brief
+    assert brief.count(": a note") == 2  # the private note is there, without its words
 
 
 def test_ticking_the_checklist_saves_each_click_and_updates_the_brief_and_home(
