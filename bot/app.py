@@ -11,15 +11,27 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
 from bot import (
+    privacy_jobs,  # noqa: F401  (registers the privacy delivery kinds and the daily jobs)
     session_deliveries,  # noqa: F401  (registers the session delivery kinds)
     workshop_deliveries,  # noqa: F401  (registers the workshop delivery kinds)
 )
 from bot.clock import Clock, system_clock
 from bot.coalesce import Coalescer
+from bot.installations import TeamClients, installation_store
+from bot.oauth import oauth_flow
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack import make_web_client
-from handlers import actions, commands, events, session_actions, session_commands, views
+from handlers import (
+    actions,
+    commands,
+    events,
+    install_events,
+    privacy_commands,
+    session_actions,
+    session_commands,
+    views,
+)
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -38,11 +50,15 @@ def build_services(
     home_refresh_interval: float = HOME_REFRESH_INTERVAL,
 ) -> Services:
     """The services every listener and job gets; `home_refresh_interval` spaces out a person's Home publishes."""
+    database = db or Database(settings.database_url)
+    store = installation_store(settings, database.engine) if settings.oauth_enabled else None
     return Services(
         settings=settings,
-        db=db or Database(settings.database_url),
+        db=database,
         clock=clock,
         home_refreshes=Coalescer(home_refresh_interval),
+        installations=store,
+        team_clients=TeamClients(settings, store) if store is not None else None,
     )
 
 
@@ -55,10 +71,14 @@ def build_app(
     so the reply rides on the ack; slow Web API work runs in lazy listeners after it.
     """
     settings = services.settings
+    client = client or make_web_client(
+        None if settings.oauth_enabled else settings.bot_token, settings.api_url
+    )
     app = App(
-        token=settings.bot_token,
+        token=None if settings.oauth_enabled else settings.bot_token,
         signing_secret=settings.signing_secret,
-        client=client or make_web_client(settings.bot_token, settings.api_url),
+        client=client,
+        oauth_flow=oauth_flow(services, client) if settings.oauth_enabled else None,
         process_before_response=True,
         token_verification_enabled=False,
         logger=logging.getLogger("coachbot.bolt"),
@@ -74,6 +94,15 @@ def build_app(
             response.headers["content-type"] = ["application/json;charset=utf-8"]
             response.body = json.dumps({"response_type": "ephemeral", "text": SORRY})
 
-    for surface in (commands, actions, views, events, session_commands, session_actions):
+    for surface in (
+        commands,
+        actions,
+        views,
+        events,
+        session_commands,
+        session_actions,
+        privacy_commands,
+        install_events,
+    ):
         surface.register(app, services)
     return app

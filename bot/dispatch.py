@@ -156,6 +156,24 @@ def _retry_after(headers: object) -> int:
     return 1
 
 
+class WorkspaceGateways:
+    """Each delivery goes out with its own workspace's token (OAuth mode), else with the one client given."""
+
+    def __init__(self, services: Services, client: WebClient) -> None:
+        self.services = services
+        self.default = SlackGateway(client)
+        self._known: dict[str, SlackGateway | None] = {}
+
+    def for_team(self, team_id: str) -> SlackGateway | None:
+        clients = self.services.team_clients
+        if clients is None:
+            return self.default
+        if team_id not in self._known:
+            client = clients(team_id)
+            self._known[team_id] = None if client is None else SlackGateway(client)
+        return self._known[team_id]
+
+
 def run_due(services: Services, client: WebClient, now: datetime) -> int:
     """Run the planners, then send everything due at or before `now`; returns how many were sent."""
     plan_periodic(services, now)
@@ -172,11 +190,18 @@ def send_due_now(services: Services, client: WebClient, now: datetime, *conditio
 
 
 def _send_due(services: Services, client: WebClient, now: datetime, conditions: Sequence[Any] = ()) -> int:
-    slack = SlackGateway(client)
+    gateways = WorkspaceGateways(services, client)
     worker = worker_name()
     sent = 0
     while batch := claim(services, now, worker, conditions=conditions):
         for delivery in batch:
+            slack = gateways.for_team(delivery.team_id)
+            if slack is None:
+                with services.db.transaction() as session:
+                    store.mark_skipped(
+                        session, delivery.id, worker, "coachbot is not installed in this workspace"
+                    )
+                continue
             sent += send_one(services, slack, delivery, worker, now)
         if len(batch) < BATCH:
             break

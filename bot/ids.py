@@ -24,6 +24,8 @@ class Action(enum.StrEnum):
     WORKSHOP_MAYBE = "workshop_maybe"
     WORKSHOP_NO = "workshop_no"
     WORKSHOP_WHO = "workshop_who"
+    PRIVACY_DELETE = "privacy_delete_confirm"
+    PRIVACY_KEEP = "privacy_delete_cancel"
 
 
 class GoalField(enum.StrEnum):

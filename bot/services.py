@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.clock import Clock
 from bot.coalesce import Coalescer
@@ -20,6 +24,9 @@ class Services:
     clock: Clock
     home_refreshes: Coalescer = field(default_factory=lambda: Coalescer(0.0), compare=False)
     actors: ActorCache = field(default_factory=ActorCache, compare=False)
+    # OAuth mode: where tokens are kept, and a Web API client per workspace (None: not installed there).
+    installations: InstallationStore | None = field(default=None, compare=False)
+    team_clients: Callable[[str], WebClient | None] | None = field(default=None, compare=False)
 
     def now(self) -> datetime:
         return self.clock()
