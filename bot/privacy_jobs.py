@@ -6,20 +6,16 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
-
 from bot import audit, privacy  # noqa: F401  (privacy registers the coachee-left message)
 from bot.deliveries import register_planner
 from bot.services import Services
 from storage import deliveries as schedule
 from storage import retention
-from storage.models import Delivery, DeliveryStatus
+from storage.models import Delivery
 
 log = logging.getLogger(__name__)
 
 DAILY = "privacy.daily"
-# Jobs that belong to no workspace keep their once-a-day marker rows under this team id.
-JOBS_TEAM = "-"
 
 
 @dataclass(frozen=True)
@@ -51,22 +47,10 @@ def run_retention(services: Services, now: datetime) -> RetentionReport:
 
 
 def plan_daily(services: Services, now: datetime) -> None:
-    """Once a day, whichever process gets there first: the day's marker row is unique."""
-    key = f"{DAILY}:{now.date().isoformat()}"
-    with services.db.transaction() as session:
-        first = schedule.plan(
-            session, team_id=JOBS_TEAM, kind=DAILY, recipient="coachbot", due_at=now, dedupe_key=key, now=now
-        )
-        if not first:
-            return
-        # Settled at once: the marker is a log line for the day, never something to send.
-        session.execute(
-            update(Delivery)
-            .where(Delivery.dedupe_key == key)
-            .values(status=DeliveryStatus.SKIPPED, last_error="daily privacy jobs")
-        )
-    report = run_retention(services, now)
-    log.info("daily privacy jobs: %s", "; ".join(report.lines()))
+    """Runs with every dispatcher pass, and does the work once a day per process (it is idempotent)."""
+    if services.daily.first_today(DAILY, now):
+        report = run_retention(services, now)
+        log.info("daily privacy jobs: %s", "; ".join(report.lines()) or "nothing to delete")
 
 
 def workspace_uninstalled(services: Services, team_id: str) -> None:

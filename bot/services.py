@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
@@ -17,6 +18,21 @@ from bot.slack import SlackGateway
 from storage.db import Database
 
 
+class DailyGate:
+    """Lets each named job through once per UTC day in this process (the jobs themselves are idempotent)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last: dict[str, date] = {}
+
+    def first_today(self, job: str, now: datetime) -> bool:
+        with self._lock:
+            if self._last.get(job) == now.date():
+                return False
+            self._last[job] = now.date()
+            return True
+
+
 @dataclass(frozen=True)
 class Services:
     settings: Settings
@@ -27,6 +43,7 @@ class Services:
     # OAuth mode: where tokens are kept, and a Web API client per workspace (None: not installed there).
     installations: InstallationStore | None = field(default=None, compare=False)
     team_clients: Callable[[str], WebClient | None] | None = field(default=None, compare=False)
+    daily: DailyGate = field(default_factory=DailyGate, compare=False)
 
     def now(self) -> datetime:
         return self.clock()

@@ -120,14 +120,14 @@ class Slack:
     def __init__(self, emulator: SlackEmulator, driver: SlackDriver) -> None:
         self.emulator = emulator
         self.driver = driver
-        self.ws = emulator.workspace
+        self.ws = driver.ws
 
     def person(self, name: str, tz: str = "America/Chicago", **kwargs: Any) -> str:
         return self.ws.add_user(name, tz, **kwargs)
 
     def command(self, name: str, text: str = "", *, user: str, channel: str | None = None) -> Response:
         """A slash command as Slack sends it: @names it knows become escaped mentions."""
-        return self.driver.command(user, name, escape_entities(text, self.emulator), channel)
+        return self.driver.command(user, name, escape_entities(text, self.emulator, self.ws), channel)
 
     def goal(self, text: str = "", *, user: str) -> Response:
         """`/goal <text>`; asserts Slack got its ack in good order."""
@@ -137,7 +137,7 @@ class Slack:
 
     def workshop(self, text: str = "", *, user: str) -> Response:
         """`/workshop <text>` with #channels escaped as Slack does; asserts the ack was good."""
-        reply = self.driver.command(user, "/workshop", escape_entities(text, self.emulator))
+        reply = self.driver.command(user, "/workshop", escape_entities(text, self.emulator, self.ws))
         assert reply.status == 200, reply
         return reply
 
