@@ -10,10 +10,12 @@ from pathlib import Path
 
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
+from bot import cli_admin
 from bot.agreement import set_agreement_text
 from bot.app import build_app, build_services
 from bot.errors import UserError
 from bot.roster_import import import_file
+from bot.services import Services
 from bot.settings import Settings, SettingsError, load_settings
 from bot.slack import SlackGateway, make_web_client
 from storage.db import Database
@@ -55,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     agreement_sub.add_parser("set", help="use the program's own text (Markdown)").add_argument(
         "file", type=Path
     )
+    cli_admin.add_parsers(sub)
     return parser
 
 
@@ -87,11 +90,16 @@ def _database(settings: Settings) -> Database:
     return db
 
 
+def _services(settings: Settings) -> Services:
+    return build_services(settings, db=_database(settings))
+
+
 def serve(settings: Settings, host: str, port: int) -> None:
     from bot.server import make_server
 
     settings.require_http()
-    _check_token(settings)
+    if not settings.oauth_enabled:  # OAuth mode has a token per workspace, checked as each is used
+        _check_token(settings)
     services = build_services(settings, db=_database(settings))
     server = make_server(build_app(services), services.db, host, port)
     log.info("coachbot serving Slack at http://%s:%s/slack/events", host, port)
@@ -162,6 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             socket(settings)
         elif args.command in {"roster", "agreement"}:
             return program_command(settings, args)
+        elif args.command in cli_admin.COMMANDS:
+            return cli_admin.run(settings, args, _services, _check_token)
         elif args.command == "db":
             _database(settings)
             print("database is up to date")

@@ -268,6 +268,23 @@ class Slack:
         }
         return self.driver.click(user, action, block_id=block["block_id"], message=message, state=state)
 
+    def click_in_reply(self, user: str, reply: Response, label: str) -> Response:
+        """Click a button on the ephemeral reply a command got on its ack (Slack sends its response_url)."""
+        blocks = reply.json.get("blocks") or []
+        message = Message(
+            self.ws.dm_channel(user), f"{time.time():.6f}", reply.text, blocks, ephemeral_to=user
+        )
+        return self.click_in_message(user, message, label)
+
+    def wait_for_response(self, containing: str) -> dict[str, Any]:
+        """The first message the app sent to a response_url whose text contains `containing`."""
+
+        def found(_calls: object) -> dict[str, Any] | None:
+            return next((r for r in self.emulator.response_urls if containing in r.get("text", "")), None)
+
+        response: dict[str, Any] = self.emulator.wait_for(found)
+        return response
+
     def click_in_view(self, user: str, view: dict[str, Any], label: str, *, nth: int = 0) -> Response:
         block_id, element = find_button(view["blocks"], label, nth)
         return self.driver.click(user, element, block_id=block_id, view=view)
