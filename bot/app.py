@@ -19,6 +19,7 @@ from bot.clock import Clock, system_clock
 from bot.coalesce import Coalescer
 from bot.installations import TeamClients, installation_store
 from bot.oauth import oauth_flow
+from bot.redact import install_token_redaction
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack import make_web_client
@@ -71,6 +72,7 @@ def build_app(
     so the reply rides on the ack; slow Web API work runs in lazy listeners after it.
     """
     settings = services.settings
+    install_token_redaction()
     client = client or make_web_client(
         None if settings.oauth_enabled else settings.bot_token, settings.api_url
     )

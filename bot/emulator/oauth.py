@@ -27,7 +27,11 @@ class OAuthIssuer:
     client_secret: str = CLIENT_SECRET
     rotation: bool = False
     scopes: str = "channels:read,chat:write,commands,files:write,users:read,users:read.email"
+    # How long a rotating token lives (Slack: 12 hours); tests shorten it to make rotation due.
+    token_seconds: int = ROTATING_TOKEN_SECONDS
     token_teams: dict[str, str] = field(default_factory=dict)
+    # Every access and refresh token handed out, so tests can look for them where they must not be.
+    issued: list[str] = field(default_factory=list)
     _codes: dict[str, tuple[str, str]] = field(default_factory=dict)
     _refresh: dict[str, str] = field(default_factory=dict)
     _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -77,6 +81,7 @@ class OAuthIssuer:
             for old in [t for t, team in self.token_teams.items() if team == ws.team_id]:
                 del self.token_teams[old]
         self.token_teams[token] = ws.team_id
+        self.issued.append(token)
         answer: dict[str, Any] = {
             "access_token": token,
             "token_type": "bot",
@@ -92,7 +97,8 @@ class OAuthIssuer:
         if self.rotation:
             refresh = f"xoxe-1-{ws.team_id}-{n}"
             self._refresh[refresh] = ws.team_id
-            answer.update(expires_in=ROTATING_TOKEN_SECONDS, refresh_token=refresh)
+            self.issued.append(refresh)
+            answer.update(expires_in=self.token_seconds, refresh_token=refresh)
         return answer
 
 
