@@ -103,6 +103,8 @@ def serve(settings: Settings, host: str, port: int) -> None:
     services = build_services(settings, db=_database(settings))
     server = make_server(build_app(services), services.db, host, port)
     log.info("coachbot serving Slack at http://%s:%s/slack/events", host, port)
+    if settings.oauth_enabled:
+        log.info("workspaces install coachbot from http://%s:%s/slack/install", host, port)
     server.run()
 
 
@@ -117,6 +119,10 @@ def socket(settings: Settings) -> None:
 
 def program_command(settings: Settings, args: argparse.Namespace) -> int:
     """`roster import` and `agreement set`: run against the workspace the bot token belongs to."""
+    if settings.oauth_enabled and not settings.bot_token:
+        raise SettingsError(
+            f"`coachbot {args.command}` works on one workspace: set SLACK_BOT_TOKEN to that workspace's bot token"
+        )
     settings.require_worker()
     team_id = _check_token(settings)
     services = build_services(settings, db=_database(settings))

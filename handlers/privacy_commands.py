@@ -18,8 +18,7 @@ DELETED_KEY = "coachbot_deleted_text"
 
 
 def register(app: App, services: Services) -> None:
-    def answer(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        actor_of(services, client, context)  # resolved before the ack, so the lazy export reuses it
+    def answer(ack: Ack, command: dict[str, Any]) -> None:
         reply = reply_for(route(command.get("text") or ""), command.get("text") or "")
         ack(text=reply.text, blocks=reply.blocks or None)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,6 +14,8 @@ from storage.models import Base, DeliveryStatus
 from storage.models_privacy import WorkspaceLifecycle
 from storage.oauth_tables import OAUTH_METADATA
 
+log = logging.getLogger(__name__)
+
 SETTLED = [
     DeliveryStatus.SENT.value,
     DeliveryStatus.FAILED.value,
@@ -23,20 +26,21 @@ SETTLED = [
 
 @dataclass(frozen=True)
 class RetentionRule:
-    """Rows of `table` whose `column` is older than the cutoff go (of deliveries, settled ones only)."""
+    """Rows of `table` older than the cutoff go, dated by the first of `columns` the table has."""
 
     table: str
-    column: str
+    columns: tuple[str, ...] = ("created_at",)
     settled_deliveries_only: bool = False
 
 
 # Delivery logs once settled, the audit log, and check-ins under either name the check-ins work may
 # choose; a table not in this database yet is skipped, so check-ins are covered the day they land.
+CHECKIN_DATES = ("created_at", "answered_at", "recorded_at", "due_at")
 RULES = [
-    RetentionRule("deliveries", "due_at", settled_deliveries_only=True),
-    RetentionRule("audit_log", "created_at"),
-    RetentionRule("checkins", "created_at"),
-    RetentionRule("check_ins", "created_at"),
+    RetentionRule("deliveries", ("due_at",), settled_deliveries_only=True),
+    RetentionRule("audit_log"),
+    RetentionRule("checkins", CHECKIN_DATES),
+    RetentionRule("check_ins", CHECKIN_DATES),
 ]
 
 
@@ -53,7 +57,14 @@ def apply_retention(session: Session, cutoff: datetime) -> dict[str, int]:
         table = Base.metadata.tables.get(rule.table)
         if table is None:
             continue
-        column = table.c[rule.column]
+        column = next((table.c[name] for name in rule.columns if name in table.c), None)
+        if column is None:
+            log.error(
+                "retention: %s has none of the date columns %s; add its own to RULES",
+                rule.table,
+                rule.columns,
+            )
+            continue
         result: Any = session.execute(delete(table).where(column < cutoff, _extra(rule, table)))
         counts[rule.table] = int(result.rowcount or 0)
     return counts

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 
 from bot.emulator import SlackEmulator, Workspace
@@ -17,7 +18,7 @@ from storage.models_privacy import WorkspaceLifecycle
 from storage.oauth_tables import slack_bots, slack_installations
 from tests.conftest import FixedClock
 from tests.harness import RunningApp, Slack, run_due
-from tests.oauth_helpers import KEY, install, oauth_app, slack_in
+from tests.oauth_helpers import KEY, base_url, get, install, oauth_app, slack_in
 from tests.workshop_helpers import QUICK, announced
 
 
@@ -53,8 +54,6 @@ def test_installing_from_the_link_keeps_only_ciphertext_where_the_tokens_go(
 def test_a_replayed_or_forged_redirect_installs_nothing(
     emulator: SlackEmulator, running: RunningApp, second: Workspace
 ) -> None:
-    from tests.oauth_helpers import base_url, get
-
     code = emulator.oauth.approve(second, second.add_user("dean"))
     page = get(f"{base_url(running)}/slack/oauth_redirect?code={code}&state=forged")
     assert page.status == 400
@@ -63,8 +62,6 @@ def test_a_replayed_or_forged_redirect_installs_nothing(
 
 
 def test_a_new_key_put_first_still_opens_tokens_sealed_with_the_old_one() -> None:
-    from cryptography.fernet import Fernet
-
     old = TokenCipher((KEY,))
     sealed = old.seal("xoxb-1-abc")
     assert sealed is not None
@@ -103,8 +100,11 @@ def test_two_installed_workspaces_never_see_each_others_data(
     assert (
         "booked" in a.command("/meeting", "@priya tomorrow 9am", user=a.ws.user_by_name("drlee") or "").text
     )
-    roster = b.command("/coach", "roster", user=b.ws.user_by_name("drlee") or "").text
-    assert "priya" not in roster.lower() or "no coachees" in roster.lower()
+    # Each school's admin sees every pair of their own school, and only those.
+    assert (
+        "No coaching pairs yet." in b.command("/coach", "roster", user=b.ws.user_by_name("dean") or "").text
+    )
+    assert f"<@{pa}>" in a.command("/coach", "roster", user=a.ws.user_by_name("dean") or "").text
     # A workshop in the second school only.
     channel = b.channel("m1-coaching", [pb])
     b.workshop(QUICK, user=b.ws.user_by_name("dean") or "")

@@ -6,14 +6,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from bot.app import build_services
 from bot.cli import main
+from bot.clock import Clock
 from bot.dispatch import plan_periodic
 from bot.privacy_jobs import run_retention
 from bot.services import Services
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError, load_settings
 from storage import deliveries as schedule
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus, Goal, ProgressNote
@@ -47,8 +49,8 @@ def test_oauth_mode_will_not_start_without_a_good_encryption_key(
     assert "not-a-key-secret" not in result.stderr and "client-secret-value" not in result.stderr
 
 
-def services_on(db: Database, clock: FixedClock | None = None, **settings: object) -> Services:
-    return build_services(Settings(database_url=db.url, **settings), db=db, clock=clock or (lambda: NOW))  # type: ignore[arg-type]
+def services_on(db: Database, clock: Clock = lambda: NOW, retention_days: int = 730) -> Services:
+    return build_services(Settings(database_url=db.url, retention_days=retention_days), db=db, clock=clock)
 
 
 def person(db: Database, user_id: str, team_id: str = "T1") -> Subject:
@@ -202,3 +204,20 @@ def test_a_coach_receiving_a_brief_and_a_person_exporting_are_in_the_audit_log(
     assert f"{coachee} data.exported about {coachee}" in out
     assert cli(monkeypatch, slack, sqlite_db, "retention") == 0
     assert "deliveries: 0 deleted" in capsys.readouterr().out
+
+
+def test_privacy_settings_are_read_checked_and_kept_out_of_repr() -> None:
+    key = Fernet.generate_key().decode()
+    env = {
+        "SLACK_CLIENT_ID": "1111.2222",
+        "SLACK_CLIENT_SECRET": "client-secret-value",
+        "SLACK_SCOPES": "chat:write, commands",
+        "COACHBOT_ENCRYPTION_KEY": key,
+        "COACHBOT_DATA_GRACE_DAYS": "45",
+    }
+    settings = load_settings(env)
+    assert settings.oauth_enabled and settings.scopes == ("chat:write", "commands")
+    assert settings.data_grace_days == 45 and settings.retention_days == 730
+    assert key not in repr(settings) and "client-secret-value" not in repr(settings)
+    with pytest.raises(SettingsError, match="COACHBOT_RETENTION_DAYS must be a whole number of days"):
+        load_settings({"COACHBOT_RETENTION_DAYS": "two years"})
