@@ -10,14 +10,18 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
-from bot import (  # noqa: F401  (each registers its delivery kinds)
+from bot import (  # noqa: F401  (each registers its delivery kinds or jobs)
     coach_alerts,
     nudges,
+    privacy_jobs,
     session_deliveries,
     workshop_deliveries,
 )
 from bot.clock import Clock, system_clock
 from bot.coalesce import Coalescer
+from bot.installations import TeamClients, installation_store
+from bot.oauth import oauth_flow
+from bot.redact import install_token_redaction
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack import make_web_client
@@ -40,11 +44,15 @@ def build_services(
     home_refresh_interval: float = HOME_REFRESH_INTERVAL,
 ) -> Services:
     """The services every listener and job gets; `home_refresh_interval` spaces out a person's Home publishes."""
+    database = db or Database(settings.database_url)
+    store = installation_store(settings, database.engine) if settings.oauth_enabled else None
     return Services(
         settings=settings,
-        db=db or Database(settings.database_url),
+        db=database,
         clock=clock,
         home_refreshes=Coalescer(home_refresh_interval),
+        installations=store,
+        team_clients=TeamClients(settings, store) if store is not None else None,
     )
 
 
@@ -57,10 +65,15 @@ def build_app(
     so the reply rides on the ack; slow Web API work runs in lazy listeners after it.
     """
     settings = services.settings
+    install_token_redaction()
+    client = client or make_web_client(
+        None if settings.oauth_enabled else settings.bot_token, settings.api_url
+    )
     app = App(
-        token=settings.bot_token,
+        token=None if settings.oauth_enabled else settings.bot_token,
         signing_secret=settings.signing_secret,
-        client=client or make_web_client(settings.bot_token, settings.api_url),
+        client=client,
+        oauth_flow=oauth_flow(services, client) if settings.oauth_enabled else None,
         process_before_response=True,
         token_verification_enabled=False,
         logger=logging.getLogger("coachbot.bolt"),

@@ -13,6 +13,7 @@ from pathlib import Path
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
+from bot import cli_admin
 from bot.agreement import set_agreement_text
 from bot.app import build_app, build_services
 from bot.errors import UserError
@@ -64,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     agreement_sub.add_parser("set", help="use the program's own text (Markdown)").add_argument(
         "file", type=Path
     )
+    cli_admin.add_parsers(sub)
     return parser
 
 
@@ -96,6 +98,10 @@ def _database(settings: Settings) -> Database:
     return db
 
 
+def _services(settings: Settings) -> Services:
+    return build_services(settings, db=_database(settings))
+
+
 def _scheduler(services: Services, enabled: bool) -> BackgroundScheduler | None:
     if not enabled:
         return None
@@ -110,11 +116,14 @@ def serve(settings: Settings, host: str, port: int, *, scheduler: bool = True) -
     from bot.server import make_server
 
     settings.require_http()
-    _check_token(settings)
-    services = build_services(settings, db=_database(settings))
+    if not settings.oauth_enabled:  # OAuth mode has a token per workspace, checked as each is used
+        _check_token(settings)
+    services = _services(settings)
     server = make_server(build_app(services), services.db, host, port)
     jobs = _scheduler(services, scheduler)
     log.info("coachbot serving Slack at http://%s:%s/slack/events", host, port)
+    if settings.oauth_enabled:
+        log.info("workspaces install coachbot from http://%s:%s/slack/install", host, port)
     try:
         server.run()
     finally:
@@ -127,7 +136,7 @@ def socket(settings: Settings, *, scheduler: bool = True) -> None:
 
     settings.require_socket()
     _check_token(settings)
-    services = build_services(settings, db=_database(settings))
+    services = _services(settings)
     jobs = _scheduler(services, scheduler)
     try:
         SocketModeHandler(build_app(services), settings.app_token).start()
@@ -138,9 +147,10 @@ def socket(settings: Settings, *, scheduler: bool = True) -> None:
 
 def worker(settings: Settings, stop: threading.Event | None = None) -> None:
     """The dispatcher alone; runs until interrupted (or `stop` is set)."""
-    settings.require_worker()
-    _check_token(settings)
-    services = build_services(settings, db=_database(settings))
+    if not settings.oauth_enabled:  # OAuth mode sends with each workspace's own token
+        settings.require_worker()
+        _check_token(settings)
+    services = _services(settings)
     jobs = _scheduler(services, True)
     assert jobs is not None
     stop = stop or threading.Event()
@@ -154,9 +164,13 @@ def worker(settings: Settings, stop: threading.Event | None = None) -> None:
 
 def program_command(settings: Settings, args: argparse.Namespace) -> int:
     """`roster import` and `agreement set`: run against the workspace the bot token belongs to."""
+    if settings.oauth_enabled and not settings.bot_token:
+        raise SettingsError(
+            f"`coachbot {args.command}` works on one workspace: set SLACK_BOT_TOKEN to that workspace's bot token"
+        )
     settings.require_worker()
     team_id = _check_token(settings)
-    services = build_services(settings, db=_database(settings))
+    services = _services(settings)
     try:
         if args.command == "agreement":
             set_agreement_text(services, team_id, args.file.read_text(encoding="utf-8"))
@@ -209,6 +223,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             worker(settings)
         elif args.command in {"roster", "agreement"}:
             return program_command(settings, args)
+        elif args.command in cli_admin.COMMANDS:
+            return cli_admin.run(settings, args, _services, _check_token)
         elif args.command == "db":
             _database(settings)
             print("database is up to date")

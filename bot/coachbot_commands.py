@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from bot import nudge_settings, support
 from bot.dates import local_today
 from bot.errors import UserError
+from bot.goal_replies import Reply
 from bot.people import Actor
 from bot.services import Services
 from bot.slack import SlackGateway
 from bot.views.checkins import settings_modal
 
-Answerer = Callable[[Services, Actor, str], str]
+Answerer = Callable[[Services, Actor, str], "str | Reply"]
 FollowUp = Callable[[Services, SlackGateway, Actor, str], None]  # (…, trigger_id)
 
 
@@ -51,16 +52,17 @@ def _split(text: str) -> tuple[str, str]:
     return head.lower(), rest
 
 
-def answer_coachbot(services: Services, actor: Actor, text: str) -> str:
-    """The ephemeral reply to `/coachbot …` (empty when a modal is the answer)."""
+def answer_coachbot(services: Services, actor: Actor, text: str) -> Reply:
+    """The ephemeral reply to `/coachbot …` (empty text when a modal is the answer)."""
     name, rest = _split(text)
     command = SUBCOMMANDS.get(name or "help")
     if command is None:
-        return f"I don't know `/coachbot {name}`.\n\n{coachbot_help()}"
+        return Reply(f"I don't know `/coachbot {' '.join(text.split())}`.\n\n{coachbot_help()}")
     try:
-        return command.answer(services, actor, rest)
+        answer = command.answer(services, actor, rest)
     except UserError as error:
-        return error.message
+        return Reply(error.message)
+    return answer if isinstance(answer, Reply) else Reply(answer)
 
 
 def follow_up_coachbot(

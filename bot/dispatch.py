@@ -208,7 +208,7 @@ class Pass:
     ) -> None:
         self.services = services
         self.conditions = conditions
-        self.slack = SlackGateway(sending_client(client))
+        self.gateways = WorkspaceGateways(services, client)
         self.pacer = pacer
         self.worker = worker_name()
         self.started_at, self.started = now, time.monotonic()
@@ -275,13 +275,20 @@ class Pass:
             if clock - claimed_at > HAND_BACK_AFTER:
                 self._hand_back(delivery)
                 continue
+            slack = self.gateways.for_team(delivery.team_id)
+            if slack is None:
+                with self.services.db.transaction() as session:
+                    store.mark_skipped(
+                        session, delivery.id, self.worker, "coachbot is not installed in this workspace"
+                    )
+                continue
             again = self.pacer.take(delivery.team_id, delivery.recipient)
             if again:
                 heapq.heappush(self.queue, (again, next(self.order), claimed_at, delivery))
                 continue
             self.running.add(
                 pool.submit(
-                    post_one, self.services, self.slack, delivery, self.worker, self.now(), pacer=self.pacer
+                    post_one, self.services, slack, delivery, self.worker, self.now(), pacer=self.pacer
                 )
             )
         return IDLE_WAIT_SECONDS
@@ -296,6 +303,27 @@ class Pass:
                 "handed back unsent: paced too long",
                 refund_attempt=True,
             )
+
+
+class WorkspaceGateways:
+    """Each delivery goes out with its own workspace's token (OAuth mode), else with the one client given.
+
+    Without retry handlers: a 429 or 5xx comes back to the dispatcher, which reschedules the row.
+    """
+
+    def __init__(self, services: Services, client: WebClient) -> None:
+        self.services = services
+        self.default = SlackGateway(sending_client(client))
+        self._known: dict[str, SlackGateway | None] = {}
+
+    def for_team(self, team_id: str) -> SlackGateway | None:
+        clients = self.services.team_clients
+        if clients is None:
+            return self.default
+        if team_id not in self._known:
+            client = clients(team_id)
+            self._known[team_id] = None if client is None else SlackGateway(sending_client(client))
+        return self._known[team_id]
 
 
 def run_due(services: Services, client: WebClient, now: datetime) -> int:

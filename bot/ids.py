@@ -37,6 +37,8 @@ class Action(enum.StrEnum):
     OVERDUE_NEW_DATE = "overdue_new_date"
     TELL_COACH_YES = "tell_coach_yes"
     TELL_COACH_NO = "tell_coach_no"
+    PRIVACY_DELETE = "privacy_delete_confirm"
+    PRIVACY_KEEP = "privacy_delete_cancel"
 
 
 class GoalField(enum.StrEnum):

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.clock import Clock
 from bot.coalesce import Coalescer
@@ -13,6 +18,21 @@ from bot.slack import SlackGateway
 from storage.db import Database
 
 
+class DailyGate:
+    """Lets each named job through once per UTC day in this process (the jobs themselves are idempotent)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last: dict[str, date] = {}
+
+    def first_today(self, job: str, now: datetime) -> bool:
+        with self._lock:
+            if self._last.get(job) == now.date():
+                return False
+            self._last[job] = now.date()
+            return True
+
+
 @dataclass(frozen=True)
 class Services:
     settings: Settings
@@ -20,6 +40,10 @@ class Services:
     clock: Clock
     home_refreshes: Coalescer = field(default_factory=lambda: Coalescer(0.0), compare=False)
     actors: ActorCache = field(default_factory=ActorCache, compare=False)
+    # OAuth mode: where tokens are kept, and a Web API client per workspace (None: not installed there).
+    installations: InstallationStore | None = field(default=None, compare=False)
+    team_clients: Callable[[str], WebClient | None] | None = field(default=None, compare=False)
+    daily: DailyGate = field(default_factory=DailyGate, compare=False)
 
     def now(self) -> datetime:
         return self.clock()

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import SectionBlock
 
-from bot import goals
+from bot import audit, goals
 from bot.agreement import agreement_text
 from bot.deliveries import DeliveryInfo, Outgoing, Skip, register_kind
 from bot.meeting_schedule import (
@@ -91,6 +91,22 @@ def render_brief(services: Services, delivery: DeliveryInfo, now: datetime) -> O
     return Outgoing(text, blocks)
 
 
+def note_brief_opened(
+    services: Services, delivery: DeliveryInfo, channel: str, ts: str, now: datetime
+) -> None:
+    """The audit log records that the coach was shown the coachee's goals and check-ins."""
+    meeting = get_meeting(services, int(delivery.payload.get("meeting_id", 0)))
+    if meeting is not None:
+        audit.record_access(
+            services,
+            meeting.coach.team_id,
+            meeting.coach.user_id,
+            meeting.coachee.user_id,
+            audit.BRIEF_SENT,
+            f"session {meeting.id}",
+        )
+
+
 def render_follow_up(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:
     meeting = _current(services, delivery)
     if isinstance(meeting, Skip):
@@ -119,7 +135,7 @@ def render_agreement_notice(services: Services, delivery: DeliveryInfo, now: dat
 register_kind(NOTICE, render_notice)
 register_kind(REMINDER, render_reminder)
 register_kind(PREP, render_prep)
-register_kind(BRIEF, render_brief)
+register_kind(BRIEF, render_brief, after_send=note_brief_opened)
 register_kind(FOLLOW_UP, render_follow_up)
 register_kind(COACH_FOLLOW_UP, render_follow_up)
 register_kind(AGREEMENT, render_agreement)

@@ -5,13 +5,18 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from cryptography.fernet import Fernet
 
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///coachbot.db"
 DEFAULT_PROGRAM_TZ = "America/New_York"
 # Slack allows chat.postMessage "several hundred per minute" per workspace: 4/s stays inside it.
 DEFAULT_WORKSPACE_RATE = 4.0
+DEFAULT_DATA_GRACE_DAYS = 30
+DEFAULT_RETENTION_DAYS = 730
 
 
 class SettingsError(Exception):
@@ -31,22 +36,39 @@ class Settings:
     program_tz: str = DEFAULT_PROGRAM_TZ
     # Messages per second per workspace from one dispatcher process; None lifts the cap (benchmarks).
     workspace_rate: float | None = DEFAULT_WORKSPACE_RATE
+    # OAuth install into many workspaces (all three set), with tokens encrypted by encryption_keys.
+    client_id: str | None = None
+    client_secret: str | None = None
+    scopes: tuple[str, ...] = ()
+    # Fernet keys, newest first: the first encrypts, every one decrypts (key rotation).
+    encryption_keys: tuple[str, ...] = ()
+    data_grace_days: int = DEFAULT_DATA_GRACE_DAYS
+    retention_days: int = DEFAULT_RETENTION_DAYS
 
     def __repr__(self) -> str:
         # Secrets never reach a log line, even by accident.
         return (
             f"Settings(api_url={self.api_url!r}, database_url={_redact_url(self.database_url)!r}, "
             f"admin_ids={sorted(self.admin_ids)!r}, tick_seconds={self.tick_seconds!r}, "
-            f"program_tz={self.program_tz!r}, workspace_rate={self.workspace_rate!r})"
+            f"program_tz={self.program_tz!r}, workspace_rate={self.workspace_rate!r}, oauth={self.oauth_enabled!r}, "
+            f"data_grace_days={self.data_grace_days!r}, retention_days={self.retention_days!r})"
         )
 
     @property
+    def oauth_enabled(self) -> bool:
+        """OAuth mode: installed from a link into any number of workspaces, tokens in the database."""
+        return bool(self.client_id and self.client_secret and self.scopes)
+
+    @property
     def has_slack_credentials(self) -> bool:
-        return bool(self.bot_token or self.signing_secret or self.app_token)
+        return bool(self.bot_token or self.signing_secret or self.app_token or self.oauth_enabled)
 
     def require_http(self) -> None:
-        """What `coachbot serve` needs."""
-        self._require_bot_token()
+        """What `coachbot serve` needs: a bot token, or OAuth with an encryption key."""
+        if self.oauth_enabled:
+            self.require_oauth()
+        else:
+            self._require_bot_token()
         if not self.signing_secret:
             raise SettingsError(
                 "SLACK_SIGNING_SECRET is not set: copy it from your app's Basic Information page"
@@ -63,7 +85,18 @@ class Settings:
             raise SettingsError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
 
     def require_worker(self) -> None:
-        self._require_bot_token()
+        if self.oauth_enabled:
+            self.require_oauth()
+        else:
+            self._require_bot_token()
+
+    def require_oauth(self) -> None:
+        """OAuth mode keeps tokens in the database, so it never runs without the key that encrypts them."""
+        if not self.encryption_keys:
+            raise SettingsError(
+                "COACHBOT_ENCRYPTION_KEY is not set: OAuth mode stores tokens encrypted; make a key with "
+                "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+            )
 
     def _require_bot_token(self) -> None:
         if not self.bot_token:
@@ -121,6 +154,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             f"COACHBOT_PROGRAM_TZ must be an IANA time zone like America/New_York, got {program_tz!r}"
         ) from None
     return Settings(
+        **_oauth_settings(env),
+        data_grace_days=_days(env, "COACHBOT_DATA_GRACE_DAYS", DEFAULT_DATA_GRACE_DAYS),
+        retention_days=_days(env, "COACHBOT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
         bot_token=env.get("SLACK_BOT_TOKEN", "").strip() or None,
         signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip() or None,
         app_token=env.get("SLACK_APP_TOKEN", "").strip() or None,
@@ -131,3 +167,29 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         program_tz=program_tz,
         workspace_rate=rate,
     )
+
+
+def _days(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip() or str(default)
+    if not raw.isdigit() or not 1 <= int(raw) <= 36500:
+        raise SettingsError(f"{name} must be a whole number of days (1 or more), got {raw!r}")
+    return int(raw)
+
+
+def _oauth_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_SCOPES and COACHBOT_ENCRYPTION_KEY (keys comma-separated)."""
+    keys = tuple(k.strip() for k in env.get("COACHBOT_ENCRYPTION_KEY", "").split(",") if k.strip())
+    for key in keys:
+        try:
+            Fernet(key.encode())
+        except (ValueError, TypeError):
+            # Never echo the key itself: it is a secret even when it is a wrong one.
+            raise SettingsError(
+                "COACHBOT_ENCRYPTION_KEY must be Fernet keys (32 url-safe base64 bytes), comma-separated"
+            ) from None
+    return {
+        "client_id": env.get("SLACK_CLIENT_ID", "").strip() or None,
+        "client_secret": env.get("SLACK_CLIENT_SECRET", "").strip() or None,
+        "scopes": tuple(s.strip() for s in env.get("SLACK_SCOPES", "").split(",") if s.strip()),
+        "encryption_keys": keys,
+    }

@@ -129,3 +129,11 @@ class SlackGateway:
     def user_id_by_email(self, email: str) -> str:
         """users.lookupByEmail (needs users:read.email); SlackApiError users_not_found when unknown."""
         return str(self.client.users_lookupByEmail(email=email)["user"]["id"])
+
+    def upload_file(
+        self, channel: str, filename: str, content: str, title: str, thread_ts: str | None = None
+    ) -> None:
+        """files.getUploadURLExternal, the upload, then files.completeUploadExternal (needs files:write)."""
+        self.client.files_upload_v2(
+            channel=channel, filename=filename, content=content, title=title, thread_ts=thread_ts
+        )

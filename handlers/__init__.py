@@ -9,7 +9,25 @@ from bot.services import Services
 
 def register_all(app: App, services: Services) -> None:
     """Register every listener (the only entry point bot/app.py uses)."""
-    from handlers import events, goals, nudges, session_actions, session_commands, workshops
+    from handlers import (
+        events,
+        goals,
+        install_events,
+        nudges,
+        privacy,
+        session_actions,
+        session_commands,
+        workshops,
+    )
 
-    for module in (goals, nudges, session_commands, session_actions, workshops, events):
+    for module in (
+        goals,
+        nudges,
+        privacy,
+        session_commands,
+        session_actions,
+        workshops,
+        events,
+        install_events,
+    ):
         module.register(app, services)

@@ -102,8 +102,8 @@ def register_commands(app: App, services: Services) -> None:
         ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
         reply = answer_coachbot(services, actor_of(services, client, context), command.get("text") or "")
-        if reply:
-            ack(text=reply)
+        if reply.text:
+            ack(text=reply.text, blocks=reply.blocks or None)
         else:
             ack()
 

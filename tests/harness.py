@@ -119,14 +119,14 @@ class Slack:
     def __init__(self, emulator: SlackEmulator, driver: SlackDriver) -> None:
         self.emulator = emulator
         self.driver = driver
-        self.ws = emulator.workspace
+        self.ws = driver.ws
 
     def person(self, name: str, tz: str = "America/Chicago", **kwargs: Any) -> str:
         return self.ws.add_user(name, tz, **kwargs)
 
     def command(self, name: str, text: str = "", *, user: str, channel: str | None = None) -> Response:
         """A slash command as Slack sends it: @names it knows become escaped mentions."""
-        return self.driver.command(user, name, escape_entities(text, self.emulator), channel)
+        return self.driver.command(user, name, escape_entities(text, self.emulator, self.ws), channel)
 
     def goal(self, text: str = "", *, user: str) -> Response:
         """`/goal <text>`; asserts Slack got its ack in good order."""
@@ -136,7 +136,7 @@ class Slack:
 
     def workshop(self, text: str = "", *, user: str) -> Response:
         """`/workshop <text>` with #channels escaped as Slack does; asserts the ack was good."""
-        reply = self.driver.command(user, "/workshop", escape_entities(text, self.emulator))
+        reply = self.driver.command(user, "/workshop", escape_entities(text, self.emulator, self.ws))
         assert reply.status == 200, reply
         return reply
 
@@ -276,6 +276,23 @@ class Slack:
         """The message once chat.update has changed it `edits` times."""
         self.emulator.wait_for(lambda _calls: message.edited >= edits, timeout)
         return message
+
+    def click_in_reply(self, user: str, reply: Response, label: str) -> Response:
+        """Click a button on the ephemeral reply a command got on its ack (Slack sends its response_url)."""
+        blocks = reply.json.get("blocks") or []
+        message = Message(
+            self.ws.dm_channel(user), f"{time.time():.6f}", reply.text, blocks, ephemeral_to=user
+        )
+        return self.click_in_message(user, message, label)
+
+    def wait_for_response(self, containing: str) -> dict[str, Any]:
+        """The first message the app sent to a response_url whose text contains `containing`."""
+
+        def found(_calls: object) -> dict[str, Any] | None:
+            return next((r for r in self.emulator.response_urls if containing in r.get("text", "")), None)
+
+        response: dict[str, Any] = self.emulator.wait_for(found)
+        return response
 
     def click_in_view(self, user: str, view: dict[str, Any], label: str, *, nth: int = 0) -> Response:
         block_id, element = find_button(view["blocks"], label, nth)

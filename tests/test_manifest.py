@@ -72,9 +72,24 @@ def test_every_declared_command_is_answered_by_the_app(slack: Slack, randy: str)
         assert reply.status == 200 and reply.text, command["command"]
 
 
+# Methods newer than the stored OpenAPI spec, with the scope Slack's method pages name.
+SCOPES_NOT_IN_SPEC = {
+    "files.getUploadURLExternal": {"files:write"},
+    "files.completeUploadExternal": {"files:write"},
+}
+# slack_sdk helpers that call several Web API methods.
+COMPOSITE_METHODS = {"files_upload_v2": {"files.getUploadURLExternal", "files.completeUploadExternal"}}
+
+
 def _called_methods(source: str) -> set[str]:
     """Web API methods the code calls, from client.<namespace>_<method>( calls."""
-    return {f"{ns}.{name}" for ns, name in re.findall(r"\b(?:client|quick)\.([a-z]+)_([A-Za-z]+)\(", source)}
+    called = {
+        f"{ns}.{name}" for ns, name in re.findall(r"\b(?:client|quick)\.([a-z]+)_([A-Za-z]+)\(", source)
+    }
+    for helper, methods in COMPOSITE_METHODS.items():
+        if re.search(rf"\b(?:client|quick)\.{helper}\(", source):
+            called |= methods
+    return called
 
 
 def test_every_web_api_method_the_code_calls_is_covered_by_a_declared_scope() -> None:
@@ -82,8 +97,11 @@ def test_every_web_api_method_the_code_calls_is_covered_by_a_declared_scope() ->
     declared = set(manifest()["oauth_config"]["scopes"]["bot"])
     used_scopes: set[str] = set()
     for method in sorted(_called_methods(code())):
-        operation = next(iter(spec["paths"][f"/{method}"].values()))
-        accepted = {LEGACY_SCOPE_NAMES.get(s, s) for s in operation["security"][0]["slackAuth"]}
+        if method in SCOPES_NOT_IN_SPEC:
+            accepted = SCOPES_NOT_IN_SPEC[method]
+        else:
+            operation = next(iter(spec["paths"][f"/{method}"].values()))
+            accepted = {LEGACY_SCOPE_NAMES.get(s, s) for s in operation["security"][0]["slackAuth"]}
         if accepted == {"none"}:
             continue
         covering = accepted & declared

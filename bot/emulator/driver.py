@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bot.emulator.web_api import SlackEmulator
-from bot.emulator.workspace import Message
+from bot.emulator.workspace import Message, Workspace
 
 API_APP_ID = "ACOACHBOT"
 
@@ -43,9 +43,11 @@ def sign(secret: str, timestamp: int, body: str) -> str:
 class SlackDriver:
     """Plays Slack's side of the Events API / interactivity HTTP contract against `app_url`."""
 
-    def __init__(self, emulator: SlackEmulator, app_url: str, signing_secret: str) -> None:
+    def __init__(
+        self, emulator: SlackEmulator, app_url: str, signing_secret: str, workspace: Workspace | None = None
+    ) -> None:
         self.emulator = emulator
-        self.ws = emulator.workspace
+        self.ws = workspace or emulator.workspace
         self.app_url = app_url
         self.signing_secret = signing_secret
         self._seq = itertools.count(1)
@@ -218,9 +220,9 @@ _MENTION = re.compile(r"(?<![<\w])@([a-z0-9][a-z0-9._-]*)", re.IGNORECASE)
 _CHANNEL = re.compile(r"(?<![<\w])#([a-z0-9][a-z0-9_-]*)", re.IGNORECASE)
 
 
-def escape_entities(text: str, emulator: SlackEmulator) -> str:
+def escape_entities(text: str, emulator: SlackEmulator, workspace: Workspace | None = None) -> str:
     """Rewrite @name and #channel as Slack does for commands with should_escape: true."""
-    ws = emulator.workspace
+    ws = workspace or emulator.workspace
 
     def user(match: re.Match[str]) -> str:
         user_id = ws.user_by_name(match.group(1))

@@ -222,3 +222,44 @@ def views_publish(ws: Workspace, args: dict[str, Any], now: datetime) -> dict[st
     assert user_id is not None
     ws.homes[user_id] = stored
     return {"view": stored}
+
+
+@method("files.getUploadURLExternal")
+def files_get_upload_url_external(ws: Workspace, args: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """Step one of an upload: a file id (the emulator adds the loopback upload_url)."""
+    filename = args.get("filename") or ""
+    length = str(args.get("length") or "")
+    if not filename:
+        raise ApiError("invalid_arguments")
+    if not length.isdigit() or int(length) <= 0:
+        raise ApiError("invalid_length")
+    file_id = ws.new_id("F")
+    ws.files[file_id] = {"id": file_id, "name": filename, "length": int(length), "data": None, "channels": []}
+    return {"file_id": file_id}
+
+
+@method("files.completeUploadExternal")
+def files_complete_upload_external(ws: Workspace, args: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """Step three: the uploaded files are shared to the channel, in a message of their own."""
+    entries = args.get("files")
+    if not isinstance(entries, list) or not entries:
+        raise ApiError("invalid_arguments")
+    channel = _channel_for_post(ws, args.get("channel_id")) if args.get("channel_id") else None
+    shared = []
+    for entry in entries:
+        stored = ws.files.get(str(entry.get("id")))
+        if stored is None or stored["data"] is None:
+            raise ApiError("file_not_found")
+        if len(stored["data"]) != stored["length"]:
+            raise ApiError("file_upload_size_mismatch")
+        stored["title"] = entry.get("title") or stored["name"]
+        shared.append(stored["id"])
+    if channel is not None:
+        message = Message(
+            channel, ws.new_ts(now), args.get("initial_comment") or "", [], args.get("thread_ts") or None
+        )
+        message.files = shared
+        ws.messages.append(message)
+        for file_id in shared:
+            ws.files[file_id]["channels"].append(channel)
+    return {"files": [{"id": f, "title": ws.files[f]["title"], "name": ws.files[f]["name"]} for f in shared]}

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from bot.emulator.methods import METHODS, ApiError
+from bot.emulator.oauth import OAuthIssuer
 from bot.emulator.workspace import Workspace
 
 BOT_USER_ID = "UBOTCOACH"
@@ -51,8 +52,12 @@ class SlackEmulator:
     calls: list[Call] = field(default_factory=list)
     response_urls: list[dict[str, Any]] = field(default_factory=list)
     on_change: Callable[[str, dict[str, Any]], None] | None = None
+    # More workspaces (OAuth installs): each answers the tokens oauth.v2.access issued for it.
+    oauth: OAuthIssuer = field(default_factory=OAuthIssuer)
+    workspaces: dict[str, Workspace] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.workspaces.setdefault(self.workspace.team_id, self.workspace)
         self._faults: dict[str, list[_Fault]] = {}
         self._cond = threading.Condition()
         self._random = random.Random(7)
@@ -96,6 +101,19 @@ class SlackEmulator:
 
     def response_url(self, key: str) -> str:
         return f"{self.base}/response/{key}"
+
+    def add_workspace(self, team_id: str, team_name: str) -> Workspace:
+        """Another workspace, with ids of its own (as Slack's are unique across workspaces)."""
+        ws = Workspace(team_id=team_id, team_name=team_name, id_offset=1_000_000 * len(self.workspaces))
+        self.workspaces[team_id] = ws
+        return ws
+
+    def workspace_of(self, token: str | None) -> Workspace | None:
+        """The workspace a token belongs to, or None for a token Slack would refuse."""
+        if token in self.valid_tokens:
+            return self.workspace
+        team_id = self.oauth.token_teams.get(token or "")
+        return self.workspaces.get(team_id) if team_id else None
 
     # ---- fault injection ---------------------------------------------------------------------
     def fail(
@@ -165,7 +183,11 @@ class SlackEmulator:
     # ---- HTTP ----------------------------------------------------------------------------------
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         length = int(request.headers.get("Content-Length") or 0)
-        raw = request.rfile.read(length).decode()
+        data = request.rfile.read(length)
+        if request.path.startswith("/upload/"):
+            self._send(request, *self._receive_upload(request.path.removeprefix("/upload/"), data))
+            return
+        raw = data.decode()
         if request.path.startswith("/response/"):
             self._record_response_url(request.path.removeprefix("/response/"), raw)
             self._send(request, 200, {"ok": True})
@@ -175,38 +197,56 @@ class SlackEmulator:
             return
         method = request.path.removeprefix("/api/").split("?")[0]
         args = _parse_args(request.headers.get("Content-Type") or "", raw)
-        token = (request.headers.get("Authorization") or "").removeprefix("Bearer ").strip() or args.get(
-            "token"
-        )
+        authorization = request.headers.get("Authorization") or ""
+        token = authorization.removeprefix("Bearer ").strip() if authorization.startswith("Bearer ") else None
+        token = token or args.get("token")
         if self.latency_seconds:
             time.sleep(self.latency_seconds)
-        status, body, headers = self._answer(method, args, token)
+        status, body, headers = self._answer(method, args, token, authorization)
         with self._cond:
             self.calls.append(Call(method, args, status, time.time(), token))
             self._cond.notify_all()
         self._send(request, status, body, headers)
 
     def _answer(
-        self, method: str, args: dict[str, Any], token: str | None
+        self, method: str, args: dict[str, Any], token: str | None, authorization: str = ""
     ) -> tuple[int, dict[str, Any], dict[str, str]]:
         fault = self._take_fault(method)
         if fault is not None:
             if fault.status == 429:
                 return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(fault.retry_after)}
             return fault.status, {"ok": False, "error": "internal_error"}, {}
+        if method == "oauth.v2.access":  # authenticated by the app's client id and secret, not a token
+            try:
+                return 200, {"ok": True, **self.oauth.access(args, authorization, self.workspaces)}, {}
+            except ApiError as error:
+                return 200, {"ok": False, "error": error.code}, {}
         handler = METHODS.get(method)
         if handler is None:
             return 200, {"ok": False, "error": "unknown_method"}, {}
-        if token not in self.valid_tokens:
+        workspace = self.workspace_of(token)
+        if workspace is None:
             return 200, {"ok": False, "error": "invalid_auth"}, {}
         try:
-            with self.workspace.lock:
-                result = handler(self.workspace, args, self.clock())
+            with workspace.lock:
+                result = handler(workspace, args, self.clock())
         except ApiError as error:
             return 200, {"ok": False, "error": error.code}, {}
+        if method == "files.getUploadURLExternal":
+            result["upload_url"] = f"{self.base}/upload/{result['file_id']}"
         if self.on_change is not None:
             self.on_change(method, result)
         return 200, {"ok": True, **result}, {}
+
+    def _receive_upload(self, file_id: str, data: bytes) -> tuple[int, dict[str, Any]]:
+        """The upload step between getUploadURLExternal and completeUploadExternal."""
+        for ws in list(self.workspaces.values()):
+            with ws.lock:
+                pending = ws.files.get(file_id)
+                if pending is not None:
+                    pending["data"] = data
+                    return 200, {"ok": True}
+        return 404, {"ok": False, "error": "file_not_found"}
 
     def _record_response_url(self, key: str, raw: str) -> None:
         try:

@@ -21,6 +21,7 @@ class Message:
     thread_ts: str | None = None
     ephemeral_to: str | None = None
     edited: int = 0
+    files: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -34,12 +35,15 @@ class Workspace:
     homes: dict[str, dict[str, Any]] = field(default_factory=dict)
     open_modals: dict[str, list[str]] = field(default_factory=dict)
     triggers: dict[str, tuple[str, float]] = field(default_factory=dict)
+    # Uploaded files by id: name, title, bytes (None until uploaded), channels it was shared to.
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    id_offset: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def new_id(self, prefix: str) -> str:
-        return f"{prefix}{next(self._ids):08d}"
+        return f"{prefix}{self.id_offset + next(self._ids):08d}"
 
     def new_ts(self, now: datetime | None = None) -> str:
         seconds = int((now or datetime.now(UTC)).timestamp())

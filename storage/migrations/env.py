@@ -8,10 +8,10 @@ from alembic import context
 from sqlalchemy import Engine
 
 from storage.db import make_engine
-from storage.schema import Base
+from storage.schema import ALL_METADATA
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = ALL_METADATA
 
 
 def _engine() -> Engine:

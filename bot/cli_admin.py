@@ -1,0 +1,79 @@
+"""Admin subcommands of `coachbot`: people remove, retention, audit."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from collections.abc import Callable
+
+from bot import dispatch
+from bot.audit import audit_lines
+from bot.errors import UserError
+from bot.privacy import remove_person
+from bot.privacy_jobs import run_retention
+from bot.services import Services
+from bot.settings import Settings, SettingsError
+from bot.slack import make_web_client
+
+COMMANDS = {"people", "retention", "audit"}
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the admin subcommands to the `coachbot` parser."""
+    people = sub.add_parser("people", help="people in the program").add_subparsers(
+        dest="people_command", required=True
+    )
+    remove = people.add_parser(
+        "remove", help="delete all data about someone who left (graduation, withdrawal)"
+    )
+    remove.add_argument("user", help="their Slack user id, like U0123ABCD")
+    remove.add_argument("--team", help="workspace id (needed with OAuth installs)")
+    sub.add_parser(
+        "retention", help="delete delivery logs, check-ins and audit entries past COACHBOT_RETENTION_DAYS"
+    )
+    audit = sub.add_parser("audit", help="who looked at whose data, newest first")
+    audit.add_argument("--user", help="only entries about this Slack user id")
+    audit.add_argument("--team", help="only this workspace")
+    audit.add_argument("--limit", type=int, default=200)
+
+
+def run(
+    settings: Settings,
+    args: argparse.Namespace,
+    services_for: Callable[[Settings], Services],
+    team_for: Callable[[Settings], str],
+) -> int:
+    """Carry out one admin subcommand; prints what it did and returns the exit status."""
+    services = services_for(settings)
+    if args.command == "retention":
+        report = run_retention(services, services.now())
+        print("\n".join(report.lines()))
+        return 0
+    if args.command == "audit":
+        for line in audit_lines(services, args.team, args.user, args.limit):
+            subject = f" about {line.subject}" if line.subject else ""
+            detail = f" ({line.detail})" if line.detail else ""
+            print(f"{line.at:%Y-%m-%d %H:%M}Z {line.team_id} {line.actor} {line.action}{subject}{detail}")
+        return 0
+    return _remove(settings, services, args, team_for)
+
+
+def _remove(
+    settings: Settings, services: Services, args: argparse.Namespace, team_for: Callable[[Settings], str]
+) -> int:
+    if settings.oauth_enabled and not args.team:
+        raise SettingsError("with OAuth installs, say which workspace: coachbot people remove USER --team T…")
+    team_id = args.team or team_for(settings)
+    try:
+        removal = remove_person(services, team_id, args.user, by=f"cli:{getpass.getuser()}"[:32])
+    except UserError as error:
+        raise SettingsError(error.message) from None
+    # Their coaches hear now rather than at the worker's next pass.
+    dispatch.run_due(services, make_web_client(settings.bot_token, settings.api_url), services.now())
+    for table, count in sorted(removal.rows.items()):
+        print(f"{table}: {count} deleted")
+    print(
+        f"{args.user} removed: {removal.total} records deleted, {removal.coaches_told} coach(es) told, "
+        f"{removal.notes_kept} coach note(s) kept for their coach"
+    )
+    return 0

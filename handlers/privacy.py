@@ -1,0 +1,43 @@
+"""The delete-my-data confirmation's buttons (`/coachbot export` and `delete my data` live in the
+/coachbot registry, bot/coachbot_commands.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import privacy_command  # noqa: F401  (registers export and delete with /coachbot)
+from bot.dispatch import send_planned_since
+from bot.ids import Action
+from bot.privacy import delete_person_data
+from bot.privacy_command import KEPT, deleted_text
+from bot.services import Services
+
+DELETED_KEY = "coachbot_deleted_text"
+DELETED_AT_KEY = "coachbot_deleted_at"
+
+
+def register(app: App, services: Services) -> None:
+    def delete_now(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        # Database work only, inside the ack: a repeated click finds nothing left and deletes nothing.
+        # No actor_of here: resolving the person would bring their row back.
+        team_id, user_id = context.team_id or "", context.user_id or ""
+        context[DELETED_AT_KEY] = services.now()
+        context[DELETED_KEY] = deleted_text(delete_person_data(services, team_id, user_id, by=user_id))
+        ack()
+
+    def tell_after_delete(client: WebClient, context: BoltContext, respond: Respond) -> None:
+        respond(text=context.get(DELETED_KEY) or "", replace_original=True)
+        # The coach hears at once, not at the next tick.
+        send_planned_since(
+            services, client, context.team_id or "", context.get(DELETED_AT_KEY) or services.now()
+        )
+
+    def keep(ack: Ack, respond: Respond) -> None:
+        ack()
+        respond(text=KEPT, replace_original=True)
+
+    app.action(Action.PRIVACY_DELETE)(ack=delete_now, lazy=[tell_after_delete])
+    app.action(Action.PRIVACY_KEEP)(keep)
