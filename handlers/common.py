@@ -43,8 +43,11 @@ def mark_changed(context: BoltContext) -> None:
 
 
 def refresh_home_of(services: Services, client: WebClient, context: BoltContext) -> None:
-    """Publish the requester's Home tab, skipping it if a publish since their change covers it."""
+    """Publish the requester's Home tab after a change they made (a refused form changed nothing),
+    skipping it if a publish since their change covers it."""
     changed_at = context.get(CHANGED_AT_KEY)
+    if changed_at is None:
+        return
     refresh_home(services, gateway(client), actor_of(services, client, context), changed_at)
 
 

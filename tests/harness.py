@@ -307,7 +307,7 @@ def find_button(blocks: list[dict[str, Any]], label: str, nth: int = 0) -> tuple
         for element in block["elements"]
         if element.get("type") == "button" and element["text"]["text"] == label
     ]
-    assert len(found) > nth, f"no button {label!r} (#{nth}) in {[b['type'] for b in blocks]}"
+    assert len(found) > nth, f"no button {label!r} (#{nth}) in:\n{block_texts(blocks)}"
     return found[nth]
 
 

@@ -242,18 +242,45 @@ def test_the_example_coaching_cycle_runs_as_a_script() -> None:
         "Goal #1 saved: Do 40 practice questions a week (due Sun Dec 20 — in 27 days)",
         "✗ Goal: What do you want to achieve? A goal needs some words.",
         "┌ Goal #3 saved ┐",
-        "── clock Mon Nov 23 9:00 AM CST → Mon Nov 23 7:30 PM CST",
-        "ephemeral to randy in DM · Mon Nov 23 7:30 PM CST",
-        "┌ Log progress ┐",
-        "── #6 ephemeral to drlee in DM · Mon Nov 23 8:30 PM EST",
+        # the coach books: each side sees the session in their own zone
+        "DM to drlee · Mon Nov 23 10:00 AM EST",
+        "Session booked with @randy: *Wed Nov 25, 2:00 PM (45 minutes)* (your time).",
+        "DM to randy · Mon Nov 23 9:00 AM CST",
+        "Session booked with @drlee: *Wed Nov 25, 1:00 PM (45 minutes)* (your time).",
+        # the workshop, announced in the channel and answered
+        "in #m1-coaching · Mon Nov 23 7:00 AM PST for admin",
+        "Nov 30, 2026 at 2:00 PM · 1h 30m",
+        "✅ 1 going · 🤔 1 maybe",
+        # prep 48 hours ahead: the coach's brief and the coachee's checklist and agreement
+        "DM to drlee · Mon Nov 23 2:00 PM EST",
+        "Prep brief for your session with @randy on Wed Nov 25, 2:00 PM (45 minutes)",
+        "DM to randy · Mon Nov 23 1:00 PM CST",
+        "Getting ready for your coaching session with @drlee on Wed Nov 25, 1:00 PM (45 minutes).",
+        "Their prep checklist: 2/5 done",
+        "@randy agreed to the coaching agreement.",
+        # the daily nudge, answered with one click, and a check-in
+        "── #17 DM to randy · Tue Nov 24 9:00 AM CST",
+        "✅ On track: noted. What is helping you keep going?",
+        "┌ Check-in saved ┐",
+        # reminders, then the follow-up after the session
+        "DM to drlee · Tue Nov 24 2:00 PM EST",
+        "Reminder: your coaching session with @randy starts in 24 hours",
+        "DM to randy · Wed Nov 25 12:00 PM CST",
+        "starts in 1 hour, at Wed Nov 25, 1:00 PM (45 minutes).",
+        "DM to randy · Wed Nov 25 2:00 PM CST",
+        "What did you take away? What will you do before next time?",
         "You have no active goals.",
+        "@randy · agreed Mon Nov 23, 8:30 PM",
+        # the workshop reminder, to the people who said they would come
+        "DM to randy · Sun Nov 29 4:00 PM CST",
+        "*Appreciative inquiry* starts in 1 day: tomorrow at 4:00 PM",
         "┌ Goal #2 updated ┐",
         "Check-ins for goal #2 (Get better at suturing): every two weeks.",
         "Goal #3 is active again: Sleep 7 hours on weeknights.",
-        ">Last progress (Mon Nov 23, 7:30 PM): Practised 10 simple interrupted sutures in the skills lab",
         "Goal #1 is done: Do 40 practice questions a week.",
         "2 done · 0 dropped",
-        "── clock Sun Dec 6 7:30 PM CST → Tue Dec 8 7:30 PM CST",
+        "── clock Mon Dec 7 9:00 AM CST → Wed Dec 9 9:00 AM CST",
+        "Its target date, Mon Dec 7, 2026, has passed.",
     ]
     position = 0
     for line in expected:
