@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.coach_alerts import coach_of, plan_coach_alert
 from bot.errors import UserError
 from bot.goals import GoalInfo, goal_info
+from bot.ids import Action
 from bot.nudge_plan import replan_person
 from bot.nudges import plan_snooze
 from bot.people import Actor
@@ -169,3 +170,14 @@ def goal_for_note(services: Services, actor: Actor, goal_id: int) -> GoalInfo:
         if goal is None:
             raise UserError("That goal is no longer yours to add a note to.")
         return goal_info(goal)
+
+
+# What each nudge button records (handlers route on the action id; the answer is ours).
+NUDGE_ANSWERS = {
+    Action.NUDGE_ON_TRACK: Answer.ON_TRACK,
+    Action.NUDGE_NEED_HELP: Answer.NEED_HELP,
+    Action.NUDGE_DONE: Answer.DONE,
+    Action.NUDGE_SNOOZE: Answer.SNOOZED,
+    Action.OVERDUE_CLOSE: Answer.CLOSED,
+}
+CHECKIN = Answer.CHECKIN

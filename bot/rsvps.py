@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot import workshop_schedule as schedule
+from bot.ids import Action
 from bot.people import Actor
 from bot.services import Services
 from bot.workshops import SessionInfo, WorkshopInfo, workshop_info
@@ -106,3 +107,11 @@ def attendees(services: Services, occurrence_id: int) -> Attendees:
         going = [person.display_name for person, rsvp in rows if rsvp.answer == Answer.GOING]
         maybe = [person.display_name for person, rsvp in rows if rsvp.answer == Answer.MAYBE]
         return Attendees(going, maybe)
+
+
+# What each RSVP button records (handlers route on the action id; the answer is ours).
+ANSWERS = {
+    Action.WORKSHOP_GOING: Answer.GOING,
+    Action.WORKSHOP_MAYBE: Answer.MAYBE,
+    Action.WORKSHOP_NO: Answer.NO,
+}

@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import Block
 
 from bot import checkins, goals, nudge_settings
 from bot.checkin_forms import checkin_from_state, note_and_privacy, note_target, settings_from_state
+from bot.checkins import CHECKIN, NUDGE_ANSWERS
 from bot.coach_alerts import coach_of
 from bot.coachbot_commands import answer_coachbot, follow_up_coachbot
 from bot.dates import local_today
@@ -40,19 +41,11 @@ from handlers.common import (
     refresh_home_of,
     view_key,
 )
-from storage.models_nudges import Answer
 
 CHECKIN_HELP = (
     "*Check-ins*\n• `/checkin` — how you are doing overall, each goal's status and a note (you can keep it private)\n"
     "• `/checkin <note>` — save a quick note, e.g. `/checkin Finished the cardio block, feeling steadier`"
 )
-NUDGE_ANSWERS = {
-    Action.NUDGE_ON_TRACK: Answer.ON_TRACK,
-    Action.NUDGE_NEED_HELP: Answer.NEED_HELP,
-    Action.NUDGE_DONE: Answer.DONE,
-    Action.NUDGE_SNOOZE: Answer.SNOOZED,
-    Action.OVERDUE_CLOSE: Answer.CLOSED,
-}
 CLOSES_GOAL = {Action.NUDGE_DONE, Action.OVERDUE_CLOSE}
 
 
@@ -205,7 +198,7 @@ def register_modals(app: App, services: Services) -> None:
         try:
             result = checkins.add_note(
                 services, actor, form.note, private=form.private, request_key=key, now=now,
-                wellbeing=form.wellbeing, answer=Answer.CHECKIN,
+                wellbeing=form.wellbeing, answer=CHECKIN,
             )  # fmt: skip
         except UserError as error:
             ack(response_action="errors", errors={CheckinField.NOTE: error.message})

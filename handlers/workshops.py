@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.errors import UserError
 from bot.form_state import number_from_metadata
 from bot.ids import Action, Callback
-from bot.rsvps import record_rsvp, rsvp_state
+from bot.rsvps import ANSWERS, record_rsvp, rsvp_state
 from bot.services import Services
 from bot.views.workshops import rsvp_reply
 from bot.workshop_commands import parse_workshop_command
@@ -18,13 +18,6 @@ from bot.workshop_followups import after_command, after_edit, announce_created
 from bot.workshop_messages import confirm_rsvp, refresh_session_message, show_attendees
 from bot.workshop_replies import answer_workshop_command, submit_workshop_form
 from handlers.common import actor_of, command_key, gateway, just_ack, number_in, view_key
-from storage.models_workshops import Answer
-
-ANSWERS = {
-    Action.WORKSHOP_GOING: Answer.GOING,
-    Action.WORKSHOP_MAYBE: Answer.MAYBE,
-    Action.WORKSHOP_NO: Answer.NO,
-}
 
 
 def register(app: App, services: Services) -> None:
