@@ -6,28 +6,23 @@ Pure functions: every answer depends only on the arguments, so DST traps are eas
 from __future__ import annotations
 
 import enum
-import re
 from datetime import date, datetime, time, timedelta
 from itertools import islice
 from zoneinfo import ZoneInfo
 
-from dateutil import parser as date_parser
 from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
+
+from bot.dates import DateError, parse_date, parse_datetime
+from bot.dates import parse_duration as parse_minutes
 
 WHEN_EXAMPLES = "`2026-12-10 17:00`, `Dec 10 5pm` or `12/10 5:30pm`"
 DURATION_EXAMPLES = "`90m`, `1h`, `1h30m` or `2 hours`"
 MAX_OCCURRENCES = 52
 MAX_DURATION = timedelta(hours=12)
 
-_DURATION = re.compile(
-    r"^(?:(?P<hours>\d{1,2})\s*(?:h|hr|hrs|hour|hours))?\s*(?:(?P<minutes>\d{1,3})\s*(?:m|min|mins|minute|minutes))?$"
-)
-_HAS_YEAR = re.compile(r"\b\d{4}\b")
-_TIME_OF_DAY = re.compile(r"\b\d{1,2}(?::\d\d)?\s*[ap]\.?m\b\.?|\b\d{1,2}:\d\d\b", re.IGNORECASE)
 
-
-class WhenError(ValueError):
-    """Words that are not a time we can use; the message says how to write one."""
+# One family of "these words are no date or time" errors, whoever reads them.
+WhenError = DateError
 
 
 class Repeat(enum.StrEnum):
@@ -49,11 +44,7 @@ REPEAT_WORDS = {
 
 def parse_duration(text: str) -> timedelta:
     """`90m`, `1h30m`, `1 hour`, `45 min` → a duration between 5 minutes and 12 hours."""
-    words = " ".join(text.lower().split())
-    match = _DURATION.match(words)
-    if not words or not match or not (match.group("hours") or match.group("minutes")):
-        raise WhenError(f"“{text}” is not a duration I can read. Try {DURATION_EXAMPLES}.")
-    duration = timedelta(hours=int(match.group("hours") or 0), minutes=int(match.group("minutes") or 0))
+    duration = timedelta(minutes=parse_minutes(text))
     if not timedelta(minutes=5) <= duration <= MAX_DURATION:
         raise WhenError("A workshop lasts between 5 minutes and 12 hours.")
     return duration
@@ -74,45 +65,15 @@ def localize(local: datetime, tz: ZoneInfo) -> datetime:
 
 def parse_local_date(text: str, today: date) -> date:
     """A calendar date such as `2027-01-14`, `Jan 14` or `1/14`; without a year, the next such day."""
-    try:
-        parsed, skipped = date_parser.parse(
-            text, default=datetime(today.year, today.month, today.day), fuzzy_with_tokens=True
-        )
-    except (date_parser.ParserError, ValueError, OverflowError):
-        raise WhenError(f"“{text}” is not a date I can read. Try `2027-01-14` or `Jan 14`.") from None
-    if any(token.strip(" ,.") for token in skipped) or text.strip().isdigit():
-        raise WhenError(f"“{text}” is not a date I can read. Try `2027-01-14` or `Jan 14`.")
-    result = parsed.date()
-    if not _HAS_YEAR.search(text) and result < today:
-        result = result.replace(year=result.year + 1)
-    return result
+    return parse_date(text, today)
 
 
 def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime:
-    """A date and a time of day (`Dec 10 5pm`) read as wall-clock time in `tz`, returned aware.
+    """A date and a time of day (`Dec 10 5pm`) read as wall-clock time in `tz`, returned aware in `tz`.
 
     Without a year the next such day is meant; the time must be written, never guessed.
     """
-    today = now.astimezone(tz).date()
-    words = " ".join(text.replace(" at ", " ").split())
-    first, _, rest = words.partition(" ")
-    if first.lower() in {"today", "tomorrow"}:
-        day = today + timedelta(days=1 if first.lower() == "tomorrow" else 0)
-        words = f"{day.isoformat()} {rest}"
-    without_time = _TIME_OF_DAY.sub("", words)
-    if without_time == words or not re.search(r"\w", without_time):
-        raise WhenError(f"“{text}” needs a date and a time of day, like {WHEN_EXAMPLES}.")
-    try:
-        parsed, skipped = date_parser.parse(
-            words, default=datetime(today.year, today.month, today.day), fuzzy_with_tokens=True
-        )
-    except (date_parser.ParserError, ValueError, OverflowError):
-        raise WhenError(f"“{text}” is not a time I can read. Try {WHEN_EXAMPLES}.") from None
-    if any(token.strip(" ,.") for token in skipped):
-        raise WhenError(f"“{text}” is not a time I can read. Try {WHEN_EXAMPLES}.")
-    if not _HAS_YEAR.search(words) and parsed.date() < today:
-        parsed = parsed.replace(year=parsed.year + 1)
-    return localize(parsed, tz)
+    return parse_datetime(text, now, tz.key).astimezone(tz)
 
 
 def combine(day: date, clock: time, tz: ZoneInfo) -> datetime:

@@ -70,7 +70,11 @@ def test_the_form_creates_the_workshop_and_announces_it_now(slack: Slack, dean: 
             "workshop_date",
             "already passed",
         ),
-        ({"workshop_duration": {"type": "plain_text_input", "value": "a while"}}, "workshop_duration", "90m"),
+        (
+            {"workshop_duration": {"type": "plain_text_input", "value": "a while"}},
+            "workshop_duration",
+            "1h30m",
+        ),
         ({"workshop_count": {"type": "plain_text_input", "value": ""}}, "workshop_until", "stop repeating"),
         (
             {"workshop_until": {"type": "datepicker", "selected_date": "2026-11-30"}, "workshop_count": {}},
