@@ -15,8 +15,6 @@ from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
 from bot.dates import DateError, parse_date, parse_datetime
 from bot.dates import parse_duration as parse_minutes
 
-WHEN_EXAMPLES = "`2026-12-10 17:00`, `Dec 10 5pm` or `12/10 5:30pm`"
-DURATION_EXAMPLES = "`90m`, `1h`, `1h30m` or `2 hours`"
 MAX_OCCURRENCES = 52
 MAX_DURATION = timedelta(hours=12)
 
