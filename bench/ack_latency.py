@@ -31,7 +31,7 @@ from bot.emulator.driver import sign  # noqa: E402
 
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-emulator-token"
-USERS = 200  # a cohort; each adds a handful of goals per run
+USERS = 1000  # a school's coachees; each adds a handful of goals over the runs
 HOME_OPENERS_EVERY = 5  # one in five has opened the Home tab
 
 
