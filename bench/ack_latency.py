@@ -95,7 +95,10 @@ def load(name: str, port: int, driver: SlackDriver, users: list[str], clients: i
         barrier.wait()
         for i in range(per_client):
             form = driver.command_form(
-                users[index % len(users)], "/goal", f"add Practice question set {i} by Dec 20"
+                # each request from the next coachee in the cohort, as a class would type them
+                users[(index * per_client + i) % len(users)],
+                "/goal",
+                f"add Practice question set {i} by Dec 20",
             )
             body = urlencode(form)
             ts = int(time.time())
