@@ -96,6 +96,14 @@ def settings_from_state(values: StateValues, today: date) -> tuple[NudgeSettings
     return (None, errors) if errors else (settings, {})
 
 
+def session_reminders_from_state(values: StateValues) -> list[int] | None:
+    """The ticked session reminders, in minutes before, largest first; None if the form had no such field."""
+    if SettingsField.SESSION_REMINDERS not in values:
+        return None
+    chosen = _value(values, SettingsField.SESSION_REMINDERS).get("selected_options") or []
+    return sorted({int(o["value"]) for o in chosen if str(o.get("value", "")).isdigit()}, reverse=True)
+
+
 def note_target(private_metadata: str) -> tuple[int, str] | None:
     """(goal id, message ts) the note modal was opened for, or None for metadata we did not write."""
     try:

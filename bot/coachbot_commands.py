@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot import nudge_settings, support
+from bot import meetings, nudge_settings, support
 from bot.dates import local_today
 from bot.errors import UserError
 from bot.goal_replies import Reply
@@ -79,8 +79,10 @@ def _help(services: Services, actor: Actor, rest: str) -> str:
 
 
 def open_settings(services: Services, slack: SlackGateway, actor: Actor, trigger_id: str) -> None:
+    """The settings modal: nudges, and when to be reminded before coaching sessions."""
     settings = nudge_settings.get_settings(services, actor)
-    slack.open_view(trigger_id, settings_modal(settings, local_today(services.now(), actor.tz)))
+    today = local_today(services.now(), actor.tz)
+    slack.open_view(trigger_id, settings_modal(settings, today, meetings.reminders(services, actor)))
 
 
 @subcommand("settings", "settings", "your nudge time, quiet hours, weekends and pause", open_settings)

@@ -131,3 +131,4 @@ class SettingsField(enum.StrEnum):
     QUIET_END = "settings_quiet_end"
     WEEKENDS = "settings_weekends"
     PAUSE_UNTIL = "settings_pause_until"
+    SESSION_REMINDERS = "settings_session_reminders"

@@ -10,11 +10,18 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
-from bot import checkins, goals, nudge_settings
-from bot.checkin_forms import checkin_from_state, note_and_privacy, note_target, settings_from_state
+from bot import checkins, goals, meetings, nudge_settings
+from bot.checkin_forms import (
+    checkin_from_state,
+    note_and_privacy,
+    note_target,
+    session_reminders_from_state,
+    settings_from_state,
+)
 from bot.checkins import CHECKIN, NUDGE_ANSWERS
 from bot.coach_alerts import coach_of
 from bot.coachbot_commands import answer_coachbot, follow_up_coachbot
+from bot.coachbot_commands import open_settings as open_settings_modal
 from bot.dates import local_today
 from bot.errors import UserError
 from bot.ids import Action, Callback, CheckinField
@@ -25,7 +32,6 @@ from bot.views.checkins import (
     consent_answered_view,
     note_modal,
     saved_checkin_view,
-    settings_modal,
     settings_saved_view,
     support_view,
 )
@@ -152,10 +158,8 @@ def register_buttons(app: App, services: Services) -> None:
         gateway(client).open_view(body["trigger_id"], view)
 
     def open_settings(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        actor = actor_of(services, client, context)
-        settings = nudge_settings.get_settings(services, actor)
-        gateway(client).open_view(
-            body["trigger_id"], settings_modal(settings, local_today(services.now(), actor.tz))
+        open_settings_modal(
+            services, gateway(client), actor_of(services, client, context), body["trigger_id"]
         )
 
     def answer_coach_question(
@@ -241,6 +245,9 @@ def register_modals(app: App, services: Services) -> None:
             ack(response_action="errors", errors=errors)
             return
         next_nudge = nudge_settings.save_settings(services, actor, settings)
+        reminders = session_reminders_from_state(view["state"]["values"])
+        if reminders is not None:
+            meetings.set_reminders(services, actor, reminders)
         ack(response_action="update", view=settings_saved_view(next_nudge, actor.tz))
 
     def refresh(client: WebClient, context: BoltContext) -> None:

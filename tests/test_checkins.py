@@ -163,6 +163,25 @@ def test_settings_modal_saves_and_moves_the_next_nudge(slack: Slack, randy: str,
     assert [r.due_at for r in pending_nudges(app)] == [TUESDAY_NINE_CHICAGO - timedelta(minutes=90)]
 
 
+def test_settings_also_choose_the_reminders_before_coaching_sessions(slack: Slack, randy: str) -> None:
+    assert slack.command("/coachbot", "settings", user=randy).status == 200
+    modal = slack.open_modal(randy)
+    block = next(b for b in modal["blocks"] if b["block_id"] == SettingsField.SESSION_REMINDERS)
+    assert block["label"]["text"] == "Remind me before coaching sessions"
+    assert [o["value"] for o in block["element"]["initial_options"]] == ["1440", "60"]  # the defaults
+    values = {
+        SettingsField.NUDGE_TIME: {"type": "timepicker", "selected_time": "09:00"},
+        SettingsField.QUIET_START: {"type": "timepicker", "selected_time": "20:00"},
+        SettingsField.QUIET_END: {"type": "timepicker", "selected_time": "08:00"},
+        SettingsField.SESSION_REMINDERS: {
+            "type": "checkboxes", "selected_options": [{"value": "10080"}, {"value": "15"}],
+        },
+    }  # fmt: skip
+    assert slack.submit(randy, modal, values).json["response_action"] == "update"
+    shown = slack.command("/meeting", "reminders", user=randy).text
+    assert "1 week" in shown and "15 minutes" in shown and "1 day" not in shown
+
+
 def test_a_nudge_time_inside_quiet_hours_is_refused_on_the_field(slack: Slack, randy: str) -> None:
     slack.command("/coachbot", "settings", user=randy)
     modal = slack.open_modal(randy)

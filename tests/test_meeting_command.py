@@ -128,7 +128,7 @@ def test_people_choose_their_own_reminder_times(
     slack: Slack, app: RunningApp, paired: tuple[str, str], clock: FixedClock
 ) -> None:
     coach, coachee = paired
-    assert "24 hours and 1 hour" in slack.command("/meeting", "reminders", user=coachee).text
+    assert "1 day and 1 hour" in slack.command("/meeting", "reminders", user=coachee).text
     assert "Session reminders are off" in slack.command("/meeting", "reminders off", user=coach).text
     reply = slack.command("/meeting", "reminders 2h 15m", user=coachee)
     assert reply.text.startswith("Got it: I'll remind you 2 hours and 15 minutes before each session")

@@ -27,6 +27,7 @@ from bot.goals import GoalInfo
 from bot.ids import Action, Callback, CheckinField, SettingsField
 from bot.nudge_schedule import minute_to_time
 from bot.nudge_settings import NudgeSettings
+from bot.when import describe_offset
 from storage.models_nudges import Answer
 
 WELLBEING_LABELS = {
@@ -197,9 +198,14 @@ def _time(minute: int) -> str:
     return minute_to_time(minute).strftime("%H:%M")
 
 
-def settings_modal(settings: NudgeSettings, today: date) -> View:
-    """Nudge time, quiet hours, weekends and a pause, prefilled with the person's settings."""
+SESSION_REMINDER_CHOICES = (7 * 24 * 60, 24 * 60, 60, 15)
+
+
+def settings_modal(settings: NudgeSettings, today: date, session_reminders: list[int]) -> View:
+    """Nudge time, quiet hours, weekends, a pause and session reminders, prefilled with the person's settings."""
     weekend_option = Option(value="weekends", text="Send nudges on Saturdays and Sundays too")
+    choices = sorted(set(SESSION_REMINDER_CHOICES) | set(session_reminders), reverse=True)
+    reminder_options = [Option(value=str(m), text=f"{describe_offset(m)} before") for m in choices]
 
     def time_input(field: SettingsField, label: str, minute: int, hint: str | None = None) -> InputBlock:
         return InputBlock(
@@ -241,6 +247,18 @@ def settings_modal(settings: NudgeSettings, today: date) -> View:
                     initial_date=settings.paused_until.isoformat()
                     if settings.paused_until and settings.paused_until > today
                     else None,
+                ),
+            ),
+            InputBlock(
+                block_id=SettingsField.SESSION_REMINDERS,
+                label="Remind me before coaching sessions",
+                optional=True,
+                hint="Tick none for no reminders.",
+                element=CheckboxesElement(
+                    action_id=SettingsField.SESSION_REMINDERS,
+                    options=reminder_options,
+                    initial_options=[o for o in reminder_options if int(o.value) in session_reminders]
+                    or None,
                 ),
             ),
         ],

@@ -23,6 +23,7 @@ from bot.dates import describe_minutes, local_timestamp
 from bot.ids import MeetingField, SessionCallback
 from bot.meetings import DEFAULT_MINUTES, NOTE_MAX, MeetingInfo
 from bot.people import Actor
+from bot.when import describe_offset
 
 DURATIONS = [15, 30, 45, 60, 90, 120]
 
@@ -66,7 +67,7 @@ def meeting_list_blocks(found: list[MeetingInfo], reader: Actor) -> list[Block]:
 def reminders_reply(offsets: list[int], *, changed: bool) -> str:
     if not offsets:
         return "Session reminders are off. `/meeting reminders 24h 1h` turns them back on."
-    spoken = " and ".join(describe_minutes(minutes) for minutes in offsets)
+    spoken = " and ".join(describe_offset(minutes) for minutes in offsets)
     lead = "Got it: I'll remind you" if changed else "I remind you"
     return f"{lead} {spoken} before each session. Change it with `/meeting reminders 24h 1h` or `off`."
 
