@@ -14,6 +14,7 @@ from bot import (  # noqa: F401  (each registers its delivery kinds)
     coach_alerts,
     nudges,
     session_deliveries,
+    summary_deliveries,
     workshop_deliveries,
 )
 from bot.clock import Clock, system_clock

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot.slack import SlackGateway, make_web_client
 from storage.models_sessions import Meeting, Pairing
 from tests.conftest import FixedClock
-from bot.slack import SlackGateway, make_web_client
 from tests.harness import BOT_TOKEN, RunningApp, Slack, block_texts, run_due
 
 
