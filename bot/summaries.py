@@ -84,9 +84,8 @@ def summarize(session: Session, pairs: list[Pair], now: datetime, tz: str) -> li
             week.wellbeing.append(checkin.wellbeing)
         if checkin.note:
             week.notes.append((checkin.created_at, checkin.note))
-    for person_id, number, text, at in queries.progress_notes_since(session, people, since):
-        weeks[person_id].notes.append((at, f"Goal {number}: {text}"))
-        weeks[person_id].progress_by_goal[number] += 1
+    for person_id, number, count in queries.progress_counts(session, people, since):
+        weeks[person_id].progress_by_goal[number] = count
     for nudge in queries.nudges_for_flags(session, people, since):
         weeks[nudge.person_id].nudges.append(nudge)
     heard = queries.last_activity(session, people)

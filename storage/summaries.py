@@ -164,17 +164,18 @@ def checkins_since(session: Session, person_ids: Sequence[int], since: datetime)
     return [CheckInRow(*row) for row in rows]
 
 
-def progress_notes_since(
+def progress_counts(
     session: Session, person_ids: Sequence[int], since: datetime
-) -> list[tuple[int, int, str, datetime]]:
-    """(person, goal number, text, when) of progress notes logged since `since`, oldest first."""
+) -> list[tuple[int, int, int]]:
+    """(person, goal number, how many) progress notes each goal got since `since`."""
     rows = session.execute(
-        select(Goal.person_id, Goal.number, ProgressNote.text, ProgressNote.created_at)
+        select(Goal.person_id, Goal.number, func.count())
+        .select_from(ProgressNote)
         .join(Goal, Goal.id == ProgressNote.goal_id)
         .where(Goal.person_id.in_(list(person_ids)), ProgressNote.created_at >= since)
-        .order_by(ProgressNote.created_at, ProgressNote.id)
+        .group_by(Goal.person_id, Goal.number)
     )
-    return [(person_id, number, text, at) for person_id, number, text, at in rows]
+    return [(person_id, number, count) for person_id, number, count in rows]
 
 
 def last_activity(session: Session, person_ids: Sequence[int]) -> dict[int, datetime]:
