@@ -14,7 +14,7 @@ from bot.nudge_settings import clock_label
 from bot.people import Actor
 from bot.services import Services
 from storage import deliveries as store
-from storage import summaries as queries
+from storage import summary_prefs as queries
 from storage.models_summaries import DEFAULT_SUMMARY_MINUTE, DEFAULT_SUMMARY_WEEKDAY
 
 SUMMARY_KIND = "summary"

@@ -245,7 +245,7 @@ def test_the_example_coaching_cycle_runs_as_a_script() -> None:
         "── clock Mon Nov 23 9:00 AM CST → Mon Nov 23 7:30 PM CST",
         "ephemeral to randy in DM · Mon Nov 23 7:30 PM CST",
         "┌ Log progress ┐",
-        "── #6 ephemeral to drlee in DM · Mon Nov 23 8:30 PM EST",
+        "── #7 ephemeral to drlee in DM · Mon Nov 23 8:30 PM EST",  # #5 is the admin's weekly digest
         "You have no active goals.",
         "┌ Goal #2 updated ┐",
         "Check-ins for goal #2 (Get better at suturing): every two weeks.",
