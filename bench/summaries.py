@@ -29,7 +29,10 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event, text  # noqa: E402
 
 from bench.program import build_program  # noqa: E402
+from bot.services import Services  # noqa: E402
+from bot.settings import Settings  # noqa: E402
 from bot.summaries import coach_summary  # noqa: E402
+from bot.summary_schedule import plan_weekly  # noqa: E402
 from bot.views.summaries import summary_messages  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
@@ -113,7 +116,14 @@ def run(name: str, db: Database, coaches: int, weeks: int) -> None:
     )
     print(f"   SQL statements per coach: {statements_for(db, small.coach_ids[0])} with 5 coachees, "
           f"{statements_for(db, large.coach_ids[0])} with 50")  # fmt: skip
-    print(f"   peak Python memory while building summaries: {peak / 1e6:.1f} MB")
+    print(
+        f"   peak Python memory while building {max(1, coaches // 10)} summaries in a row: {peak / 1e6:.1f} MB"
+    )
+    services = Services(settings=Settings(database_url=db.url), db=db, clock=lambda: NOW)
+    for label in ("plans every coach's next summary", "again, nothing new (every dispatcher pass)"):
+        started = time.perf_counter()
+        plan_weekly(services, NOW)
+        print(f"   weekly planner, {label}: {1000 * (time.perf_counter() - started):.0f} ms")
 
 
 def main() -> None:
