@@ -195,7 +195,9 @@ def nudges_for_flags(session: Session, person_ids: Sequence[int], since: datetim
         .where(
             Delivery.person_id.in_(list(person_ids)),
             Delivery.kind == NUDGE_KIND,
-            Delivery.status == DeliveryStatus.SENT,
+            # sent_at, not status: a status test would lead SQLite to the (status, due_at) index
+            # and a scan of every sent row in the workspace, instead of these people's rows.
+            Delivery.sent_at.is_not(None),
         )
         .subquery()
     )
