@@ -175,21 +175,19 @@ def _aware(value: datetime | str) -> datetime:
 def nudges_for_flags(session: Session, person_ids: Sequence[int], since: datetime) -> list[NudgeRow]:
     """Each person's last two sent nudges and every nudge sent since `since`, newest first,
     with whether any answer came back and whether every answer was "on track" (or done)."""
-    answered = exists().where(
-        CheckIn.person_id == Delivery.person_id, CheckIn.message_ts == Delivery.message_ts
-    )
-    off_track = exists().where(
-        CheckIn.person_id == Delivery.person_id,
-        CheckIn.message_ts == Delivery.message_ts,
-        CheckIn.answer.not_in([Answer.ON_TRACK, Answer.DONE]),
+    # One correlated aggregate per nudge: NULL when unanswered, 1 when every answer was on track.
+    # (An EXISTS with the answer test lets PostgreSQL hash every check-in of the workspace.)
+    all_on_track = (
+        select(func.min(case((CheckIn.answer.in_([Answer.ON_TRACK, Answer.DONE]), 1), else_=0)))
+        .where(CheckIn.person_id == Delivery.person_id, CheckIn.message_ts == Delivery.message_ts)
+        .scalar_subquery()
     )
     rank = func.row_number().over(partition_by=Delivery.person_id, order_by=Delivery.sent_at.desc())
     ranked = (
         select(
             Delivery.person_id.label("person_id"),
             Delivery.sent_at.label("sent_at"),
-            answered.label("answered"),
-            off_track.label("off_track"),
+            all_on_track.label("all_on_track"),
             rank.label("rank"),
         )
         .where(
@@ -202,13 +200,13 @@ def nudges_for_flags(session: Session, person_ids: Sequence[int], since: datetim
         .subquery()
     )
     rows = session.execute(
-        select(ranked.c.person_id, ranked.c.sent_at, ranked.c.answered, ranked.c.off_track)
+        select(ranked.c.person_id, ranked.c.sent_at, ranked.c.all_on_track)
         .where(or_(ranked.c.rank <= 2, ranked.c.sent_at >= since))
         .order_by(ranked.c.person_id, ranked.c.sent_at.desc())
     )
     return [
-        NudgeRow(person_id, _aware(sent_at), bool(was_answered), bool(was_answered) and not bool(off))
-        for person_id, sent_at, was_answered, off in rows
+        NudgeRow(person_id, _aware(sent_at), on_track is not None, on_track == 1)
+        for person_id, sent_at, on_track in rows
     ]
 
 
