@@ -81,6 +81,12 @@ def after_weekly_sent(
             )
 
 
+def forget_parts(services: Services, delivery: DeliveryInfo, error: str, now: datetime) -> None:
+    """A summary that failed for good sends no thread either."""
+    with _LOCK:
+        _LATER_PARTS.pop(delivery.id, None)
+
+
 def render_part(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:
     """A later message of a summary, exactly as it was built with the first."""
     payload = delivery.payload
@@ -92,7 +98,7 @@ def render_part(services: Services, delivery: DeliveryInfo, now: datetime) -> Ou
     )
 
 
-register_kind(SUMMARY_KIND, render_weekly, after_weekly_sent)
-register_kind(DIGEST_KIND, render_weekly, after_weekly_sent)
+register_kind(SUMMARY_KIND, render_weekly, after_weekly_sent, after_failure=forget_parts)
+register_kind(DIGEST_KIND, render_weekly, after_weekly_sent, after_failure=forget_parts)
 register_kind(PART_KIND, render_part)
 register_planner("weekly_summaries", plan_weekly)

@@ -62,7 +62,7 @@ class Roster:
                         request_key=f"r{self.seq}", **values)
             )  # fmt: skip
 
-    def nudge(self, person: int, days_ago: float, answer: Answer | None) -> None:
+    def nudge(self, person: int, days_ago: float, answer: Answer | None, **values: Any) -> None:
         self.seq += 1
         ts = f"{self.seq}.0001"
         sent = NOW - timedelta(days=days_ago)
@@ -72,7 +72,7 @@ class Roster:
                          dedupe_key=f"n{self.seq}", status=DeliveryStatus.SENT, message_ts=ts, created_at=sent)
             )  # fmt: skip
         if answer is not None:
-            self.checkin(person, days_ago - 0.01, answer, message_ts=ts)
+            self.checkin(person, days_ago - 0.01, answer, message_ts=ts, **values)
 
     def goals_done(self, person: int, count: int, days_ago: float = 1) -> None:
         with self.db.transaction() as session:
@@ -245,3 +245,18 @@ def test_a_long_roster_is_split_into_messages_that_fit_and_nobody_is_cut(sqlite_
     sent = " ".join(str([b.to_dict() for b in m.blocks]) for m in messages)
     for (user,) in coachees:
         assert sent.count(f"<@{user}>") == 1
+
+
+def test_the_digest_counts_flags_and_names_coaches_with_a_need_help_and_no_session(roster: Roster) -> None:
+    helped, quiet = roster.coachee("helped"), roster.coachee("quiet")
+    roster.nudge(helped, 2, Answer.NEED_HELP, note="I am drowning in exams")
+    roster.nudge(helped, 1, None)
+    roster.checkin(quiet, 30)
+    with roster.db.read() as session:
+        digest = build_digest(session, TEAM, NOW)
+    assert digest.active_pairings == 2
+    assert digest.flags[Flag.ASKED_FOR_HELP] == 1 and digest.flags[Flag.GONE_QUIET] == 1
+    assert digest.coaches_to_follow_up == ["U_coach"]
+    assert digest.answer_rate == "50% (1 of 2 nudges answered)"
+    shown = str([b.to_dict() for m in digest_messages(digest) for b in m.blocks])
+    assert "<@U_coach>" in shown and "drowning" not in shown
