@@ -15,6 +15,7 @@ from bot import (  # noqa: F401  (each registers its delivery kinds or jobs)
     nudges,
     privacy_jobs,
     session_deliveries,
+    summary_deliveries,
     workshop_deliveries,
 )
 from bot.clock import Clock, system_clock

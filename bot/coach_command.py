@@ -11,15 +11,19 @@ from bot.goal_replies import Reply
 from bot.mentions import leading_mentions
 from bot.people import Actor
 from bot.services import Services
+from bot.summary_schedule import DIGEST_KIND, SUMMARY_KIND, plan_now, set_summary_time
 from bot.views.roster import roster_blocks, roster_text
 
 COACH_HELP = """*Coaching pairs with coachbot*
 • `/coach roster` — your coachees (admins see every pair), who has agreed to the coaching agreement, next sessions
 • `/coach agreement @coachee` — send your coachee the coaching agreement again
+• `/coach summary` — your weekly summary of your coachees, now
+• `/coach summary-time Monday 08:00` — when your weekly summary (and digest) comes, in your time zone
 Program admins:
 • `/coach assign @coach @coachee [@coachee …]` — pair a coach with one or more coachees (a coachee has one coach at a time)
 • `/coach unassign @coach @coachee` — end a pairing (its history is kept)
 • `/coach lead @person` — make someone a program lead (they can announce workshops)
+• `/coach digest` — the weekly program digest, now
 Pick people from Slack's @ suggestions so they turn into mentions."""
 
 Resolve = Callable[[str], Actor]
@@ -78,4 +82,15 @@ def answer_coach_command(
         coachee = resolve(users[0])
         send_agreement(services, actor, coachee, request_key)
         return Reply(f"I'm sending <@{coachee.user_id}> the coaching agreement now.")
+    if verb == "summary":
+        if not pairings.roster(services, actor):
+            raise UserError("You have no coachees yet, so there is no summary to send.")
+        plan_now(services, actor, SUMMARY_KIND, request_key)
+        return Reply("I'm sending you your coaching summary now.")
+    if verb == "summary-time":
+        return Reply(set_summary_time(services, actor, rest))
+    if verb == "digest":
+        roles.require_admin(services, actor, "see the program digest")
+        plan_now(services, actor, DIGEST_KIND, request_key)
+        return Reply("I'm sending you the program digest now.")
     return Reply(f"I don't know `/coach {verb}`.\n\n{COACH_HELP}")

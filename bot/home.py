@@ -9,6 +9,7 @@ from bot.dates import local_today
 from bot.people import Actor
 from bot.services import Services
 from bot.slack import SlackGateway
+from bot.summaries import flags_by_coachee
 from bot.views.home import home_view
 from bot.views.roster import roster_home_section
 from storage.people import has_opened_home, note_home_opened
@@ -41,7 +42,12 @@ def open_home(services: Services, slack: SlackGateway, actor: Actor) -> None:
 def _publisher(services: Services, slack: SlackGateway, actor: Actor) -> Callable[[], None]:
     def publish() -> None:
         overview = goals.overview(services.db, actor)
-        roster = roster_home_section(pairings.roster(services, actor), actor.tz)
+        entries = pairings.roster(services, actor)
+        flags = {}
+        if entries:
+            with services.db.read() as session:
+                flags = flags_by_coachee(session, actor.team_id, actor.person_id, services.now())
+        roster = roster_home_section(entries, actor.tz, flags)
         today = local_today(services.now(), actor.tz)
         slack.publish_home(actor.user_id, home_view(overview, today, actor.tz, [roster]))
 

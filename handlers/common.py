@@ -61,14 +61,14 @@ def view_key(team_id: str, view: dict[str, Any]) -> str:
     return f"{team_id}:view:{view.get('id')}:{view.get('hash')}"
 
 
-def send_what_this_request_planned(services: Services, client: WebClient, context: BoltContext) -> None:
+def send_what_this_request_planned(services: Services, client: WebClient, context: BoltContext) -> int:
     """Deliveries this request planned for now (a confirmation, the agreement) go out at once.
 
     Only this request's rows: the rest of the schedule is the dispatcher's, with its pacing.
     """
     actor = actor_of(services, client, context)
     since = context.get(REQUEST_AT_KEY) or services.now()
-    send_planned_since(services, client, actor.team_id, since)
+    return send_planned_since(services, client, actor.team_id, since)
 
 
 def just_ack(ack: Ack) -> None:

@@ -49,7 +49,9 @@ def register(app: App, services: Services) -> None:
             send_what_this_request_planned(services, client, context)
 
     def follow_up_coach(client: WebClient, context: BoltContext) -> None:
-        send_what_this_request_planned(services, client, context)
+        # A second pass sends what the first one's sends planned (the rest of a long summary's thread).
+        if send_what_this_request_planned(services, client, context):
+            send_what_this_request_planned(services, client, context)
 
     app.command("/coach")(ack=acknowledge(answer_coach_command), lazy=[follow_up_coach])
     app.command("/meeting")(ack=acknowledge(answer_meeting_command), lazy=[follow_up_meeting])

@@ -42,6 +42,7 @@ REVIEWED: dict[str, str] = {
     "checkins": "their check-ins: nudge answers, well-being, notes (private ones included, for them alone)",
     "nudge_prefs": "their nudge settings (time, quiet hours, weekends, pause)",
     "goal_nudge_state": "when an overdue goal of theirs was last asked about",
+    "summary_prefs": "the day and time they get their weekly summary or digest",
 }
 # Rows that point at a person but belong to someone else; they stay when the person leaves.
 KEPT_FOR_OTHERS: dict[str, str] = {}

@@ -213,10 +213,13 @@ def test_a_coach_receiving_a_brief_and_a_person_exporting_are_in_the_audit_log(
     slack.wait_for_dm(coach, "Prep brief")
     slack.command("/coachbot", "export", user=coachee)
     slack.wait_for_dm(coachee, "What coachbot holds")
+    assert "sending you your coaching summary" in slack.command("/coach", "summary", user=coach).text
+    slack.emulator.wait_for(lambda _calls: len(slack.dms(coach)) >= 3)  # confirmation, brief, summary
     run_due(app, slack.emulator)
     assert cli(monkeypatch, slack, sqlite_db, "audit") == 0
     out = capsys.readouterr().out
     assert f"{coach} brief.opened about {coachee} (session 1)" in out
+    assert f"{coach} summary.opened about {coachee} (weekly summary)" in out
     assert f"{coachee} data.exported about {coachee}" in out
     assert cli(monkeypatch, slack, sqlite_db, "retention") == 0
     assert "deliveries: 0 deleted" in capsys.readouterr().out

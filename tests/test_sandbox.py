@@ -251,6 +251,9 @@ def test_the_example_coaching_cycle_runs_as_a_script() -> None:
         "in #m1-coaching · Mon Nov 23 7:00 AM PST for admin",
         "Nov 30, 2026 at 2:00 PM · 1h 30m",
         "✅ 1 going · 🤔 1 maybe",
+        # the admin's weekly digest (Monday 8:00 in Los Angeles), sent as the clock passes it
+        "DM to admin · Mon Nov 23 8:00 AM PST",
+        "== Your weekly program digest ==",
         # prep 48 hours ahead: the coach's brief and the coachee's checklist and agreement
         "DM to drlee · Mon Nov 23 2:00 PM EST",
         "Prep brief for your session with @randy on Wed Nov 25, 2:00 PM (45 minutes)",
@@ -259,7 +262,7 @@ def test_the_example_coaching_cycle_runs_as_a_script() -> None:
         "Their prep checklist: 2/5 done",
         "@randy agreed to the coaching agreement.",
         # the daily nudge, answered with one click, and a check-in
-        "── #17 DM to randy · Tue Nov 24 9:00 AM CST",
+        "── #18 DM to randy · Tue Nov 24 9:00 AM CST",
         "✅ On track: noted. What is helping you keep going?",
         "┌ Check-in saved ┐",
         # reminders, then the follow-up after the session
@@ -274,6 +277,10 @@ def test_the_example_coaching_cycle_runs_as_a_script() -> None:
         # the workshop reminder, to the people who said they would come
         "DM to randy · Sun Nov 29 4:00 PM CST",
         "*Appreciative inquiry* starts in 1 day: tomorrow at 4:00 PM",
+        # the coach's weekly summary (Monday 8:00 in New York), the takeaways included
+        "DM to drlee · Mon Nov 30 8:00 AM EST",
+        "== Your weekly coaching summary ==",
+        "🔁 Last session's takeaways: “Short daily blocks beat long weekend sessions”",
         "┌ Goal #2 updated ┐",
         "Check-ins for goal #2 (Get better at suturing): every two weeks.",
         "Goal #3 is active again: Sleep 7 hours on weeknights.",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
@@ -14,11 +16,14 @@ from slack_sdk.models.blocks import (
 from bot.dates import local_timestamp
 from bot.meetings import CHECKLIST
 from bot.pairings import RosterEntry
+from bot.summary_flags import EMOJI, Flag, rules_text
 
 ROSTER_LINES_MAX = 40
 
 
-def _line(entry: RosterEntry, tz: str, *, with_coach: bool) -> str:
+def _line(
+    entry: RosterEntry, tz: str, *, with_coach: bool, flags: Mapping[int, list[Flag]] | None = None
+) -> str:
     agreed = (
         f"agreed {local_timestamp(entry.agreed_at, tz)}" if entry.agreed_at else "agreement not yet accepted"
     )
@@ -32,6 +37,8 @@ def _line(entry: RosterEntry, tz: str, *, with_coach: bool) -> str:
     who = f"<@{entry.coachee.user_id}>"
     if with_coach:
         who += f" ← coach <@{entry.coach.user_id}>"
+    for flag in (flags or {}).get(entry.coachee.person_id, []):
+        who += f" {EMOJI[flag]} _{flag}_"
     return f"{who} · {agreed} · {session}"
 
 
@@ -53,14 +60,17 @@ def roster_blocks(entries: list[RosterEntry], tz: str, *, everyone: bool) -> lis
     return blocks
 
 
-def roster_home_section(entries: list[RosterEntry], tz: str) -> list[Block]:
-    """The coach's roster at the top of their Home: one line per coachee."""
+def roster_home_section(
+    entries: list[RosterEntry], tz: str, flags: Mapping[int, list[Flag]] | None = None
+) -> list[Block]:
+    """The coach's roster at the top of their Home: one line per coachee, with the summary's flags."""
     if not entries:
         return []
-    lines = [_line(entry, tz, with_coach=False) for entry in entries]
+    lines = [_line(entry, tz, with_coach=False, flags=flags) for entry in entries]
     return [
         HeaderBlock(text="Your coachees"),
         *[SectionBlock(text=MarkdownTextObject(text=line)) for line in lines[:20]],
         ContextBlock(elements=[MarkdownTextObject(text="`/meeting @coachee <when>` books a session")]),
+        ContextBlock(elements=[MarkdownTextObject(text=rules_text())]),
         DividerBlock(),
     ]

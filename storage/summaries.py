@@ -1,0 +1,302 @@
+"""Queries behind weekly summaries and the digest: each covers a whole roster at once (IN / GROUP BY).
+
+A summary costs the same handful of statements for 5 coachees or 50; private notes never leave
+the database (their text is blanked in SQL), and a well-being the coachee chose not to share
+with their coach is left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy.orm import Session, aliased
+
+from storage.models import Delivery, DeliveryStatus, Goal, GoalStatus, Person, ProgressNote
+from storage.models_nudges import Answer, CheckIn
+from storage.models_sessions import Meeting, MeetingStatus, Pairing
+
+NUDGE_KIND = "nudge"  # the nudges' delivery kind (bot.nudge_plan.NUDGE_KIND); storage never imports bot
+
+
+@dataclass(frozen=True)
+class Pair:
+    """An open pairing with both people's Slack identity."""
+
+    pairing_id: int
+    team_id: str
+    coach_id: int
+    coach_user: str
+    coachee_id: int
+    coachee_user: str
+    coachee_name: str
+    paired_at: datetime
+    agreed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class GoalRow:
+    person_id: int
+    number: int
+    title: str
+    target_date: date | None
+    status: GoalStatus
+    created_at: datetime
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CheckInRow:
+    """A check-in as a coach may see it: `note` is empty for private notes."""
+
+    person_id: int
+    answer: Answer
+    wellbeing: int | None
+    note: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class NudgeRow:
+    person_id: int
+    sent_at: datetime
+    answered: bool
+    on_track: bool
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    pairing_id: int
+    starts_at: datetime
+    checklist: str
+    takeaways: str
+    next_actions: str
+
+
+def open_pairs(session: Session, team_id: str, coach_id: int | None = None) -> list[Pair]:
+    """Open pairings of one coach (or the whole workspace), coachees in name order; one statement."""
+    coach, coachee = aliased(Person), aliased(Person)
+    query = (
+        select(
+            Pairing.id,
+            Pairing.team_id,
+            Pairing.coach_id,
+            coach.slack_user_id,
+            Pairing.coachee_id,
+            coachee.slack_user_id,
+            coachee.display_name,
+            Pairing.created_at,
+            Pairing.agreed_at,
+        )
+        .join(coach, coach.id == Pairing.coach_id)
+        .join(coachee, coachee.id == Pairing.coachee_id)
+        .where(Pairing.team_id == team_id, Pairing.closed_at.is_(None))
+        .order_by(coachee.display_name, Pairing.id)
+    )
+    if coach_id is not None:
+        query = query.where(Pairing.coach_id == coach_id)
+    return [Pair(*row) for row in session.execute(query)]
+
+
+def goals_of(session: Session, person_ids: Sequence[int], since: datetime) -> list[GoalRow]:
+    """Active goals, and goals finished or set since `since`, of all these people."""
+    rows = session.execute(
+        select(
+            Goal.person_id,
+            Goal.number,
+            Goal.title,
+            Goal.target_date,
+            Goal.status,
+            Goal.created_at,
+            Goal.closed_at,
+        )
+        .where(
+            Goal.person_id.in_(list(person_ids)),
+            or_(Goal.status == GoalStatus.ACTIVE, Goal.closed_at >= since, Goal.created_at >= since),
+        )
+        .order_by(Goal.person_id, Goal.number)
+    )
+    return [GoalRow(*row) for row in rows]
+
+
+def checkins_since(session: Session, person_ids: Sequence[int], since: datetime) -> list[CheckInRow]:
+    """Their check-ins since `since`, oldest first; private notes come back without their words."""
+    rows = session.execute(
+        select(
+            CheckIn.person_id,
+            CheckIn.answer,
+            case((CheckIn.coach_consent.is_(False), None), else_=CheckIn.wellbeing),
+            case((CheckIn.private.is_(True), literal("")), else_=CheckIn.note),
+            CheckIn.created_at,
+        )
+        .where(CheckIn.person_id.in_(list(person_ids)), CheckIn.created_at >= since)
+        .order_by(CheckIn.created_at, CheckIn.id)
+    )
+    return [CheckInRow(*row) for row in rows]
+
+
+def progress_counts(
+    session: Session, person_ids: Sequence[int], since: datetime
+) -> list[tuple[int, int, int]]:
+    """(person, goal number, how many) progress notes each goal got since `since`."""
+    rows = session.execute(
+        select(Goal.person_id, Goal.number, func.count())
+        .select_from(ProgressNote)
+        .join(Goal, Goal.id == ProgressNote.goal_id)
+        .where(Goal.person_id.in_(list(person_ids)), ProgressNote.created_at >= since)
+        .group_by(Goal.person_id, Goal.number)
+    )
+    return [(person_id, number, count) for person_id, number, count in rows]
+
+
+def last_activity(session: Session, person_ids: Sequence[int]) -> dict[int, datetime]:
+    """When each of them last checked in or logged progress (absent: never)."""
+    ids = list(person_ids)
+    both = union_all(
+        select(CheckIn.person_id.label("person_id"), CheckIn.created_at.label("at")).where(
+            CheckIn.person_id.in_(ids)
+        ),
+        select(Goal.person_id.label("person_id"), ProgressNote.created_at.label("at"))
+        .join(Goal, Goal.id == ProgressNote.goal_id)
+        .where(Goal.person_id.in_(ids)),
+    ).subquery()
+    rows = session.execute(select(both.c.person_id, func.max(both.c.at)).group_by(both.c.person_id))
+    return {person_id: _aware(at) for person_id, at in rows if at is not None}
+
+
+def _aware(value: datetime | str) -> datetime:
+    # MAX over a UNION loses the column type on SQLite, so the naive UTC value is typed again here.
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def nudges_for_flags(session: Session, person_ids: Sequence[int], since: datetime) -> list[NudgeRow]:
+    """Each person's last two sent nudges and every nudge sent since `since`, newest first,
+    with whether any answer came back and whether every answer was "on track" (or done)."""
+    # One correlated aggregate per nudge: NULL when unanswered, 1 when every answer was on track.
+    # (An EXISTS with the answer test lets PostgreSQL hash every check-in of the workspace.)
+    all_on_track = (
+        select(func.min(case((CheckIn.answer.in_([Answer.ON_TRACK, Answer.DONE]), 1), else_=0)))
+        .where(CheckIn.person_id == Delivery.person_id, CheckIn.message_ts == Delivery.message_ts)
+        .scalar_subquery()
+    )
+    rank = func.row_number().over(partition_by=Delivery.person_id, order_by=Delivery.sent_at.desc())
+    ranked = (
+        select(
+            Delivery.person_id.label("person_id"),
+            Delivery.sent_at.label("sent_at"),
+            all_on_track.label("all_on_track"),
+            rank.label("rank"),
+        )
+        .where(
+            Delivery.person_id.in_(list(person_ids)),
+            Delivery.kind == NUDGE_KIND,
+            # sent_at, not status: a status test would lead SQLite to the (status, due_at) index
+            # and a scan of every sent row in the workspace, instead of these people's rows.
+            Delivery.sent_at.is_not(None),
+        )
+        .subquery()
+    )
+    rows = session.execute(
+        select(ranked.c.person_id, ranked.c.sent_at, ranked.c.all_on_track)
+        .where(or_(ranked.c.rank <= 2, ranked.c.sent_at >= since))
+        .order_by(ranked.c.person_id, ranked.c.sent_at.desc())
+    )
+    return [
+        NudgeRow(person_id, _aware(sent_at), on_track is not None, on_track == 1)
+        for person_id, sent_at, on_track in rows
+    ]
+
+
+def _meetings(
+    session: Session, pairing_ids: Sequence[int], now: datetime, upcoming: bool
+) -> list[MeetingRow]:
+    when = Meeting.starts_at >= now if upcoming else Meeting.starts_at < now
+    order = Meeting.starts_at.asc() if upcoming else Meeting.starts_at.desc()
+    ranked = (
+        select(
+            Meeting.pairing_id.label("pairing_id"),
+            Meeting.starts_at.label("starts_at"),
+            Meeting.checklist.label("checklist"),
+            Meeting.takeaways.label("takeaways"),
+            Meeting.next_actions.label("next_actions"),
+            func.row_number().over(partition_by=Meeting.pairing_id, order_by=order).label("rank"),
+        )
+        .where(Meeting.pairing_id.in_(list(pairing_ids)), Meeting.status == MeetingStatus.SCHEDULED, when)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            ranked.c.pairing_id,
+            ranked.c.starts_at,
+            ranked.c.checklist,
+            ranked.c.takeaways,
+            ranked.c.next_actions,
+        ).where(ranked.c.rank == 1)
+    )
+    return [
+        MeetingRow(pid, _aware(at), checklist, takeaways, actions)
+        for pid, at, checklist, takeaways, actions in rows
+    ]
+
+
+def next_meetings(session: Session, pairing_ids: Sequence[int], now: datetime) -> dict[int, MeetingRow]:
+    """Each pairing's next scheduled session."""
+    return {row.pairing_id: row for row in _meetings(session, pairing_ids, now, upcoming=True)}
+
+
+def last_meetings(session: Session, pairing_ids: Sequence[int], now: datetime) -> dict[int, MeetingRow]:
+    """Each pairing's most recent session that has started (its takeaways)."""
+    return {row.pairing_id: row for row in _meetings(session, pairing_ids, now, upcoming=False)}
+
+
+def meeting_counts(session: Session, team_id: str, since: datetime, now: datetime) -> tuple[int, int]:
+    """(sessions held since `since`, sessions booked from now on) in the workspace."""
+    held = func.sum(case((and_(Meeting.starts_at >= since, Meeting.starts_at < now), 1), else_=0))
+    booked = func.sum(case((Meeting.starts_at >= now, 1), else_=0))
+    row = session.execute(
+        select(held, booked).where(Meeting.team_id == team_id, Meeting.status == MeetingStatus.SCHEDULED)
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+@dataclass(frozen=True)
+class ProgramCounts:
+    goals_set: int
+    goals_done: int
+    nudges_sent: int
+    nudges_answered: int
+    agreements_signed: int
+
+
+def program_counts(session: Session, team_id: str, since: datetime) -> ProgramCounts:
+    """The digest's workspace-wide counts since `since`, in three aggregate statements."""
+    goals = session.execute(
+        select(
+            func.sum(case((Goal.created_at >= since, 1), else_=0)),
+            func.sum(case((and_(Goal.status == GoalStatus.DONE, Goal.closed_at >= since), 1), else_=0)),
+        ).where(Goal.team_id == team_id)
+    ).one()
+    answered = exists().where(
+        CheckIn.person_id == Delivery.person_id, CheckIn.message_ts == Delivery.message_ts
+    )
+    nudges = session.execute(
+        select(func.count(), func.sum(case((answered, 1), else_=0))).where(
+            Delivery.team_id == team_id,
+            Delivery.kind == NUDGE_KIND,
+            Delivery.status == DeliveryStatus.SENT,
+            Delivery.sent_at >= since,
+        )
+    ).one()
+    agreed = session.scalar(
+        select(func.count()).where(Pairing.team_id == team_id, Pairing.agreed_at >= since)
+    )
+    return ProgramCounts(
+        goals_set=int(goals[0] or 0),
+        goals_done=int(goals[1] or 0),
+        nudges_sent=int(nudges[0] or 0),
+        nudges_answered=int(nudges[1] or 0),
+        agreements_signed=int(agreed or 0),
+    )
