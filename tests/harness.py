@@ -236,10 +236,6 @@ class Slack:
         return len([c for c in self.emulator.calls_to("views.publish") if c.args.get("user_id") == user])
 
     # ---- messages from the bot ----------------------------------------------------------------
-    def dispatch(self, services: Services) -> int:
-        """One dispatcher pass at the services' clock, as the scheduler would run it."""
-        return dispatch.run_due(services, make_web_client(BOT_TOKEN, self.emulator.url), services.now())
-
     def dms(self, user: str) -> list[Message]:
         """The bot's messages in its DM with `user`, oldest first."""
         channel = self.ws.dm_channel(user)

@@ -13,7 +13,7 @@ from storage import checkins as checkin_queries
 from storage.models import Delivery, DeliveryStatus, GoalStatus
 from storage.models_nudges import Answer, CheckIn
 from tests.conftest import FixedClock
-from tests.harness import RunningApp, Slack, block_texts
+from tests.harness import RunningApp, Slack, block_texts, run_due
 from tests.test_nudges import TUESDAY_NINE_CHICAGO, checkins, goal_status, pending_nudges
 
 
@@ -96,7 +96,7 @@ def test_low_wellbeing_shows_support_at_once_and_the_coach_hears_only_after_yes(
     text = block_texts(support["blocks"])
     assert "988" in text and "wellness office" in text and "not clinical care" in text
     assert "Would you like your coach to know" in text
-    assert slack.dispatch(app.services) == 0  # nothing goes to the coach before an answer
+    assert run_due(app, slack.emulator) == 0  # nothing goes to the coach before an answer
 
     shown = {**support, "id": modal["id"]}
     slack.ws.views[modal["id"]] = shown
@@ -104,7 +104,7 @@ def test_low_wellbeing_shows_support_at_once_and_the_coach_hears_only_after_yes(
     slack.click_in_view(randy, shown, "Yes, tell my coach")  # a double click
     slack.emulator.wait_for_call("views.update")
     assert [c.coach_consent for c in checkins(app)] == [True]
-    assert slack.dispatch(app.services) == 1
+    assert run_due(app, slack.emulator) == 1
     [alert] = slack.dms(coach)
     assert f"<@{randy}>" in alert.text and "asked for you to know" in alert.text
 
@@ -120,7 +120,7 @@ def test_no_thanks_is_stored_and_nobody_is_told(
     slack.click_in_view(randy, support, "No, thanks")
     slack.emulator.wait_for_call("views.update")
     assert [c.coach_consent for c in checkins(app)] == [False]
-    assert slack.dispatch(app.services) == 0 and slack.dms(coach) == []
+    assert run_due(app, slack.emulator) == 0 and slack.dms(coach) == []
 
 
 def test_without_a_paired_coach_yes_tells_no_one_and_says_so(
@@ -258,7 +258,7 @@ def test_a_nudge_note_is_saved_once_and_private_notes_stay_private(
     slack.goal("add Do 40 practice questions", user=randy)
     slack.goal("cadence 1 daily", user=randy)
     clock.now = TUESDAY_NINE_CHICAGO
-    slack.dispatch(app.services)
+    run_due(app, slack.emulator)
     slack.click_in_message(randy, slack.dms(randy)[0], "Add a note")
     modal = slack.open_modal(randy)
     values = {CheckinField.NOTE: text_value("Struggling with renal"), CheckinField.PRIVATE: PRIVATE}

@@ -10,7 +10,7 @@ from bot.emulator import SlackEmulator
 from storage.models import Delivery, DeliveryStatus, Goal, GoalStatus
 from storage.models_nudges import Answer, CheckIn, NudgePrefs
 from tests.conftest import FixedClock
-from tests.harness import RunningApp, Slack, block_texts
+from tests.harness import RunningApp, Slack, block_texts, run_due
 
 MONDAY_NINE_CHICAGO = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 TUESDAY_NINE_CHICAGO = MONDAY_NINE_CHICAGO + timedelta(days=1)
@@ -37,7 +37,7 @@ def goal_status(app: RunningApp, number: int) -> GoalStatus:
 
 def send_due_at(slack: Slack, app: RunningApp, clock: FixedClock, when: datetime) -> int:
     clock.now = when
-    return slack.dispatch(app.services)
+    return run_due(app, slack.emulator)
 
 
 def test_two_daily_goals_reach_the_person_as_one_dm_with_a_part_each(
@@ -112,7 +112,7 @@ def test_snooze_asks_again_a_day_later_about_that_goal_only(
 ) -> None:
     slack.goal("add Log 3 clinic reflections", user=randy)  # weekly: next Monday
     clock.now = MONDAY_NINE_CHICAGO + timedelta(days=7)
-    slack.dispatch(app.services)
+    run_due(app, slack.emulator)
     slack.click_in_message(randy, slack.dms(randy)[0], "Snooze 1 day")
     slack.wait_for_edit(slack.dms(randy)[0])
     snoozed = [r for r in pending_nudges(app) if r.dedupe_key.startswith("nudge_snooze:")]
