@@ -80,6 +80,13 @@ def auth_test(ws: Workspace, args: dict[str, Any], now: datetime) -> dict[str, A
     }
 
 
+@method("apps.connections.open")
+def apps_connections_open(ws: Workspace, args: dict[str, Any], now: datetime) -> dict[str, Any]:
+    if not ws.socket_mode_url:
+        raise ApiError("invalid_auth")
+    return {"url": ws.socket_mode_url}
+
+
 @method("users.info")
 def users_info(ws: Workspace, args: dict[str, Any], now: datetime) -> dict[str, Any]:
     _user(ws, args.get("user"))

@@ -35,6 +35,8 @@ class Workspace:
     homes: dict[str, dict[str, Any]] = field(default_factory=dict)
     open_modals: dict[str, list[str]] = field(default_factory=dict)
     triggers: dict[str, tuple[str, float]] = field(default_factory=dict)
+    # Where apps.connections.open sends a Socket Mode client (a WebSocket server the test runs).
+    socket_mode_url: str | None = None
     # Uploaded files by id: name, title, bytes (None until uploaded), channels it was shared to.
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     id_offset: int = 0
