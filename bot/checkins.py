@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
 from bot.coach_alerts import coach_of, plan_coach_alert
 from bot.errors import UserError
 from bot.goals import GoalInfo, goal_info
@@ -17,7 +19,7 @@ from bot.support import support_text_for
 from bot.views.nudges import answer_line
 from storage import checkins as queries
 from storage import goals as goal_queries
-from storage.models import GoalStatus, Person
+from storage.models import Goal, GoalStatus, Person
 from storage.models_nudges import Answer
 
 NOTE_MAX = 3000
@@ -37,6 +39,27 @@ def _nudge_key(actor: Actor, message_ts: str, goal_id: int) -> str:
     return f"{actor.team_id}:nudge:{message_ts}:{goal_id}"
 
 
+def _record_goal_answer(
+    session: Session,
+    actor: Actor,
+    goal: Goal,
+    answer: Answer,
+    request_key: str,
+    now: datetime,
+    message_ts: str | None = None,
+) -> bool:
+    """Record one answer about a goal (once per request key); Done and Close close it. True if new."""
+    new_id = queries.record(
+        session, team_id=actor.team_id, person_id=actor.person_id, goal_id=goal.id, answer=answer,
+        note="", private=False, message_ts=message_ts, created_at=now, request_key=request_key,
+    )  # fmt: skip
+    if new_id is None:
+        return False
+    if answer in _CLOSES_GOAL and goal.status == GoalStatus.ACTIVE:
+        goal.status, goal.closed_at, goal.updated_at = _CLOSES_GOAL[answer], now, now
+    return True
+
+
 def answer_nudge(
     services: Services, actor: Actor, goal_id: int, answer: Answer, message_ts: str, now: datetime
 ) -> bool:
@@ -45,22 +68,10 @@ def answer_nudge(
         goal = queries.owned_goal(session, actor.person_id, goal_id)
         if goal is None:
             raise UserError("That goal is no longer yours to answer for.")
-        new_id = queries.record(
-            session,
-            team_id=actor.team_id,
-            person_id=actor.person_id,
-            goal_id=goal_id,
-            answer=answer,
-            note="",
-            private=False,
-            message_ts=message_ts,
-            created_at=now,
-            request_key=_nudge_key(actor, message_ts, goal_id),
-        )
-        if new_id is None:
+        if not _record_goal_answer(
+            session, actor, goal, answer, _nudge_key(actor, message_ts, goal_id), now, message_ts
+        ):
             return False
-        if answer in _CLOSES_GOAL and goal.status == GoalStatus.ACTIVE:
-            goal.status, goal.closed_at, goal.updated_at = _CLOSES_GOAL[answer], now, now
         if answer == Answer.SNOOZED:
             person = session.get(Person, actor.person_id)
             assert person is not None
@@ -133,20 +144,7 @@ def record_goal_statuses(
             goal = goal_queries.goal_by_number(session, actor.person_id, number)
             if goal is None:
                 continue
-            goal_id = goal.id
-            new_id = queries.record(
-                session,
-                team_id=actor.team_id,
-                person_id=actor.person_id,
-                goal_id=goal_id,
-                answer=answer,
-                note="",
-                private=False,
-                created_at=now,
-                request_key=f"{request_key}:goal:{goal_id}",
-            )
-            if new_id is not None and answer in _CLOSES_GOAL and goal.status == GoalStatus.ACTIVE:
-                goal.status, goal.closed_at, goal.updated_at = _CLOSES_GOAL[answer], now, now
+            _record_goal_answer(session, actor, goal, answer, f"{request_key}:goal:{goal.id}", now)
         session.flush()
         replan_person(session, actor.person_id, now)
 
