@@ -134,6 +134,8 @@ def test_people_choose_their_own_reminder_times(
     reply = slack.command("/meeting", "reminders 2h 15m", user=coachee)
     assert reply.text.startswith("Got it: I'll remind you 2 hours and 15 minutes before each session")
     slack.command("/meeting", "@priya 2026-12-03 13:00", user=coach)
+    slack.wait_for_dm(coachee, "Session booked")  # the booking's own follow-up is done before time moves
+    app.wait_idle()
     clock.now = clock.now.replace(month=12, day=3, hour=17, minute=45)
     run_due(app, slack.emulator)
     reminders = [m.text for m in slack.dms(coachee) + slack.dms(coach) if "Reminder" in m.text]
