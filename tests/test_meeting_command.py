@@ -87,9 +87,11 @@ def test_a_moved_session_never_sends_the_old_reminders(
     reply = slack.command("/meeting", "move 1 Dec 10 1:30pm", user=coachee)
     assert "Session #1 with" in reply.text and "moved: Thu Dec 10, 1:30 PM" in reply.text
     assert "moved your session #1 to *Thu Dec 10, 3:00 AM" in slack.wait_for_dm(coach, "moved").text
+    app.wait_idle()  # what the last request set off finishes before time moves
     clock.now = clock.now.replace(month=12, day=3, hour=17, minute=5)  # an hour before the old time
     run_due(app, slack.emulator)
     assert not [m for m in slack.dms(coach) + slack.dms(coachee) if "Reminder" in m.text]
+    app.wait_idle()  # what the last request set off finishes before time moves
     clock.now = clock.now.replace(day=10, hour=7, minute=0)  # 1 hour before the new time
     run_due(app, slack.emulator)
     assert "starts in 1 hour, at Thu Dec 10, 1:30 PM" in slack.wait_for_dm(coachee, "Reminder").text
@@ -107,6 +109,7 @@ def test_a_cancelled_session_sends_nothing_more_and_the_other_person_is_told(
     assert "cancelled your session #1" in slack.wait_for_dm(coach, "cancelled").text
     assert "already cancelled" in slack.command("/meeting", "cancel 1", user=coachee).text
     before = len(slack.emulator.calls_to("chat.postMessage"))
+    app.wait_idle()  # what the last request set off finishes before time moves
     clock.now = clock.now.replace(month=12, day=4)
     assert run_due(app, slack.emulator) == 0
     assert len(slack.emulator.calls_to("chat.postMessage")) == before

@@ -180,12 +180,14 @@ def test_prep_comes_two_days_ahead_and_a_second_session_has_no_agreement(
     slack.command("/meeting", "@priya 2026-12-03 13:00", user=coach)
     slack.command("/meeting", "@priya 2026-12-17 13:00", user=coach)
     slack.wait_for_dm(coachee, "Session booked")
+    app.wait_idle()  # what the last request set off finishes before time moves
     clock.now = clock.now.replace(month=12, day=1, hour=17, minute=59)
     run_due(app, slack.emulator)
     assert not [m for m in slack.dms(coachee) if "Getting ready" in m.text]
     clock.advance(minutes=1)  # 48 hours before 18:00 UTC on Dec 3
     run_due(app, slack.emulator)
     assert "Our coaching agreement" in block_texts(slack.wait_for_dm(coachee, "Getting ready").blocks)
+    app.wait_idle()  # what the last request set off finishes before time moves
     clock.now = clock.now.replace(day=15)
     run_due(app, slack.emulator)
     second = [m for m in slack.dms(coachee) if "Getting ready" in m.text][-1]
@@ -198,6 +200,7 @@ def test_a_cancelled_session_never_sends_its_checklist(
     coach, coachee = paired
     slack.command("/meeting", "@priya 2026-12-03 13:00", user=coach)
     slack.command("/meeting", "cancel 1", user=coach)
+    app.wait_idle()  # what the last request set off finishes before time moves
     clock.now = clock.now.replace(month=12, day=2)
     run_due(app, slack.emulator)
     assert not [
@@ -212,6 +215,7 @@ def test_the_follow_up_asks_reflections_and_books_the_next_session_four_weeks_on
 ) -> None:
     coach, coachee = paired
     slack.command("/meeting", "@priya 2026-12-03 13:00 for 45m", user=coach)
+    app.wait_idle()  # what the last request set off finishes before time moves
     clock.now = clock.now.replace(month=12, day=3, hour=18, minute=59)
     run_due(app, slack.emulator)
     assert not [m for m in slack.dms(coachee) if "What did you take away?" in m.text]
@@ -246,6 +250,7 @@ def test_the_follow_up_asks_reflections_and_books_the_next_session_four_weeks_on
         },
     )
     assert meeting(app, 2).starts_at == meeting(app, 1).starts_at + timedelta(weeks=4)
+    app.wait_idle()  # what the last request set off finishes before time moves
     clock.now = clock.now.replace(day=29, hour=18)
     run_due(app, slack.emulator)
     brief = block_texts(slack.wait_for_dm(coach, "Prep brief for your session with", timeout=5).blocks)
@@ -258,6 +263,7 @@ def test_the_coach_gets_the_booking_button_and_a_private_note(
 ) -> None:
     coach, coachee = paired
     slack.command("/meeting", "@priya 2026-12-03 13:00", user=coach)
+    app.wait_idle()  # what the last request set off finishes before time moves
     clock.now = clock.now.replace(month=12, day=3, hour=18, minute=45)
     run_due(app, slack.emulator)
     follow_up = slack.wait_for_dm(coach, "has ended")
