@@ -19,7 +19,7 @@ from bot.views.workshops import (
     session_blocks,
     session_text,
 )
-from bot.workshops import WorkshopInfo, workshop_by_id
+from bot.workshops import SessionInfo, WorkshopInfo, workshop_by_id
 from storage import workshops as queries
 from storage.models_workshops import Occurrence, Workshop, WorkshopStatus
 
@@ -31,6 +31,19 @@ def _current(services: Services, delivery: DeliveryInfo) -> WorkshopInfo | Skip:
     if "version" in delivery.payload and delivery.payload["version"] != workshop.version:
         return Skip("workshop edited since this was planned")
     return workshop
+
+
+def _upcoming_session(
+    services: Services, delivery: DeliveryInfo, now: datetime
+) -> tuple[WorkshopInfo, SessionInfo] | Skip:
+    """The row's workshop and session, while the session is still on and yet to start."""
+    workshop = _current(services, delivery)
+    if isinstance(workshop, Skip):
+        return workshop
+    session = workshop.session(int(delivery.payload["occurrence_id"]))
+    if not session.active or session.starts_at <= now:
+        return Skip("session cancelled or already started")
+    return workshop, session
 
 
 def render_announcement(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:
@@ -72,12 +85,10 @@ def after_announcement(
 
 def render_session_post(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:
     """A later session announced in the announcement's thread."""
-    workshop = _current(services, delivery)
-    if isinstance(workshop, Skip):
-        return workshop
-    session = workshop.session(int(delivery.payload["occurrence_id"]))
-    if not session.active or session.starts_at <= now:
-        return Skip("session cancelled or already started")
+    found = _upcoming_session(services, delivery, now)
+    if isinstance(found, Skip):
+        return found
+    workshop, session = found
     if not workshop.announcement_ts or session.message_ts:
         return Skip("no announcement to reply to, or already posted")
     return Outgoing(
@@ -100,12 +111,10 @@ def after_session_post(
 
 def render_reminder(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:
     """A DM before a session, only while the person still says Going or Maybe."""
-    workshop = _current(services, delivery)
-    if isinstance(workshop, Skip):
-        return workshop
-    session = workshop.session(int(delivery.payload["occurrence_id"]))
-    if not session.active or session.starts_at <= now:
-        return Skip("session cancelled or already started")
+    found = _upcoming_session(services, delivery, now)
+    if isinstance(found, Skip):
+        return found
+    workshop, session = found
     with services.db.transaction() as db_session:
         rsvp = queries.rsvp_of(db_session, session.id, delivery.person_id or 0)
         answer_now = rsvp.answer if rsvp else None
