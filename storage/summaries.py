@@ -18,7 +18,7 @@ from storage.models import Delivery, DeliveryStatus, Goal, GoalStatus, Person, P
 from storage.models_nudges import Answer, CheckIn
 from storage.models_sessions import Meeting, MeetingStatus, Pairing
 
-NUDGE_KIND = "nudge"  # the nudges' delivery kind (bot.nudge_plan.NUDGE_KIND); storage never imports bot
+NUDGE_KIND = "nudge"  # the nudges' delivery kind (bot.goals.nudge_plan.NUDGE_KIND); storage never imports bot
 
 
 @dataclass(frozen=True)

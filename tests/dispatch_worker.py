@@ -14,12 +14,13 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from bot import dispatch
-from bot.app import build_services
-from bot.deliveries import DeliveryInfo, Outgoing, Skip, register_kind
-from bot.services import Services
-from bot.settings import Settings
-from bot.slack import make_web_client
+from bot.app import AREAS, build_services
+from bot.platform.areas import Area
+from bot.platform.delivery import dispatcher as dispatch
+from bot.platform.delivery.registry import DeliveryInfo, Kind, Outgoing, Skip
+from bot.platform.services import Services
+from bot.platform.settings import Settings
+from bot.platform.slack import make_web_client
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus
 
@@ -31,7 +32,7 @@ def render_hello(services: Services, delivery: DeliveryInfo, now: datetime) -> O
     return Outgoing(text=f"hello {delivery.payload['n']}")
 
 
-register_kind(KIND, render_hello)
+HELLO = Area("test", kinds={KIND: Kind(render_hello)})
 
 
 def unsettled(services: Services) -> int:
@@ -60,7 +61,7 @@ def main() -> int:
     db = Database(args.db, connect_args=connect) if connect else Database(args.db)
     ahead = timedelta(seconds=args.ahead)
     settings = Settings(bot_token=BOT_TOKEN, api_url=args.api, database_url=args.db, workspace_rate=args.rate)
-    services = build_services(settings, db=db, clock=lambda: datetime.now(UTC) + ahead)
+    services = build_services(settings, db=db, clock=lambda: datetime.now(UTC) + ahead, areas=(*AREAS, HELLO))
     if args.mode == "claim":
         claimed = dispatch.claim(services, services.now(), "doomed-worker", limit=100_000)
         print(f"claimed {len(claimed)}", flush=True)

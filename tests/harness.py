@@ -11,15 +11,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot import dispatch
 from bot.app import build_app, build_services
-from bot.clock import Clock
 from bot.emulator import Message, SlackDriver, SlackEmulator
 from bot.emulator.driver import Response, escape_entities
+from bot.platform.clock import Clock
+from bot.platform.delivery import dispatcher as dispatch
+from bot.platform.services import Services
+from bot.platform.settings import Settings
+from bot.platform.slack import make_web_client
 from bot.server import BackgroundServer
-from bot.services import Services
-from bot.settings import Settings
-from bot.slack import make_web_client
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus
 

@@ -15,7 +15,7 @@ from cryptography.fernet import Fernet
 
 from bot.emulator import SlackDriver, SlackEmulator, Workspace
 from bot.emulator.oauth import CLIENT_ID, CLIENT_SECRET
-from bot.settings import Settings
+from bot.platform.settings import Settings
 from storage.db import Database
 from tests.conftest import FixedClock
 from tests.harness import SIGNING_SECRET, RunningApp, Slack, start_app

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from bot.app import AREAS
+from bot.platform.areas import Area
 from bot.sandbox import Sandbox
 
 
@@ -35,7 +37,9 @@ class Session:
 
 
 @contextmanager
-def session(tmp_path: Path, start: datetime, *, empty: bool = False) -> Iterator[Session]:
+def session(
+    tmp_path: Path, start: datetime, *, empty: bool = False, areas: tuple[Area, ...] = AREAS
+) -> Iterator[Session]:
     out = io.StringIO()
-    with Sandbox(out, db_path=tmp_path / "sandbox.db", start=start, empty=empty) as sandbox:
+    with Sandbox(out, db_path=tmp_path / "sandbox.db", start=start, empty=empty, areas=areas) as sandbox:
         yield Session(sandbox, out)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.ids import CheckinField, SettingsField
+from bot.checkins.ids import CheckinField, SettingsField
 from storage import checkins as checkin_queries
 from storage.models import Delivery, DeliveryStatus, GoalStatus
 from storage.models_nudges import Answer, CheckIn

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot import pairings
-from bot.slack import SlackGateway, make_web_client
+from bot.meetings import pairings
+from bot.platform.slack import SlackGateway, make_web_client
 from storage.models_sessions import Pairing
 from tests.harness import BOT_TOKEN, RunningApp, Slack, block_texts
 

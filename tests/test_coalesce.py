@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from bot.coalesce import Coalescer
+from bot.platform.coalesce import Coalescer
 
 
 def test_a_request_covered_by_a_later_run_is_dropped() -> None:

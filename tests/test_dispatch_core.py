@@ -8,12 +8,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import dispatch
-from bot.app import build_services
-from bot.deliveries import KINDS, DeliveryInfo, Outgoing, Skip, register_kind
+from bot.app import AREAS, build_services
 from bot.emulator import SlackEmulator
-from bot.services import Services
-from bot.slack import make_web_client
+from bot.platform.areas import Area
+from bot.platform.delivery import dispatcher as dispatch
+from bot.platform.delivery.registry import DeliveryInfo, Kind, Outgoing, Skip
+from bot.platform.services import Services
+from bot.platform.slack import make_web_client
 from storage import deliveries as store
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus
@@ -28,9 +29,8 @@ def services(emulator: SlackEmulator, any_db: Database, clock: FixedClock) -> It
             return Skip("nothing to say")
         return Outgoing(text=f"hello {delivery.payload['n']}")
 
-    register_kind("test_hello", render)
-    yield build_services(settings_for(emulator, any_db.url), db=any_db, clock=clock)
-    KINDS.pop("test_hello")
+    hello = Area("test", kinds={"test_hello": Kind(render)})
+    yield build_services(settings_for(emulator, any_db.url), db=any_db, clock=clock, areas=(*AREAS, hello))
 
 
 def plan(services: Services, key: str, *, due_in: timedelta = timedelta(0), **payload: object) -> bool:

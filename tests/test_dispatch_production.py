@@ -15,22 +15,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import dispatch
-from bot.app import build_services
+from bot.app import AREAS, build_services
 from bot.cli import worker
-from bot.deliveries import register_kind
 from bot.emulator import SlackEmulator
-from bot.pacing import CHANNEL_INTERVAL_SECONDS, Pacer
-from bot.schedule import DISPATCH_JOB_ID, MISFIRE_GRACE_SECONDS, start_scheduler
-from bot.services import Services
-from bot.settings import SettingsError, load_settings
-from bot.slack import make_web_client
+from bot.platform.delivery import dispatcher as dispatch
+from bot.platform.delivery.pacing import CHANNEL_INTERVAL_SECONDS, Pacer
+from bot.platform.delivery.scheduler import DISPATCH_JOB_ID, MISFIRE_GRACE_SECONDS, start_scheduler
+from bot.platform.services import Services
+from bot.platform.settings import SettingsError, load_settings
+from bot.platform.slack import make_web_client
 from storage import deliveries as store
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Delivery, DeliveryStatus
 from tests.conftest import PG_URL, FixedClock
-from tests.dispatch_worker import KIND, render_hello
+from tests.dispatch_worker import HELLO, KIND
 from tests.harness import BOT_TOKEN, settings_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,14 +78,11 @@ def test_the_sending_client_leaves_retries_to_the_dispatcher(emulator: SlackEmul
     assert client.retry_handlers and dispatch.sending_client(client).retry_handlers == []
 
 
-@pytest.fixture(autouse=True)
-def hello_kind() -> None:
-    register_kind(KIND, render_hello)  # other test modules unregister their own copy of it
-
-
 @pytest.fixture
 def services(emulator: SlackEmulator, sqlite_db: Database, clock: FixedClock) -> Services:
-    return build_services(settings_for(emulator, sqlite_db.url), db=sqlite_db, clock=clock)
+    return build_services(
+        settings_for(emulator, sqlite_db.url), db=sqlite_db, clock=clock, areas=(*AREAS, HELLO)
+    )
 
 
 def plan_hellos(services: Services, users: list[str], *, start: int = 0) -> None:
@@ -140,7 +136,10 @@ def test_the_scheduler_job_has_a_fixed_id_coalesces_and_tolerates_late_ticks(
     emulator: SlackEmulator, sqlite_db: Database, clock: FixedClock
 ) -> None:
     services = build_services(
-        settings_for(emulator, sqlite_db.url, tick_seconds=0.1), db=sqlite_db, clock=clock
+        settings_for(emulator, sqlite_db.url, tick_seconds=0.1),
+        db=sqlite_db,
+        clock=clock,
+        areas=(*AREAS, HELLO),
     )
     plan_hellos(services, [emulator.workspace.add_user("randy")])
     scheduler = start_scheduler(services, make_web_client(BOT_TOKEN, emulator.url))
@@ -158,9 +157,11 @@ def test_coachbot_worker_sends_due_rows_without_http(emulator: SlackEmulator, tm
     settings = settings_for(emulator, url, tick_seconds=0.1)
     db = Database(url)
     upgrade(db.engine)
-    plan_hellos(build_services(settings, db=db), [emulator.workspace.add_user("randy")])
+    plan_hellos(
+        build_services(settings, db=db, areas=(*AREAS, HELLO)), [emulator.workspace.add_user("randy")]
+    )
     stop = threading.Event()
-    thread = threading.Thread(target=worker, args=(settings, stop))
+    thread = threading.Thread(target=worker, args=(settings, stop, (*AREAS, HELLO)))
     thread.start()
     try:
         emulator.wait_for_call("chat.postMessage")
@@ -218,7 +219,7 @@ def test_three_postgres_workers_deliver_2000_rows_exactly_once(
     assert PG_URL
     db = Database(PG_URL, connect_args={"options": f"-csearch_path={pg_schema}"})
     upgrade(db.engine)
-    services = build_services(settings_for(emulator, PG_URL), db=db)
+    services = build_services(settings_for(emulator, PG_URL), db=db, areas=(*AREAS, HELLO))
     users = [emulator.workspace.add_user(f"student{n}") for n in range(2000)]
     plan_hellos(services, users)
     if faults:

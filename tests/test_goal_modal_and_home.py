@@ -156,8 +156,8 @@ def test_opening_app_home_publishes_it(slack: Slack, randy: str, emulator: Slack
 def test_home_is_published_after_changes_only_once_someone_has_opened_it(
     slack: Slack, randy: str, app: RunningApp
 ) -> None:
-    from bot.home import refresh_home
-    from bot.slack import SlackGateway, make_web_client
+    from bot.home.service import refresh_home
+    from bot.platform.slack import SlackGateway, make_web_client
 
     slack.goal("add Goal before opening Home", user=randy)
     gateway = SlackGateway(make_web_client("xoxb-emulator-token", slack.emulator.url))

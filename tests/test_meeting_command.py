@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.summary_schedule import WEEKLY_KINDS
+from bot.summaries.schedule import WEEKLY_KINDS
 from storage.models import Delivery, DeliveryStatus
 from storage.models_sessions import Meeting
 from tests.conftest import FixedClock

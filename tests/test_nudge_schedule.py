@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.nudge_schedule import NudgeRules, allowed_time, next_nudge
+from bot.goals.nudge_schedule import NudgeRules, allowed_time, next_nudge
 from storage.models import Cadence
 
 NY = "America/New_York"

@@ -10,8 +10,8 @@ from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 
 from bot.emulator import SlackEmulator, Workspace
-from bot.installations import TokenCipher
-from bot.redact import REDACTED
+from bot.platform.redact import REDACTED
+from bot.privacy.installations import TokenCipher
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus, Goal, Person
 from storage.models_privacy import WorkspaceLifecycle

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from bot.privacy import delete_person_data
+from bot.privacy.service import delete_person_data
 from storage.models import Delivery, DeliveryStatus, Person
 from storage.models_privacy import AuditEntry, KeptCoachNote
 from storage.models_sessions import AgendaItem, Meeting

@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from bot.app import build_services
 from bot.cli import main
-from bot.clock import Clock
-from bot.dispatch import plan_periodic
-from bot.privacy_jobs import run_retention
-from bot.services import Services
-from bot.settings import Settings, SettingsError, load_settings
+from bot.platform.clock import Clock
+from bot.platform.delivery.dispatcher import plan_periodic
+from bot.platform.services import Services
+from bot.platform.settings import Settings, SettingsError, load_settings
+from bot.privacy.jobs import run_retention
 from storage import deliveries as schedule
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus, Goal, ProgressNote

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import SettingsError, load_settings
+from bot.platform.settings import SettingsError, load_settings
 
 
 def test_the_program_zone_defaults_to_new_york_and_can_be_set() -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot import roles
 from bot.app import build_services
 from bot.emulator import SlackEmulator
-from bot.errors import UserError
-from bot.people import resolve_actor
-from bot.slack import SlackGateway, make_web_client
+from bot.platform import roles
+from bot.platform.errors import UserError
+from bot.platform.people import resolve_actor
+from bot.platform.slack import SlackGateway, make_web_client
 from storage.db import Database
 from tests.conftest import FixedClock
 from tests.harness import BOT_TOKEN, settings_for

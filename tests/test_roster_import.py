@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.agreement import agreement_text
 from bot.app import build_services
 from bot.cli import main
 from bot.emulator import SlackEmulator
+from bot.meetings.agreement import agreement_text
 from storage.db import Database
 from storage.models_sessions import Pairing
 from tests.conftest import FixedClock

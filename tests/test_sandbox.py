@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.ids import Action
+from bot.goals.ids import GoalAction
 from storage.models import Goal
 from tests.sandbox_session import Session, session
 
@@ -76,7 +76,7 @@ def test_clicking_a_button_in_a_message_sends_its_action_to_the_app(s: Session) 
                     {
                         "type": "button",
                         "text": {"type": "plain_text", "text": "Done"},
-                        "action_id": Action.HOME_GOAL_DONE,
+                        "action_id": GoalAction.HOME_GOAL_DONE,
                         "value": "1",
                     }
                 ],
@@ -254,10 +254,7 @@ def test_the_example_coaching_cycle_runs_as_a_script() -> None:
         # the admin's weekly digest (Monday 8:00 in Los Angeles), sent as the clock passes it
         "DM to admin · Mon Nov 23 8:00 AM PST",
         "== Your weekly program digest ==",
-        # prep 48 hours ahead: the coach's brief and the coachee's checklist and agreement
-        "DM to drlee · Mon Nov 23 2:00 PM EST",
-        "Prep brief for your session with @randy on Wed Nov 25, 2:00 PM (45 minutes)",
-        "DM to randy · Mon Nov 23 1:00 PM CST",
+        # prep 48 hours ahead (the two DMs, due at the same instant, may arrive in either order)
         "Getting ready for your coaching session with @drlee on Wed Nov 25, 1:00 PM (45 minutes).",
         "Their prep checklist: 2/5 done",
         "@randy agreed to the coaching agreement.",
@@ -294,6 +291,18 @@ def test_the_example_coaching_cycle_runs_as_a_script() -> None:
         found = out.find(line, position)
         assert found >= 0, f"{line!r} missing (in order) from:\n{out}"
         position = found
+    digest = out.index("== Your weekly program digest ==")
+    checklist = out.index("Getting ready for your coaching session with @drlee")
+    for dm, first_line in (
+        ("DM to randy · Mon Nov 23 1:00 PM CST", "Getting ready for your coaching session with @drlee"),
+        (
+            "DM to drlee · Mon Nov 23 2:00 PM EST",
+            "Prep brief for your session with @randy on Wed Nov 25, 2:00 PM",
+        ),
+    ):
+        header = out.index(dm, digest)
+        assert out.index(first_line, header) - header < 200, f"{dm!r} does not carry {first_line!r}"
+        assert header < out.index("Their prep checklist: 2/5 done", checklist)
 
 
 def test_plain_coachbot_without_slack_tokens_starts_the_sandbox() -> None:

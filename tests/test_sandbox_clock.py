@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.deliveries import KINDS, DeliveryInfo, Outgoing, register_kind
+from bot.app import AREAS
+from bot.platform.areas import Area
+from bot.platform.delivery.registry import DeliveryInfo, Kind, Outgoing
+from bot.platform.services import Services
 from bot.sandbox.clock import ClockError, VirtualClock, parse_duration, parse_target
-from bot.services import Services
 from storage import deliveries as store
 from tests.sandbox_session import Session, session
 
@@ -42,9 +44,18 @@ def test_the_clock_never_goes_backwards() -> None:
     assert clock() == datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 
 
+def render_test_nudge(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing:
+    """A delivery kind as the scheduler's own kinds are declared, with a date token in its text."""
+    due = int(delivery.due_at.timestamp())
+    return Outgoing(text=f"How is goal #1 going? (sent <!date^{due}^{{date_short_pretty}} at {{time}}|then>)")
+
+
+TEST_NUDGES = Area("test", kinds={"sandbox_test_nudge": Kind(render_test_nudge)})
+
+
 @pytest.fixture
 def dst(tmp_path: Path) -> Iterator[Session]:
-    with session(tmp_path, SATURDAY_8_CHICAGO_CDT) as running:
+    with session(tmp_path, SATURDAY_8_CHICAGO_CDT, areas=(*AREAS, TEST_NUDGES)) as running:
         yield running
 
 
@@ -58,21 +69,6 @@ def test_advancing_across_the_dst_change_shows_each_readers_new_offset(dst: Sess
     assert "UTC        Mon Nov 02 15:00" in now
     # users.info follows virtual time too: the app files the reply under randy's new offset.
     assert "ephemeral to randy in DM · Mon Nov 2 9:00 AM CST" in dst.type("/goal list")
-
-
-@pytest.fixture
-def nudges() -> Iterator[None]:
-    """A delivery kind as the scheduler's own kinds are declared, with a date token in its text."""
-
-    def render(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing:
-        due = int(delivery.due_at.timestamp())
-        return Outgoing(
-            text=f"How is goal #1 going? (sent <!date^{due}^{{date_short_pretty}} at {{time}}|then>)"
-        )
-
-    register_kind("sandbox_test_nudge", render)
-    yield
-    KINDS.pop("sandbox_test_nudge")
 
 
 def plan_nudge(s: Session, due_at: datetime, key: str) -> None:
@@ -89,7 +85,7 @@ def plan_nudge(s: Session, due_at: datetime, key: str) -> None:
         )
 
 
-def test_advance_runs_the_real_dispatcher_at_each_due_time_across_dst(dst: Session, nudges: None) -> None:
+def test_advance_runs_the_real_dispatcher_at_each_due_time_across_dst(dst: Session) -> None:
     plan_nudge(dst, datetime(2026, 11, 1, 15, 0, tzinfo=UTC), "sunday")  # 9:00 CST, after fall-back
     plan_nudge(dst, datetime(2026, 10, 31, 14, 0, tzinfo=UTC), "saturday")  # 9:00 CDT
     plan_nudge(dst, datetime(2026, 11, 9, 15, 0, tzinfo=UTC), "next-week")  # beyond the target
@@ -102,6 +98,6 @@ def test_advance_runs_the_real_dispatcher_at_each_due_time_across_dst(dst: Sessi
     assert dst.sandbox.rt.clock() == SATURDAY_8_CHICAGO_CDT + timedelta(days=2)
 
 
-def test_a_delivery_already_due_goes_out_with_the_next_line(dst: Session, nudges: None) -> None:
+def test_a_delivery_already_due_goes_out_with_the_next_line(dst: Session) -> None:
     plan_nudge(dst, SATURDAY_8_CHICAGO_CDT, "now")
     assert "── #2 DM to randy · Sat Oct 31 8:00 AM CDT" in dst.type(":now")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.goals import GoalDraft, GoalInfo, GoalOverview
+from bot.goals.service import GoalDraft, GoalInfo, GoalOverview
+from bot.goals.views import goal_list_blocks, goal_modal, progress_modal, saved_modal
+from bot.home.views import home_view
 from bot.sandbox.mrkdwn import Reader, resolve
 from bot.sandbox.render import blocks_lines, message_lines, view_lines
-from bot.views.goals import goal_list_blocks, goal_modal, progress_modal, saved_modal
-from bot.views.home import home_view
 from storage.models import Area, Cadence, GoalStatus
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.dates import DateError, describe_minutes, parse_date, parse_datetime, parse_duration
-from bot.errors import UserError
-from bot.meetings import parse_when
+from bot.meetings.service import parse_when
+from bot.platform.dates import DateError, describe_minutes, parse_date, parse_datetime, parse_duration
+from bot.platform.errors import UserError
 
 MONDAY = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # 10:00 in New York, 20:30 in Kolkata
 

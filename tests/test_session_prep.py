@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.slack import SlackGateway, make_web_client
+from bot.platform.slack import SlackGateway, make_web_client
 from storage.models_sessions import Meeting, Pairing
 from tests.conftest import FixedClock
 from tests.harness import BOT_TOKEN, RunningApp, Slack, block_texts, run_due
@@ -55,7 +55,7 @@ def test_a_session_sooner_than_two_days_gets_its_prep_and_brief_at_booking(
 def test_the_brief_shows_the_coachees_check_ins_but_never_a_private_notes_words(
     slack: Slack, app: RunningApp, paired: tuple[str, str]
 ) -> None:
-    from bot import checkins
+    from bot.checkins import service as checkins
 
     coach, coachee = paired
     assert (
@@ -163,7 +163,7 @@ def test_a_coach_resends_the_agreement_and_others_cannot(
 def test_the_programs_own_agreement_text_replaces_the_default(
     slack: Slack, app: RunningApp, paired: tuple[str, str]
 ) -> None:
-    from bot.agreement import set_agreement_text
+    from bot.meetings.agreement import set_agreement_text
 
     coach, coachee = paired
     set_agreement_text(

@@ -10,9 +10,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from bot import goals
-from bot.goals import GoalDraft
-from bot.people import Actor
+from bot.goals import service as goals
+from bot.goals.service import GoalDraft
+from bot.platform.people import Actor
 from storage.db import Database
 from storage.models import Base, Goal
 from storage.people import upsert_person

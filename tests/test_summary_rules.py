@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import event
 
 from bench.program import SECRET, build_program
-from bot.digest import build_digest, digest_messages
-from bot.summaries import CoacheeSummary, coach_summary
-from bot.summary_flags import Flag
-from bot.views.summaries import MAX_BLOCKS, SECTION_MAX, summary_messages
+from bot.summaries.digest import build_digest, digest_messages
+from bot.summaries.flags import Flag
+from bot.summaries.service import CoacheeSummary, coach_summary
+from bot.summaries.views import MAX_BLOCKS, SECTION_MAX, summary_messages
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus, Goal, GoalStatus, Person
 from storage.models_nudges import Answer, CheckIn

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bench.program import build_program
-from bot import dispatch
-from bot.slack import make_web_client
-from bot.summary_schedule import next_due, parse_summary_time
+from bot.platform.delivery import dispatcher as dispatch
+from bot.platform.slack import make_web_client
+from bot.summaries.schedule import next_due, parse_summary_time
 from storage.models import Delivery, DeliveryStatus, Person
 from storage.models_nudges import Answer, CheckIn
 from tests.conftest import FixedClock

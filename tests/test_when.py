@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.when import (
+from bot.platform.when import (
     MAX_OCCURRENCES,
     Repeat,
     WhenError,

@@ -7,13 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import dispatch, workshops
-from bot.deliveries import Outgoing
 from bot.emulator.workspace import Message
-from bot.slack import SlackGateway, make_web_client
-from bot.workshop_deliveries import after_announcement, render_announcement
-from bot.workshop_schedule import REMINDER
-from bot.workshops import WorkshopDraft
+from bot.platform.delivery import dispatcher as dispatch
+from bot.platform.delivery.registry import Outgoing
+from bot.platform.slack import SlackGateway, make_web_client
+from bot.workshops import service as workshops
+from bot.workshops.deliveries import after_announcement, render_announcement
+from bot.workshops.schedule import REMINDER
+from bot.workshops.service import WorkshopDraft
 from tests.conftest import FixedClock
 from tests.harness import BOT_TOKEN, RunningApp, Slack, block_texts
 from tests.workshop_helpers import QUICK, announced, buttons, pending, run_clock_to

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.workshop_schedule import ANNOUNCEMENT
+from bot.workshops.schedule import ANNOUNCEMENT
 from storage.models_workshops import Workshop
 from tests.conftest import FixedClock
 from tests.harness import RunningApp, Slack, block_texts

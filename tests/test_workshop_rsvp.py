@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.emulator.workspace import Message
-from bot.workshop_schedule import REMINDER
+from bot.workshops.schedule import REMINDER
 from storage.models_workshops import Rsvp
 from tests.conftest import FixedClock
 from tests.harness import RunningApp, Slack

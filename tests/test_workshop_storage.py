@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot import rsvps, workshops
 from bot.app import build_services
-from bot.people import Actor
-from bot.services import Services
-from bot.settings import Settings
-from bot.workshop_schedule import REMINDER
-from bot.workshops import WorkshopDraft
+from bot.platform.people import Actor
+from bot.platform.services import Services
+from bot.platform.settings import Settings
+from bot.workshops import rsvps
+from bot.workshops import service as workshops
+from bot.workshops.schedule import REMINDER
+from bot.workshops.service import WorkshopDraft
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus
 from storage.models_workshops import Answer, Rsvp

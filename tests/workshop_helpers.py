@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot import dispatch, roles
 from bot.emulator.workspace import Message
-from bot.slack import SlackGateway, make_web_client
+from bot.platform import roles
+from bot.platform.delivery import dispatcher as dispatch
+from bot.platform.slack import SlackGateway, make_web_client
 from storage.models import Delivery, DeliveryStatus
 from storage.models_workshops import Workshop
 from tests.conftest import FixedClock

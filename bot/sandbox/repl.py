@@ -13,6 +13,8 @@ from types import TracebackType
 from typing import TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.app import AREAS
+from bot.platform.areas import Area
 from bot.sandbox.clock import ClockError, local_label, parse_duration, parse_target
 from bot.sandbox.interact import Hands, SandboxError
 from bot.sandbox.render import text_of
@@ -45,9 +47,10 @@ class Sandbox:
         db_path: Path | None = None,
         empty: bool = False,
         start: datetime | None = None,
+        areas: tuple[Area, ...] = AREAS,
     ) -> None:
         self.out = out
-        self.rt = Runtime(db_path=db_path, start=start)
+        self.rt = Runtime(db_path=db_path, start=start, areas=areas)
         self.ws = self.rt.emulator.workspace
         self.screen = Screen(out, self.ws, self.rt.clock)
         self.hands = Hands(self.rt, self.screen)
