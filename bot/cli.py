@@ -194,9 +194,9 @@ def sandbox(db_path: Path | None, empty: bool, start: str | None) -> int:
 
     try:
         start_at = parse_start(start) if start else None
-    except ClockError as error:
+        return run_sandbox(db_path, empty=empty, start=start_at)
+    except ClockError as error:  # a bad --start, or a bad `:start` in the script
         raise SettingsError(str(error)) from None
-    return run_sandbox(db_path, empty=empty, start=start_at)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

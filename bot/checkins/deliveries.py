@@ -14,8 +14,8 @@ from bot.goals.nudge_schedule import allowed_time, in_quiet_hours
 from bot.platform.dates import local_today, zone
 from bot.platform.delivery.registry import DeliveryInfo, Kind, Outgoing, Skip
 from bot.platform.services import Services
+from storage import checkins as queries
 from storage import deliveries as store
-from storage import nudges as queries
 from storage.models import Cadence, Goal, GoalStatus, Person
 
 log = logging.getLogger(__name__)

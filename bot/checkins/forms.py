@@ -10,13 +10,13 @@ from typing import Any
 from bot.checkins.ids import CheckinField, SettingsField
 from bot.checkins.preferences import NudgeSettings, settings_problems
 from bot.platform.form_state import StateValues
-from storage.models_nudges import Answer
+from storage.models.checkins import NudgeAnswer
 
 
 @dataclass(frozen=True)
 class CheckinForm:
     wellbeing: int
-    statuses: dict[int, Answer]  # goal number -> answer
+    statuses: dict[int, NudgeAnswer]  # goal number -> answer
     note: str
     private: bool
 
@@ -44,14 +44,14 @@ def checkin_from_state(values: StateValues) -> tuple[CheckinForm | None, dict[st
     wellbeing = _selected(values, CheckinField.WELLBEING)
     if wellbeing not in {"1", "2", "3", "4", "5"}:
         return None, {CheckinField.WELLBEING: "Choose how you are doing, from 1 to 5."}
-    statuses: dict[int, Answer] = {}
+    statuses: dict[int, NudgeAnswer] = {}
     for block_id in values:
         number = block_id.removeprefix(CheckinField.GOAL_PREFIX)
         chosen = _selected(values, block_id)
         if block_id.startswith(CheckinField.GOAL_PREFIX) and number.isdigit() and chosen:
-            if chosen not in {a.value for a in Answer}:
+            if chosen not in {a.value for a in NudgeAnswer}:
                 return None, {block_id: "Choose one of the listed answers."}
-            statuses[int(number)] = Answer(chosen)
+            statuses[int(number)] = NudgeAnswer(chosen)
     note, private = note_and_privacy(values)
     return CheckinForm(int(wellbeing), statuses, note, private), {}
 

@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 
 from bot.checkins.ids import CheckinAction
 from bot.platform.dates import describe_due, local_timestamp, short_date
-from storage.models_nudges import Answer
+from storage.models.checkins import NudgeAnswer
 
 MAX_PARTS = 15  # 3 blocks a part stays well inside a message's 50 blocks
 NUDGE_BLOCK = "nudge:"
@@ -106,16 +106,16 @@ def _overdue_part(part: NudgePart) -> list[Block]:
     ]
 
 
-def answer_line(answer: Answer, private: bool = False) -> str:
+def answer_line(answer: NudgeAnswer, private: bool = False) -> str:
     """What replaces a part's buttons once the coachee has answered."""
     lines = {
-        Answer.ON_TRACK: "✅ On track: noted. What is helping you keep going?",
-        Answer.NEED_HELP: "🤝 You asked for help. What would help most right now? "
+        NudgeAnswer.ON_TRACK: "✅ On track: noted. What is helping you keep going?",
+        NudgeAnswer.NEED_HELP: "🤝 You asked for help. What would help most right now? "
         "Your coach will see this check-in, and you can add a note for them with `/checkin`.",
-        Answer.DONE: "🎉 Done, and the goal is closed. What made the difference?",
-        Answer.CLOSED: "Goal closed. `/goal reopen` brings it back if you change your mind.",
-        Answer.SNOOZED: "⏰ Snoozed: I'll ask again in a day, outside your quiet hours.",
-        Answer.NOTE: "📝 Note saved" + (" (private: only you can see it)." if private else "."),
+        NudgeAnswer.DONE: "🎉 Done, and the goal is closed. What made the difference?",
+        NudgeAnswer.CLOSED: "Goal closed. `/goal reopen` brings it back if you change your mind.",
+        NudgeAnswer.SNOOZED: "⏰ Snoozed: I'll ask again in a day, outside your quiet hours.",
+        NudgeAnswer.NOTE: "📝 Note saved" + (" (private: only you can see it)." if private else "."),
     }
     return lines.get(answer, "Noted.")
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.goals.nudge_plan import replan_person
+from bot.goals.nudge_plan import NUDGE_KIND, replan_person
 from bot.goals.nudge_schedule import is_quiet_minute, minute_to_time
 from bot.platform.dates import DateError, local_today, parse_date, short_date
 from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.roles import require_admin
 from bot.platform.services import Services
-from storage import nudges as queries
-from storage.models_nudges import QuietPeriod
+from storage import checkins as queries
+from storage.models.checkins import QuietPeriod
 
 LABEL_MAX = 200
 QUIET_ADD_EXAMPLE = "`/coachbot quiet add 2026-12-21 2027-01-03 Winter break`"
@@ -119,7 +119,7 @@ def add_quiet_period(services: Services, actor: Actor, text: str) -> QuietPeriod
         )
         session.add(period)
         session.flush()
-        for person_id in queries.people_with_pending_nudges(session, actor.team_id):
+        for person_id in queries.people_with_pending_nudges(session, actor.team_id, NUDGE_KIND):
             replan_person(session, person_id, now)
         return QuietPeriodInfo(period.id, start, end, label)
 
@@ -142,6 +142,6 @@ def remove_quiet_period(services: Services, actor: Actor, number: int) -> QuietP
         info = QuietPeriodInfo(period.id, period.starts_on, period.ends_on, period.label)
         session.delete(period)
         session.flush()
-        for person_id in queries.people_with_pending_nudges(session, actor.team_id):
+        for person_id in queries.people_with_pending_nudges(session, actor.team_id, NUDGE_KIND):
             replan_person(session, person_id, now)
         return info

@@ -20,11 +20,11 @@ from bot.platform.services import Services
 from storage import checkins as queries
 from storage import goals as goal_queries
 from storage.models import Goal, GoalStatus, Person
-from storage.models_nudges import Answer
+from storage.models.checkins import NudgeAnswer
 
 NOTE_MAX = 3000
 LOW_WELLBEING = 2
-_CLOSES_GOAL = {Answer.DONE: GoalStatus.DONE, Answer.CLOSED: GoalStatus.DONE}
+_CLOSES_GOAL = {NudgeAnswer.DONE: GoalStatus.DONE, NudgeAnswer.CLOSED: GoalStatus.DONE}
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def _record_goal_answer(
     session: Session,
     actor: Actor,
     goal: Goal,
-    answer: Answer,
+    answer: NudgeAnswer,
     request_key: str,
     now: datetime,
     message_ts: str | None = None,
@@ -61,7 +61,7 @@ def _record_goal_answer(
 
 
 def answer_nudge(
-    services: Services, actor: Actor, goal_id: int, answer: Answer, message_ts: str, now: datetime
+    services: Services, actor: Actor, goal_id: int, answer: NudgeAnswer, message_ts: str, now: datetime
 ) -> bool:
     """Record a nudge button; True if recorded now, False if this goal in this message was answered."""
     with services.db.transaction() as session:
@@ -72,7 +72,7 @@ def answer_nudge(
             session, actor, goal, answer, _nudge_key(actor, message_ts, goal_id), now, message_ts
         ):
             return False
-        if answer == Answer.SNOOZED:
+        if answer == NudgeAnswer.SNOOZED:
             person = session.get(Person, actor.person_id)
             assert person is not None
             plan_snooze(session, person, goal_id, message_ts, now)
@@ -87,7 +87,7 @@ def message_answers(services: Services, actor: Actor, message_ts: str) -> dict[i
         rows = queries.for_message(session, actor.person_id, message_ts)
         answers: dict[int, str] = {}
         for row in rows:
-            if row.goal_id is None or (row.answer == Answer.NOTE and row.goal_id in answers):
+            if row.goal_id is None or (row.answer == NudgeAnswer.NOTE and row.goal_id in answers):
                 continue
             answers[row.goal_id] = answer_line(row.answer, row.private)
         return answers
@@ -104,13 +104,13 @@ def add_note(
     goal_id: int | None = None,
     message_ts: str | None = None,
     wellbeing: int | None = None,
-    answer: Answer = Answer.NOTE,
+    answer: NudgeAnswer = NudgeAnswer.NOTE,
 ) -> CheckinResult:
     """Save a note or a /checkin (once per request); low well-being brings the support text."""
     note = note.strip()
     if len(note) > NOTE_MAX:
         raise UserError(f"That note is {len(note)} characters; please keep it to {NOTE_MAX} or fewer.")
-    if answer == Answer.NOTE and not note:
+    if answer == NudgeAnswer.NOTE and not note:
         raise UserError("Write a few words: `/checkin Finished the cardio block, feeling steadier`.")
     with services.db.transaction() as session:
         if goal_id is not None and queries.owned_goal(session, actor.person_id, goal_id) is None:
@@ -136,7 +136,7 @@ def add_note(
 
 
 def record_goal_statuses(
-    services: Services, actor: Actor, statuses: dict[int, Answer], request_key: str, now: datetime
+    services: Services, actor: Actor, statuses: dict[int, NudgeAnswer], request_key: str, now: datetime
 ) -> None:
     """The per-goal answers of a /checkin (by goal number); each recorded once, Done closes the goal."""
     with services.db.transaction() as session:
@@ -172,10 +172,10 @@ def goal_for_note(services: Services, actor: Actor, goal_id: int) -> GoalInfo:
 
 # What each nudge button records (handlers route on the action id; the answer is ours).
 NUDGE_ANSWERS = {
-    CheckinAction.NUDGE_ON_TRACK: Answer.ON_TRACK,
-    CheckinAction.NUDGE_NEED_HELP: Answer.NEED_HELP,
-    CheckinAction.NUDGE_DONE: Answer.DONE,
-    CheckinAction.NUDGE_SNOOZE: Answer.SNOOZED,
-    CheckinAction.OVERDUE_CLOSE: Answer.CLOSED,
+    CheckinAction.NUDGE_ON_TRACK: NudgeAnswer.ON_TRACK,
+    CheckinAction.NUDGE_NEED_HELP: NudgeAnswer.NEED_HELP,
+    CheckinAction.NUDGE_DONE: NudgeAnswer.DONE,
+    CheckinAction.NUDGE_SNOOZE: NudgeAnswer.SNOOZED,
+    CheckinAction.OVERDUE_CLOSE: NudgeAnswer.CLOSED,
 }
-CHECKIN = Answer.CHECKIN
+CHECKIN = NudgeAnswer.CHECKIN

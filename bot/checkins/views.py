@@ -28,7 +28,7 @@ from bot.goals.nudge_schedule import minute_to_time
 from bot.goals.service import GoalInfo
 from bot.platform.dates import local_timestamp
 from bot.platform.when import describe_offset
-from storage.models_nudges import Answer
+from storage.models.checkins import NudgeAnswer
 
 WELLBEING_LABELS = {
     5: "5 · Great",
@@ -38,9 +38,9 @@ WELLBEING_LABELS = {
     1: "1 · Really struggling",
 }
 GOAL_STATUS_LABELS = {
-    Answer.ON_TRACK: "On track",
-    Answer.NEED_HELP: "Need help",
-    Answer.DONE: "Done",
+    NudgeAnswer.ON_TRACK: "On track",
+    NudgeAnswer.NEED_HELP: "Need help",
+    NudgeAnswer.DONE: "Done",
 }
 MAX_GOALS_IN_MODAL = 20
 PRIVATE_LABEL = "Keep this note private (never shown to anyone else)"

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from bot.goals.nudge_schedule import NudgeRules, next_nudge
 from bot.platform.dates import local_today
+from storage import checkins as queries
 from storage import deliveries as store
-from storage import nudges as queries
 from storage.models import Delivery, DeliveryStatus, Goal, Person
-from storage.models_nudges import NudgePrefs
+from storage.models.checkins import NudgePrefs
 
 NUDGE_KIND = "nudge"
 _SETTLED = {DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.SKIPPED}

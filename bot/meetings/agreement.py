@@ -9,8 +9,8 @@ from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.services import Services
 from storage import deliveries
-from storage import sessions as queries
-from storage.models_sessions import Pairing
+from storage import meetings as queries
+from storage.models.meetings import Pairing
 
 TEXT_NAME = "agreement"
 TEXT_MAX = 20_000

@@ -31,7 +31,7 @@ from bot.platform import audit
 from bot.platform.delivery.registry import DeliveryInfo, Kind, Outgoing, Skip
 from bot.platform.people import Actor
 from bot.platform.services import Services
-from storage.models_sessions import MeetingStatus
+from storage.models.meetings import MeetingStatus
 
 
 def _current(services: Services, delivery: DeliveryInfo) -> MeetingInfo | Skip:

@@ -13,8 +13,8 @@ from bot.platform import roles
 from bot.platform.errors import UserError
 from bot.platform.people import Actor, actor_from_person
 from bot.platform.services import Services
-from storage import sessions as queries
-from storage.models_sessions import MeetingStatus, Pairing
+from storage import meetings as queries
+from storage.models.meetings import MeetingStatus, Pairing
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.services import Services
 from bot.platform.slack import SlackGateway
-from storage import sessions as queries
+from storage import meetings as queries
 from storage.checkins import shared_checkins
-from storage.models_sessions import AgendaItem, Meeting, MeetingStatus, Pairing
+from storage.models.meetings import AgendaItem, Meeting, MeetingStatus, Pairing
 
 NEXT_SESSION_AFTER = timedelta(weeks=4)
 

@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from storage import deliveries
-from storage import sessions as queries
+from storage import meetings as queries
 from storage.models import Delivery
-from storage.models_sessions import Meeting, Pairing
+from storage.models.meetings import Meeting, Pairing
 
 DEFAULT_REMINDERS = [24 * 60, 60]
 PREP_AHEAD = timedelta(hours=48)

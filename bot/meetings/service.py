@@ -19,8 +19,8 @@ from bot.platform.dates import DateError, describe_minutes, parse_datetime, pars
 from bot.platform.errors import UserError
 from bot.platform.people import Actor, actor_from_person
 from bot.platform.services import Services
-from storage import sessions as queries
-from storage.models_sessions import Meeting, MeetingStatus, Pairing
+from storage import meetings as queries
+from storage.models.meetings import Meeting, MeetingStatus, Pairing
 
 DEFAULT_MINUTES = 30
 MIN_MINUTES, MAX_MINUTES = 10, 240

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.services import Services
-from storage import roles as role_queries
+from storage import people as role_queries
 from storage.models import RoleName
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, MetaData, Table
 
 from bot.platform.settings import Settings
 from bot.platform.slack import make_web_client
-from storage.oauth_tables import slack_bots, slack_installations
+from storage.models.oauth import slack_bots, slack_installations
 
 log = logging.getLogger(__name__)
 

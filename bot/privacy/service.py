@@ -18,7 +18,7 @@ from bot.platform.services import Services
 from storage import deliveries as schedule
 from storage import personal_data
 from storage.models import Delivery, Person
-from storage.models_sessions import Pairing
+from storage.models.meetings import Pairing
 from storage.people import find_person
 from storage.personal_data import REVIEWED, Subject
 

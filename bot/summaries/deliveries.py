@@ -20,9 +20,9 @@ from bot.summaries.digest import build_digest, digest_messages
 from bot.summaries.schedule import DIGEST_KIND, LATE_LIMIT, PART_KIND, SUMMARY_KIND, plan_weekly
 from bot.summaries.service import coach_summary
 from bot.summaries.views import Message, summary_messages
+from storage import checkins as people_queries
 from storage import deliveries as store
-from storage import nudges as people_queries
-from storage import sessions as session_queries
+from storage import meetings as session_queries
 
 # The messages after the first, from render to after_send in the same process (keyed by row id).
 _LATER_PARTS: dict[int, list[Message]] = {}

@@ -9,6 +9,7 @@ from datetime import datetime
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject
 from sqlalchemy.orm import Session
 
+from bot.goals.nudge_plan import NUDGE_KIND
 from bot.summaries.flags import EMOJI, Flag, rules_text
 from bot.summaries.service import WEEK, summarize
 from bot.summaries.views import Message, pack, sections
@@ -45,7 +46,7 @@ def build_digest(session: Session, team_id: str, now: datetime) -> Digest:
     waiting = {coach_of[s.person_id] for s in summaries if s.need_help and s.next_session is None}
     return Digest(
         active_pairings=len(pairs),
-        counts=queries.program_counts(session, team_id, since),
+        counts=queries.program_counts(session, team_id, since, NUDGE_KIND),
         sessions_held=held,
         sessions_booked=booked,
         flags=Counter(flag for s in summaries for flag in s.flags),

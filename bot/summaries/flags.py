@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from storage.models_nudges import Answer
+from storage.models.checkins import NudgeAnswer
 
 QUIET_AFTER = timedelta(days=14)
 LOW_WELLBEING = 2  # 1–2 out of 5
@@ -57,7 +57,7 @@ class Signals:
     last_activity: datetime | None
     last_two_nudges_answered: Sequence[bool]  # newest first
     week_nudges_on_track: Sequence[bool]  # one per nudge sent this week
-    week_answers: Sequence[Answer]
+    week_answers: Sequence[NudgeAnswer]
     week_wellbeing: Sequence[int]
     goals_done_this_week: int
 
@@ -65,7 +65,7 @@ class Signals:
 def flags_for(signals: Signals) -> list[Flag]:
     """The coachee's flags, most urgent first."""
     flags = []
-    if any(a == Answer.NEED_HELP for a in signals.week_answers) or any(
+    if any(a == NudgeAnswer.NEED_HELP for a in signals.week_answers) or any(
         w <= LOW_WELLBEING for w in signals.week_wellbeing
     ):
         flags.append(Flag.ASKED_FOR_HELP)

@@ -14,8 +14,8 @@ from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.services import Services
 from storage import deliveries as store
-from storage import summary_prefs as queries
-from storage.models_summaries import DEFAULT_SUMMARY_MINUTE, DEFAULT_SUMMARY_WEEKDAY
+from storage import summaries as queries
+from storage.models.summaries import DEFAULT_SUMMARY_MINUTE, DEFAULT_SUMMARY_WEEKDAY
 
 SUMMARY_KIND = "summary"
 DIGEST_KIND = "digest"

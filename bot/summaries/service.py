@@ -8,12 +8,13 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.goals.nudge_plan import NUDGE_KIND
 from bot.meetings.service import CHECKLIST
 from bot.platform.dates import local_today
 from bot.summaries.flags import Flag, Signals, attention_rank, flags_for
 from storage import summaries as queries
 from storage.models import GoalStatus
-from storage.models_nudges import Answer
+from storage.models.checkins import NudgeAnswer
 from storage.summaries import GoalRow, Pair
 
 WEEK = timedelta(days=7)
@@ -60,7 +61,7 @@ class CoacheeSummary:
 @dataclass
 class _Week:
     goals: list[GoalRow] = field(default_factory=list)
-    answers: list[Answer] = field(default_factory=list)
+    answers: list[NudgeAnswer] = field(default_factory=list)
     wellbeing: list[int] = field(default_factory=list)
     notes: list[tuple[datetime, str]] = field(default_factory=list)
     progress_by_goal: dict[int, int] = field(default_factory=lambda: defaultdict(int))
@@ -86,7 +87,7 @@ def summarize(session: Session, pairs: list[Pair], now: datetime, tz: str) -> li
             week.notes.append((checkin.created_at, checkin.note))
     for person_id, number, count in queries.progress_counts(session, people, since):
         weeks[person_id].progress_by_goal[number] = count
-    for nudge in queries.nudges_for_flags(session, people, since):
+    for nudge in queries.nudges_for_flags(session, people, since, NUDGE_KIND):
         weeks[nudge.person_id].nudges.append(nudge)
     heard = queries.last_activity(session, people)
     upcoming = queries.next_meetings(session, pairing_ids, now)
@@ -133,8 +134,8 @@ def _one(
         flags=flags_for(signals),
         goals_done=[f"{g.number}. {g.title}" for g in done],
         active_goals=[_goal_line(g, today, week.progress_by_goal.get(g.number, 0)) for g in active],
-        on_track=sum(1 for a in week.answers if a == Answer.ON_TRACK),
-        need_help=sum(1 for a in week.answers if a == Answer.NEED_HELP),
+        on_track=sum(1 for a in week.answers if a == NudgeAnswer.ON_TRACK),
+        need_help=sum(1 for a in week.answers if a == NudgeAnswer.NEED_HELP),
         unanswered_nudges=sum(1 for n in week_nudges if not n.answered),
         wellbeing=week.wellbeing,
         shared_notes=[text for _, text in sorted(week.notes)[-NOTES_SHOWN:]],

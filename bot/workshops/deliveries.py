@@ -21,7 +21,7 @@ from bot.workshops.views import (
     session_text,
 )
 from storage import workshops as queries
-from storage.models_workshops import Occurrence, Workshop, WorkshopStatus
+from storage.models.workshops import Occurrence, Workshop, WorkshopStatus
 
 
 def _current(services: Services, delivery: DeliveryInfo) -> WorkshopInfo | Skip:

@@ -23,7 +23,7 @@ from bot.workshops.views import (
 )
 from storage import deliveries as store
 from storage import workshops as queries
-from storage.models_workshops import Occurrence, Workshop, WorkshopStatus
+from storage.models.workshops import Occurrence, Workshop, WorkshopStatus
 
 log = logging.getLogger(__name__)
 

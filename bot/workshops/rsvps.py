@@ -14,7 +14,7 @@ from bot.workshops.ids import WorkshopAction
 from bot.workshops.service import SessionInfo, WorkshopInfo, workshop_info
 from storage import workshops as queries
 from storage.models import Person
-from storage.models_workshops import Answer, Occurrence, Rsvp, WorkshopStatus
+from storage.models.workshops import Occurrence, Rsvp, RsvpAnswer, WorkshopStatus
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class RsvpState:
 
     workshop: WorkshopInfo | None
     session: SessionInfo | None
-    answer: Answer | None
+    answer: RsvpAnswer | None
     problem: str | None = None
 
 
@@ -58,7 +58,7 @@ def _state(session: Session, occurrence: Occurrence | None, person_id: int, now:
     return RsvpState(info, info.session(occurrence.id), rsvp.answer if rsvp else None, problem)
 
 
-def record_rsvp(services: Services, actor: Actor, occurrence_id: int, answer: Answer) -> RsvpState:
+def record_rsvp(services: Services, actor: Actor, occurrence_id: int, answer: RsvpAnswer) -> RsvpState:
     """Record or change the actor's answer; the same answer twice changes nothing.
 
     The session row is locked first, so concurrent clicks are counted one at a time and a person
@@ -104,14 +104,14 @@ def attendees(services: Services, occurrence_id: int) -> Attendees:
     """Names of those Going and Maybe, for the Who's coming button."""
     with services.db.transaction() as session:
         rows = queries.attendees(session, [occurrence_id], schedule.REMINDED_ANSWERS)
-        going = [person.display_name for person, rsvp in rows if rsvp.answer == Answer.GOING]
-        maybe = [person.display_name for person, rsvp in rows if rsvp.answer == Answer.MAYBE]
+        going = [person.display_name for person, rsvp in rows if rsvp.answer == RsvpAnswer.GOING]
+        maybe = [person.display_name for person, rsvp in rows if rsvp.answer == RsvpAnswer.MAYBE]
         return Attendees(going, maybe)
 
 
 # What each RSVP button records (handlers route on the action id; the answer is ours).
 ANSWERS = {
-    WorkshopAction.WORKSHOP_GOING: Answer.GOING,
-    WorkshopAction.WORKSHOP_MAYBE: Answer.MAYBE,
-    WorkshopAction.WORKSHOP_NO: Answer.NO,
+    WorkshopAction.WORKSHOP_GOING: RsvpAnswer.GOING,
+    WorkshopAction.WORKSHOP_MAYBE: RsvpAnswer.MAYBE,
+    WorkshopAction.WORKSHOP_NO: RsvpAnswer.NO,
 }

@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 
 from storage import deliveries as store
 from storage.models import Delivery, Person
-from storage.models_workshops import Answer, Occurrence, Rsvp, Workshop, WorkshopStatus
+from storage.models.workshops import Occurrence, Rsvp, RsvpAnswer, Workshop, WorkshopStatus
 
 ANNOUNCEMENT = "workshop_announcement"
 SESSION_POST = "workshop_session"
 REMINDER = "workshop_reminder"
 CANCELLATION = "workshop_cancellation"
-REMINDED_ANSWERS = {Answer.GOING, Answer.MAYBE}
+REMINDED_ANSWERS = {RsvpAnswer.GOING, RsvpAnswer.MAYBE}
 
 
 def key_prefix(workshop_id: int) -> str:

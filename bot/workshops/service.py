@@ -15,7 +15,7 @@ from bot.platform.services import Services
 from bot.platform.when import Repeat, WhenError, occurrence_starts, plain_time
 from bot.workshops import schedule
 from storage import workshops as queries
-from storage.models_workshops import Answer, Occurrence, Workshop, WorkshopStatus
+from storage.models.workshops import Occurrence, RsvpAnswer, Workshop, WorkshopStatus
 
 TITLE_MAX = 150
 DESCRIPTION_MAX = 2000
@@ -56,7 +56,7 @@ class SessionInfo:
     id: int
     starts_at: datetime
     active: bool
-    counts: dict[Answer, int]
+    counts: dict[RsvpAnswer, int]
     message_channel: str | None
     message_ts: str | None
     rsvp_version: int

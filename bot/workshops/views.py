@@ -19,10 +19,10 @@ from bot.platform.when import Repeat, describe_duration, describe_offset, slack_
 from bot.workshops.ids import WorkshopAction, WorkshopBlock
 from bot.workshops.rsvps import Attendees
 from bot.workshops.service import SessionInfo, WorkshopDraft, WorkshopInfo
-from storage.models_workshops import Answer
+from storage.models.workshops import RsvpAnswer
 
 _NTH = {1: "first", 2: "second", 3: "third", 4: "fourth"}
-ANSWER_WORDS = {Answer.GOING: "going", Answer.MAYBE: "a maybe", Answer.NO: "not coming"}
+ANSWER_WORDS = {RsvpAnswer.GOING: "going", RsvpAnswer.MAYBE: "a maybe", RsvpAnswer.NO: "not coming"}
 
 
 def when_text(workshop: WorkshopInfo, session: SessionInfo) -> str:
@@ -48,7 +48,7 @@ def repeat_text(draft: WorkshopDraft) -> str:
 def counts_text(session: SessionInfo) -> str:
     """The RSVP counts line of an announcement."""
     c = session.counts
-    return f"✅ {c[Answer.GOING]} going · 🤔 {c[Answer.MAYBE]} maybe · 🙅 {c[Answer.NO]} can't make it"
+    return f"✅ {c[RsvpAnswer.GOING]} going · 🤔 {c[RsvpAnswer.MAYBE]} maybe · 🙅 {c[RsvpAnswer.NO]} can't make it"
 
 
 def session_text(workshop: WorkshopInfo, session: SessionInfo) -> str:
@@ -148,10 +148,10 @@ def reminders_text(workshop: WorkshopInfo) -> str:
     return " and ".join(offsets) + " before"
 
 
-def rsvp_reply(workshop: WorkshopInfo, session: SessionInfo, answer: Answer) -> str:
+def rsvp_reply(workshop: WorkshopInfo, session: SessionInfo, answer: RsvpAnswer) -> str:
     """What the person who clicked is told about their answer."""
     when = slack_date(session.starts_at, workshop.zone)
-    if answer == Answer.NO:
+    if answer == RsvpAnswer.NO:
         return f"Thanks for letting us know you can't make *{escape_mrkdwn(workshop.draft.title)}* ({when})."
     return (
         f"You're {ANSWER_WORDS[answer]} for *{escape_mrkdwn(workshop.draft.title)}* ({when}). "
