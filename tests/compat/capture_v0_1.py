@@ -20,7 +20,7 @@ import sqlite3
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +148,15 @@ def drive(c: Capture) -> dict[str, str]:
     omar = s.person("omar", "Europe/London")
     lena = s.person("lena", "America/Chicago")
     channel = s.channel("m1-coaching", [dean, drlee, randy, priya, omar])
-    people = {"dean": dean, "drlee": drlee, "drkim": drkim, "randy": randy, "priya": priya, "omar": omar, "lena": lena}
+    people = {
+        "dean": dean,
+        "drlee": drlee,
+        "drkim": drkim,
+        "randy": randy,
+        "priya": priya,
+        "omar": omar,
+        "lena": lena,
+    }
     for coachee in ("randy", "priya", "omar", "lena"):
         c.command(dean, "/coach", f"assign @drlee @{coachee}", "now paired")
     for n in range(1, FILLERS + 1):
@@ -243,7 +251,12 @@ def drive(c: Capture) -> dict[str, str]:
     c.at(datetime(2026, 11, 26, 15, 0, tzinfo=UTC))
     # The follow-up forms, from their messages.
     for user, label, callback, answers in (
-        (randy, "Share my reflections", "follow_up_modal", {"follow_up_takeaways": text_value("Short blocks")}),
+        (
+            randy,
+            "Share my reflections",
+            "follow_up_modal",
+            {"follow_up_takeaways": text_value("Short blocks")},
+        ),
         (drlee, "Add a private note", "coach_note_modal", {"coach_note_text": text_value("Ask about sleep")}),
         (randy, "Book the next session", "meeting_modal", {}),
     ):
@@ -270,14 +283,17 @@ def drive(c: Capture) -> dict[str, str]:
     # A workshop whose announcement waits for the day the lead chose.
     c.command(dean, "/workshop", "new")
     later = s.open_modal(dean, callback="workshop_modal")
-    answers = fill(later, {
-        "workshop_title": text_value("Writing a personal statement"),
-        "workshop_date": {"type": "datepicker", "selected_date": "2026-12-16"},
-        "workshop_channel": {"type": "conversations_select", "selected_conversation": channel},
-        "workshop_announce": {"type": "radio_buttons", "selected_option": {"value": "later"}},
-        "workshop_announce_date": {"type": "datepicker", "selected_date": "2026-12-07"},
-        "workshop_announce_time": {"type": "timepicker", "selected_time": "08:00"},
-    })
+    answers = fill(
+        later,
+        {
+            "workshop_title": text_value("Writing a personal statement"),
+            "workshop_date": {"type": "datepicker", "selected_date": "2026-12-16"},
+            "workshop_channel": {"type": "conversations_select", "selected_conversation": channel},
+            "workshop_announce": {"type": "radio_buttons", "selected_option": {"value": "later"}},
+            "workshop_announce_date": {"type": "datepicker", "selected_date": "2026-12-07"},
+            "workshop_announce_time": {"type": "timepicker", "selected_time": "08:00"},
+        },
+    )
     reply = s.driver.submit(dean, later, answers)
     assert reply.status == 200 and "errors" not in reply.json, reply
     c.app.wait_idle()
