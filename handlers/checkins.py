@@ -23,7 +23,7 @@ from bot.checkins.forms import (
 )
 from bot.checkins.ids import CheckinAction, CheckinCallback, CheckinField
 from bot.checkins.nudge_views import answered_blocks
-from bot.checkins.service import CHECKIN, NUDGE_ANSWERS
+from bot.checkins.service import CHECKIN, NUDGE_ANSWERS, OUTCOME_ACTIONS
 from bot.checkins.support import current_support_text
 from bot.checkins.views import (
     checkin_modal,
@@ -34,7 +34,7 @@ from bot.checkins.views import (
     support_view,
 )
 from bot.goals import service as goals
-from bot.goals.views import goal_modal
+from bot.goals.views import goal_modal, progress_modal
 from bot.meetings import service as meetings
 from bot.platform.dates import local_today
 from bot.platform.errors import UserError
@@ -54,7 +54,7 @@ CHECKIN_HELP = (
     "*Check-ins*\n• `/checkin` — how you are doing overall, each goal's status and a note (you can keep it private)\n"
     "• `/checkin <note>` — save a quick note, e.g. `/checkin Finished the cardio block, feeling steadier`"
 )
-CLOSES_GOAL = {CheckinAction.NUDGE_DONE, CheckinAction.OVERDUE_CLOSE}
+CLOSES_GOAL = {CheckinAction.NUDGE_DONE, CheckinAction.OUTCOME_DONE, CheckinAction.OUTCOME_NOT_ACHIEVED}
 
 
 def _message_ts(body: dict[str, Any]) -> str:
@@ -111,9 +111,11 @@ def register_buttons(app: App, services: Services) -> None:
             # A goal closed meanwhile: the message update that follows shows what is true.
             with suppress(UserError):
                 actor = actor_of(services, client, context)
+                action_id = action["action_id"]
                 checkins.answer_nudge(
-                    services, actor, goal_id, NUDGE_ANSWERS[action["action_id"]], ts, services.now()
-                )
+                    services, actor, goal_id, NUDGE_ANSWERS[action_id], ts, services.now(),
+                    outcome=action_id in OUTCOME_ACTIONS,
+                )  # fmt: skip
                 mark_changed(context)
         ack()
 
@@ -128,6 +130,15 @@ def register_buttons(app: App, services: Services) -> None:
         gateway(client).update_message(channel, ts, message.get("text") or "Check-in", blocks)
         if any(a.get("action_id") in CLOSES_GOAL for a in body.get("actions") or []):
             refresh_home_of(services, client, context)  # the goal has left the active list
+        goal_id = next((number_in(a) for a in body.get("actions") or []), None)
+        not_achieved = any(
+            a.get("action_id") == CheckinAction.OUTCOME_NOT_ACHIEVED for a in body.get("actions") or []
+        )
+        if not_achieved and goal_id is not None and body.get("trigger_id"):
+            # "What did you learn?": optional, so the form can be skipped.
+            with suppress(UserError):
+                goal = checkins.goal_for_note(services, actor, goal_id)
+                gateway(client).open_view(body["trigger_id"], progress_modal(goal))
 
     def open_note_or_goal_form(
         body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext

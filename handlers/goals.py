@@ -9,7 +9,7 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.goals import service as goals
@@ -24,10 +24,11 @@ from bot.goals.commands import (
 )
 from bot.goals.forms import goal_draft_from_state, goal_number_from_metadata, progress_note_from_state
 from bot.goals.ids import GoalAction, GoalCallback, GoalField, ProgressField
-from bot.goals.replies import answer_goal_command
+from bot.goals.replies import answer_delete, answer_goal_command, answer_outcome
 from bot.goals.views import goal_modal, progress_modal, saved_modal
 from bot.platform.dates import local_today
 from bot.platform.errors import UserError
+from bot.platform.replies import Reply
 from bot.platform.services import Services
 from handlers.common import (
     actor_of,
@@ -41,10 +42,12 @@ from handlers.common import (
 )
 
 _CHANGES_GOALS = (AddGoal, ChangeStatus, LogProgress, SetCadence)
+REPLY_KEY = "coachbot_goal_reply"
 
 
 def register(app: App, services: Services) -> None:
     register_command(app, services)
+    register_reply_buttons(app, services)
     register_home_buttons(app, services)
     register_modals(app, services)
 
@@ -82,6 +85,52 @@ def register_command(app: App, services: Services) -> None:
             refresh_home_of(services, client, context)
 
     app.command("/goal")(ack=acknowledge_goal, lazy=[follow_up_goal])
+
+
+def register_reply_buttons(app: App, services: Services) -> None:
+    """Buttons on `/goal` replies: the close outcome, the delete confirmation, "Did you mean …?"."""
+
+    def decide(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        # Database work inside the ack: a repeated click finds it done and changes nothing.
+        actor = actor_of(services, client, context)
+        action_id, value = action["action_id"], str(action.get("value") or "")
+        numbers = tuple(int(word) for word in value.split() if word.isdigit() and len(word) <= 6)
+        try:
+            if action_id == GoalAction.SUGGESTED:
+                key = f"{actor.team_id}:suggested:{body.get('trigger_id')}"
+                reply = answer_goal_command(services, actor, parse_goal_command(value), key)
+            elif action_id == GoalAction.CONFIRM_DELETE:
+                reply = answer_delete(services, actor, numbers)
+            elif action_id == GoalAction.KEEP:
+                reply = Reply("Kept: nothing was deleted.")
+            elif numbers:
+                reply = answer_outcome(services, actor, numbers[0], action_id == GoalAction.CLOSE_ACHIEVED)
+            else:
+                reply = Reply("")
+        except UserError as error:
+            reply = Reply(error.message)
+        if reply.changed_goals:
+            mark_changed(context)
+        context[REPLY_KEY] = reply
+        ack()
+
+    def answer(client: WebClient, context: BoltContext, respond: Respond) -> None:
+        reply = context.get(REPLY_KEY)
+        if isinstance(reply, Reply) and reply.text:
+            blocks = [block.to_dict() for block in reply.blocks] or None
+            respond(text=reply.text, blocks=blocks, replace_original=True)
+        refresh_home_of(services, client, context)
+
+    for action_id in (
+        GoalAction.CLOSE_ACHIEVED,
+        GoalAction.CLOSE_NOT_ACHIEVED,
+        GoalAction.CONFIRM_DELETE,
+        GoalAction.KEEP,
+        GoalAction.SUGGESTED,
+    ):
+        app.action(action_id)(ack=decide, lazy=[answer])
 
 
 def register_home_buttons(app: App, services: Services) -> None:

@@ -262,6 +262,8 @@ def meeting_counts(session: Session, team_id: str, since: datetime, now: datetim
 class ProgramCounts:
     goals_set: int
     goals_done: int
+    goals_not_achieved: int
+    goals_dropped: int
     nudges_sent: int
     nudges_answered: int
     agreements_signed: int
@@ -273,6 +275,10 @@ def program_counts(session: Session, team_id: str, since: datetime, nudge_kind: 
         select(
             func.sum(case((Goal.created_at >= since, 1), else_=0)),
             func.sum(case((and_(Goal.status == GoalStatus.DONE, Goal.closed_at >= since), 1), else_=0)),
+            func.sum(
+                case((and_(Goal.status == GoalStatus.NOT_ACHIEVED, Goal.closed_at >= since), 1), else_=0)
+            ),
+            func.sum(case((and_(Goal.status == GoalStatus.DROPPED, Goal.closed_at >= since), 1), else_=0)),
         ).where(Goal.team_id == team_id)
     ).one()
     answered = exists().where(
@@ -292,6 +298,8 @@ def program_counts(session: Session, team_id: str, since: datetime, nudge_kind: 
     return ProgramCounts(
         goals_set=int(goals[0] or 0),
         goals_done=int(goals[1] or 0),
+        goals_not_achieved=int(goals[2] or 0),
+        goals_dropped=int(goals[3] or 0),
         nudges_sent=int(nudges[0] or 0),
         nudges_answered=int(nudges[1] or 0),
         agreements_signed=int(agreed or 0),

@@ -24,6 +24,8 @@ class CheckinAction(enum.StrEnum):
     NUDGE_NOTE = "nudge_note"
     OVERDUE_CLOSE = "overdue_close"
     OVERDUE_NEW_DATE = "overdue_new_date"
+    OUTCOME_DONE = "nudge_outcome_done"
+    OUTCOME_NOT_ACHIEVED = "nudge_outcome_not_achieved"
     TELL_COACH_YES = "tell_coach_yes"
     TELL_COACH_NO = "tell_coach_no"
 

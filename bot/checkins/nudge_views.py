@@ -22,6 +22,9 @@ from storage.models.checkins import NudgeAnswer
 MAX_PARTS = 15  # 3 blocks a part stays well inside a message's 50 blocks
 NUDGE_BLOCK = "nudge:"
 OVERDUE_BLOCK = "overdue:"
+OUTCOME_BLOCK = "outcome:"
+ANSWERED_BLOCK = "answered:"
+_GOAL_BLOCKS = (NUDGE_BLOCK, OVERDUE_BLOCK, OUTCOME_BLOCK, ANSWERED_BLOCK)
 
 
 @dataclass(frozen=True)
@@ -113,26 +116,49 @@ def answer_line(answer: NudgeAnswer, private: bool = False) -> str:
         NudgeAnswer.NEED_HELP: "🤝 You asked for help. What would help most right now? "
         "Your coach will see this check-in, and you can add a note for them with `/checkin`.",
         NudgeAnswer.DONE: "🎉 Done, and the goal is closed. What made the difference?",
-        NudgeAnswer.CLOSED: "Goal closed. `/goal reopen` brings it back if you change your mind.",
+        NudgeAnswer.CLOSED: "Closing this goal. Did you get there?",
+        NudgeAnswer.NOT_ACHIEVED: "Closed as not achieved this time. `/goal reopen` brings it back "
+        "if you change your mind.",
         NudgeAnswer.SNOOZED: "⏰ Snoozed: I'll ask again in a day, outside your quiet hours.",
         NudgeAnswer.NOTE: "📝 Note saved" + (" (private: only you can see it)." if private else "."),
     }
     return lines.get(answer, "Noted.")
 
 
-def answered_blocks(blocks: list[dict[str, Any]], answers: dict[int, str]) -> list[dict[str, Any]]:
+def _answered(goal: str, answer: NudgeAnswer, line: str) -> list[dict[str, Any]]:
+    blocks: list[Block] = [
+        ContextBlock(block_id=f"{ANSWERED_BLOCK}{goal}", elements=[MarkdownTextObject(text=line)])
+    ]
+    if answer == NudgeAnswer.CLOSED:
+        # "Close goal" asks before it closes: completed, or not achieved this time.
+        blocks.append(
+            ActionsBlock(
+                block_id=f"{OUTCOME_BLOCK}{goal}",
+                elements=[
+                    ButtonElement(
+                        text="Yes, done", action_id=CheckinAction.OUTCOME_DONE, value=goal, style="primary"
+                    ),
+                    ButtonElement(
+                        text="Not this time", action_id=CheckinAction.OUTCOME_NOT_ACHIEVED, value=goal
+                    ),
+                ],
+            )
+        )
+    return [block.to_dict() for block in blocks]
+
+
+def answered_blocks(
+    blocks: list[dict[str, Any]], answers: dict[int, tuple[NudgeAnswer, str]]
+) -> list[dict[str, Any]]:
     """The message's blocks with each answered goal's buttons replaced by its answer."""
-    out = []
+    out: list[dict[str, Any]] = []
+    drawn: set[int] = set()
     for block in blocks:
         block_id = str(block.get("block_id", ""))
-        goal = block_id.split(":", 1)[1] if block_id.startswith((NUDGE_BLOCK, OVERDUE_BLOCK)) else ""
-        if block.get("type") == "actions" and goal.isdigit() and int(goal) in answers:
-            out.append(
-                ContextBlock(
-                    block_id=f"answered:{goal}",
-                    elements=[MarkdownTextObject(text=answers[int(goal)])],
-                ).to_dict()
-            )
-        else:
+        goal = block_id.split(":", 1)[1] if block_id.startswith(_GOAL_BLOCKS) else ""
+        if not (goal.isdigit() and int(goal) in answers):
             out.append(block)
+        elif int(goal) not in drawn:  # the first of its blocks becomes the answer; the rest go
+            drawn.add(int(goal))
+            out += _answered(goal, *answers[int(goal)])
     return out

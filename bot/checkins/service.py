@@ -24,7 +24,9 @@ from storage.models.checkins import NudgeAnswer
 
 NOTE_MAX = 3000
 LOW_WELLBEING = 2
-_CLOSES_GOAL = {NudgeAnswer.DONE: GoalStatus.DONE, NudgeAnswer.CLOSED: GoalStatus.DONE}
+# "Close goal" closes nothing by itself: it asks "Did you get there?", whose answer closes the goal.
+_CLOSES_GOAL = {NudgeAnswer.DONE: GoalStatus.DONE, NudgeAnswer.NOT_ACHIEVED: GoalStatus.NOT_ACHIEVED}
+_OUTCOMES = {NudgeAnswer.NOT_ACHIEVED}
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,10 @@ class CheckinResult:
     support_text: str | None  # set when well-being was low: show it at once
 
 
-def _nudge_key(actor: Actor, message_ts: str, goal_id: int) -> str:
-    # One answer per goal per nudge message: double clicks and Slack's retries find this key.
-    return f"{actor.team_id}:nudge:{message_ts}:{goal_id}"
+def _nudge_key(actor: Actor, message_ts: str, goal_id: int, outcome: bool = False) -> str:
+    # One answer per goal per nudge message (and one outcome after "Close goal"): double clicks and
+    # Slack's retries find this key.
+    return f"{actor.team_id}:nudge:{message_ts}:{goal_id}" + (":outcome" if outcome else "")
 
 
 def _record_goal_answer(
@@ -61,16 +64,25 @@ def _record_goal_answer(
 
 
 def answer_nudge(
-    services: Services, actor: Actor, goal_id: int, answer: NudgeAnswer, message_ts: str, now: datetime
+    services: Services,
+    actor: Actor,
+    goal_id: int,
+    answer: NudgeAnswer,
+    message_ts: str,
+    now: datetime,
+    *,
+    outcome: bool = False,
 ) -> bool:
-    """Record a nudge button; True if recorded now, False if this goal in this message was answered."""
+    """Record a nudge button; True if recorded now, False if this goal in this message was answered.
+
+    `outcome` is the answer to "Did you get there?" after "Close goal" (Yes, done / Not this time).
+    """
     with services.db.transaction() as session:
         goal = queries.owned_goal(session, actor.person_id, goal_id)
         if goal is None:
             raise UserError("That goal is no longer yours to answer for.")
-        if not _record_goal_answer(
-            session, actor, goal, answer, _nudge_key(actor, message_ts, goal_id), now, message_ts
-        ):
+        key = _nudge_key(actor, message_ts, goal_id, outcome)
+        if not _record_goal_answer(session, actor, goal, answer, key, now, message_ts):
             return False
         if answer == NudgeAnswer.SNOOZED:
             person = session.get(Person, actor.person_id)
@@ -81,15 +93,19 @@ def answer_nudge(
         return True
 
 
-def message_answers(services: Services, actor: Actor, message_ts: str) -> dict[int, str]:
-    """Each answered goal in a nudge message, with the line that replaces its buttons."""
+def message_answers(services: Services, actor: Actor, message_ts: str) -> dict[int, tuple[NudgeAnswer, str]]:
+    """Each answered goal in a nudge message: its answer, and the line that replaces its buttons."""
     with services.db.transaction() as session:
         rows = queries.for_message(session, actor.person_id, message_ts)
-        answers: dict[int, str] = {}
+        answers: dict[int, tuple[NudgeAnswer, str]] = {}
         for row in rows:
-            if row.goal_id is None or (row.answer == NudgeAnswer.NOTE and row.goal_id in answers):
+            if row.goal_id is None:
                 continue
-            answers[row.goal_id] = answer_line(row.answer, row.private)
+            seen = answers.get(row.goal_id)
+            # The first answer stands; a note never replaces it, an outcome replaces "Close goal".
+            if seen and not (seen[0] == NudgeAnswer.CLOSED and row.answer in _CLOSES_GOAL):
+                continue
+            answers[row.goal_id] = (row.answer, answer_line(row.answer, row.private))
         return answers
 
 
@@ -177,5 +193,8 @@ NUDGE_ANSWERS = {
     CheckinAction.NUDGE_DONE: NudgeAnswer.DONE,
     CheckinAction.NUDGE_SNOOZE: NudgeAnswer.SNOOZED,
     CheckinAction.OVERDUE_CLOSE: NudgeAnswer.CLOSED,
+    CheckinAction.OUTCOME_DONE: NudgeAnswer.DONE,
+    CheckinAction.OUTCOME_NOT_ACHIEVED: NudgeAnswer.NOT_ACHIEVED,
 }
+OUTCOME_ACTIONS = {CheckinAction.OUTCOME_DONE, CheckinAction.OUTCOME_NOT_ACHIEVED}
 CHECKIN = NudgeAnswer.CHECKIN

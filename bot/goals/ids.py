@@ -19,6 +19,11 @@ class GoalAction(enum.StrEnum):
     HOME_GOAL_DONE = "home_goal_done"
     HOME_GOAL_EDIT = "home_goal_edit"
     HOME_GOAL_PROGRESS = "home_goal_progress"
+    CLOSE_ACHIEVED = "goal_close_achieved"
+    CLOSE_NOT_ACHIEVED = "goal_close_not_achieved"
+    CONFIRM_DELETE = "goal_confirm_delete"
+    KEEP = "goal_keep"
+    SUGGESTED = "goal_suggested"  # a "Did you mean …?" button; its value is the /goal text to run
 
 
 class GoalField(enum.StrEnum):

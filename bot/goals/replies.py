@@ -7,6 +7,9 @@ from bot.goals.commands import (
     GOAL_HELP,
     AddGoal,
     ChangeStatus,
+    CloseGoal,
+    DeleteGoal,
+    DidYouMean,
     EditGoal,
     GoalCommand,
     ListGoals,
@@ -15,16 +18,32 @@ from bot.goals.commands import (
     SetCadence,
     ShowHelp,
 )
-from bot.goals.views import CADENCE_LABELS, goal_list_blocks, goal_list_text, saved_reply
+from bot.goals.views import (
+    CADENCE_LABELS,
+    delete_question,
+    did_you_mean,
+    goal_list_blocks,
+    goal_list_text,
+    learned_blocks,
+    outcome_question,
+    saved_reply,
+)
 from bot.platform.dates import local_today
 from bot.platform.people import Actor
 from bot.platform.replies import Reply
 from bot.platform.services import Services
+from storage.models import GoalStatus
 
 _STATUS_REPLIES = {
     "done": "Goal #{n} is done: {title}. Well done! What made the difference?",
-    "drop": "Goal #{n} dropped: {title}. Letting go of a goal is a decision too. `/goal reopen {n}` brings it back.",
+    "drop": "Goal #{n} dropped: {title}. `/goal reopen {n}` brings it back.",
     "reopen": "Goal #{n} is active again: {title}.",
+}
+CLOSED_AS = {
+    GoalStatus.DONE: "completed",
+    GoalStatus.NOT_ACHIEVED: "not achieved",
+    GoalStatus.DROPPED: "dropped",
+    GoalStatus.ACTIVE: "active",
 }
 _UNCHANGED = {
     "done": "Goal #{n} was already done.",
@@ -51,10 +70,25 @@ def answer_goal_command(services: Services, actor: Actor, command: GoalCommand, 
             draft = goals.parse_quick_goal(text, today)
             goal, _ = goals.add_goal(services.db, actor, draft, now, request_key)
             return Reply(saved_reply(goal, goals.smart_questions(goal.draft), today), changed_goals=True)
-        case ChangeStatus(verb, number):
-            goal, changed = goals.change_status(services.db, actor, number, verb, now)
-            template = _STATUS_REPLIES[verb] if changed else _UNCHANGED[verb]
-            return Reply(template.format(n=number, title=goal.title), changed_goals=changed)
+        case ChangeStatus(verb, numbers):
+            results = goals.change_statuses(services.db, actor, numbers, verb, now)
+            lines = [
+                (_STATUS_REPLIES[verb] if changed else _UNCHANGED[verb]).format(
+                    n=goal.number, title=goal.title
+                )
+                for goal, changed in results
+            ]
+            return Reply("\n".join(lines), changed_goals=any(changed for _, changed in results))
+        case CloseGoal(number):
+            goal = goals.get_goal(services.db, actor, number)
+            if goal.status != GoalStatus.ACTIVE:
+                return Reply(f"Goal #{number} is already closed ({CLOSED_AS[goal.status]}).")
+            return Reply(f"Closing goal #{number}. Did you get there?", outcome_question(goal))
+        case DeleteGoal(numbers):
+            owned = goals.check_owned(services.db, actor, numbers)
+            return Reply("Delete for good?", delete_question(owned))
+        case DidYouMean(word, numbers, suggestions):
+            return Reply(f"I don't know `{word}`. Did you mean …?", did_you_mean(word, numbers, suggestions))
         case EditGoal(number):
             goals.get_goal(services.db, actor, number)  # refuses numbers that are not theirs
             return Reply("")
@@ -66,3 +100,27 @@ def answer_goal_command(services: Services, actor: Actor, command: GoalCommand, 
             label = CADENCE_LABELS[cadence].lower()
             return Reply(f"Check-ins for goal #{number} ({goal.title}): {label}.", changed_goals=True)
     raise AssertionError(f"unhandled goal command {command!r}")
+
+
+def answer_outcome(services: Services, actor: Actor, number: int, achieved: bool) -> Reply:
+    """ "Yes, done" or "Not this time" on a goal being closed; a repeat click changes nothing."""
+    goal, changed = goals.close_goal(services.db, actor, number, achieved, services.now())
+    if not changed:
+        return Reply(f"Goal #{number} is {CLOSED_AS[goal.status]}: {goal.title}.")
+    if achieved:
+        return Reply(
+            f"🎉 Goal #{number} completed: {goal.title}. What made the difference?", changed_goals=True
+        )
+    text = (
+        f"Goal #{number} closed as not achieved this time: {goal.title}. What did you learn? "
+        f"A note is optional. `/goal reopen {number}` brings the goal back."
+    )
+    return Reply(text, learned_blocks(text, number), changed_goals=True)
+
+
+def answer_delete(services: Services, actor: Actor, numbers: tuple[int, ...]) -> Reply:
+    titles = goals.delete_goals(services.db, actor, numbers, services.now())
+    if not titles:
+        return Reply("Already deleted.")
+    listed = ", ".join(f"#{n}" for n in numbers)
+    return Reply(f"Deleted {listed}: {'; '.join(titles)}.", changed_goals=True)

@@ -63,6 +63,7 @@ class GoalOverview:
     active: list[GoalInfo]
     done: int
     dropped: int
+    not_achieved: int = 0
 
 
 def goal_info(goal: Goal) -> GoalInfo:
@@ -175,19 +176,68 @@ def get_goal(db: Database, actor: Actor, number: int) -> GoalInfo:
 _STATUS_FOR_VERB = {"done": GoalStatus.DONE, "drop": GoalStatus.DROPPED, "reopen": GoalStatus.ACTIVE}
 
 
+def _set_status(goal: Goal, status: GoalStatus, now: datetime) -> bool:
+    if goal.status == status:
+        return False
+    goal.status = status
+    goal.closed_at = None if status == GoalStatus.ACTIVE else now
+    goal.updated_at = now
+    return True
+
+
 def change_status(db: Database, actor: Actor, number: int, verb: str, now: datetime) -> tuple[GoalInfo, bool]:
     """done / drop / reopen; returns the goal and whether anything changed (repeats are harmless)."""
+    [(goal, changed)] = change_statuses(db, actor, (number,), verb, now)
+    return goal, changed
+
+
+def change_statuses(
+    db: Database, actor: Actor, numbers: tuple[int, ...], verb: str, now: datetime
+) -> list[tuple[GoalInfo, bool]]:
+    """done / drop / reopen on several goals at once: all of them, or none if a number is not theirs."""
     status = _STATUS_FOR_VERB[verb]
     with db.transaction() as session:
+        owned = [_owned_goal(session, actor, number) for number in numbers]
+        changed = [_set_status(goal, status, now) for goal in owned]
+        session.flush()
+        replan_person(session, actor.person_id, now)
+        return [(goal_info(goal), was) for goal, was in zip(owned, changed, strict=True)]
+
+
+def close_goal(
+    db: Database, actor: Actor, number: int, achieved: bool, now: datetime
+) -> tuple[GoalInfo, bool]:
+    """Close an active goal as completed or as not achieved; a closed goal is left as it is."""
+    with db.transaction() as session:
         goal = _owned_goal(session, actor, number)
-        if goal.status == status:
+        if goal.status != GoalStatus.ACTIVE:
             return goal_info(goal), False
-        goal.status = status
-        goal.closed_at = None if status == GoalStatus.ACTIVE else now
-        goal.updated_at = now
+        _set_status(goal, GoalStatus.DONE if achieved else GoalStatus.NOT_ACHIEVED, now)
         session.flush()
         replan_person(session, actor.person_id, now)
         return goal_info(goal), True
+
+
+def delete_goals(db: Database, actor: Actor, numbers: tuple[int, ...], now: datetime) -> list[str]:
+    """Remove goals outright (a typo, a test): they and their notes are counted nowhere. Returns titles.
+
+    Numbers already gone are skipped, so a second click on the confirm button is harmless.
+    """
+    with db.transaction() as session:
+        goals = [goal_queries.goal_by_number(session, actor.person_id, number) for number in numbers]
+        titles = [goal.title for goal in goals if goal is not None]
+        for goal in goals:
+            if goal is not None:
+                session.delete(goal)
+        session.flush()
+        replan_person(session, actor.person_id, now)
+        return titles
+
+
+def check_owned(db: Database, actor: Actor, numbers: tuple[int, ...]) -> list[GoalInfo]:
+    """The goals with these numbers, or a UserError naming the first that is not theirs."""
+    with db.read() as session:
+        return [goal_info(_owned_goal(session, actor, number)) for number in numbers]
 
 
 def log_progress(
@@ -224,4 +274,9 @@ def overview(db: Database, actor: Actor) -> GoalOverview:
     with db.read() as session:
         active = [goal_info(goal) for goal in goal_queries.active_goals(session, actor.person_id)]
         counts = goal_queries.closed_goal_counts(session, actor.person_id)
-        return GoalOverview(active, counts.get(GoalStatus.DONE, 0), counts.get(GoalStatus.DROPPED, 0))
+        return GoalOverview(
+            active,
+            counts.get(GoalStatus.DONE, 0),
+            counts.get(GoalStatus.DROPPED, 0),
+            counts.get(GoalStatus.NOT_ACHIEVED, 0),
+        )

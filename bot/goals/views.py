@@ -6,7 +6,9 @@ import json
 from datetime import date
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
     ContextBlock,
     DatePickerElement,
     InputBlock,
@@ -18,10 +20,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.goals.ids import GoalCallback, GoalField, ProgressField
+from bot.goals.ids import GoalAction, GoalCallback, GoalField, ProgressField
 from bot.goals.service import TITLE_MAX, GoalDraft, GoalInfo, GoalOverview
 from bot.platform.dates import describe_due, local_timestamp
-from storage.models import Area, Cadence
+from storage.models import Area, Cadence, GoalStatus
 
 AREA_LABELS = {
     Area.ACADEMIC: "Academic performance",
@@ -114,18 +116,22 @@ def goal_modal(draft: GoalDraft | None = None, number: int | None = None) -> Vie
 
 
 def progress_modal(goal: GoalInfo) -> View:
+    """Log progress; on a goal closed as not achieved, it asks what the coachee learned (optional)."""
+    learned = goal.status == GoalStatus.NOT_ACHIEVED
     return View(
         type="modal",
         callback_id=GoalCallback.PROGRESS,
-        title="Log progress",
+        title="What did you learn?" if learned else "Log progress",
         submit="Save",
-        close="Cancel",
+        close="Skip" if learned else "Cancel",
         private_metadata=json.dumps({"number": goal.number}),
         blocks=[
             SectionBlock(text=MarkdownTextObject(text=f"*#{goal.number}* {goal.title}")),
             InputBlock(
                 block_id=ProgressField.NOTE,
-                label="What has moved forward?",
+                label="What would you take from it into the next goal?"
+                if learned
+                else "What has moved forward?",
                 element=PlainTextInputElement(action_id=ProgressField.NOTE, multiline=True, max_length=3000),
             ),
         ],
@@ -166,7 +172,69 @@ def goal_list_blocks(overview: GoalOverview, today: date, tz: str) -> list[Block
 
 
 def closed_counts_text(overview: GoalOverview) -> str:
-    return f"{overview.done} done · {overview.dropped} dropped · `/goal help` for all commands"
+    return (
+        f"{overview.done} done · {overview.not_achieved} not achieved · "
+        f"{overview.dropped} dropped · `/goal help` for all commands"
+    )
+
+
+def outcome_question(goal: GoalInfo) -> list[Block]:
+    """ "Did you get there?" before a goal is closed: completed, or closed as not achieved."""
+    value = str(goal.number)
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(text=f"Closing goal *#{goal.number}* {goal.title}. Did you get there?")
+        ),
+        ActionsBlock(
+            block_id=f"goal_outcome:{goal.number}",
+            elements=[
+                ButtonElement(
+                    text="Yes, done", action_id=GoalAction.CLOSE_ACHIEVED, value=value, style="primary"
+                ),
+                ButtonElement(text="Not this time", action_id=GoalAction.CLOSE_NOT_ACHIEVED, value=value),
+            ],
+        ),
+    ]
+
+
+def delete_question(goals: list[GoalInfo]) -> list[Block]:
+    """Confirm before goals are removed outright."""
+    numbers = " ".join(str(goal.number) for goal in goals)
+    names = "\n".join(f"*#{goal.number}* {goal.title}" for goal in goals)
+    label = "Delete goal" if len(goals) == 1 else f"Delete {len(goals)} goals"
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f"{names}\nDelete for good? It will be counted nowhere, and its notes go with it. "
+                "(To close a goal you worked on, use `/goal close` instead.)"
+            )
+        ),
+        ActionsBlock(
+            block_id="goal_delete",
+            elements=[
+                ButtonElement(text=label, action_id=GoalAction.CONFIRM_DELETE, value=numbers, style="danger"),
+                ButtonElement(text="Keep it", action_id=GoalAction.KEEP, value=numbers),
+            ],
+        ),
+    ]
+
+
+def did_you_mean(word: str, numbers: tuple[int, ...], suggestions: tuple[str, ...]) -> list[Block]:
+    """A first word that reads like a verb coachbot does not know: offer the verbs, or saving it."""
+    tail = " ".join(str(n) for n in numbers)
+    buttons = [
+        ButtonElement(text=f"/goal {verb} {tail}", action_id=GoalAction.SUGGESTED, value=f"{verb} {tail}")
+        for verb in suggestions
+    ]
+    buttons.append(
+        ButtonElement(
+            text=f"Save “{word} {tail}” as a goal", action_id=GoalAction.SUGGESTED, value=f"add {word} {tail}"
+        )
+    )
+    return [
+        SectionBlock(text=MarkdownTextObject(text=f"I don't know `{word}`. Did you mean …?")),
+        ActionsBlock(block_id="goal_did_you_mean", elements=buttons),
+    ]
 
 
 def goal_list_text(overview: GoalOverview, today: date, tz: str) -> str:
@@ -201,3 +269,18 @@ def saved_modal(goal: GoalInfo, questions: list[str], today: date, *, edited: bo
             )
         )
     return View(type="modal", title=f"Goal #{goal.number} {verb}", close="Done", blocks=blocks)
+
+
+def learned_blocks(text: str, number: int) -> list[Block]:
+    """After "Not this time": the reply, and a way to note what was learned (optional)."""
+    return [
+        SectionBlock(text=MarkdownTextObject(text=text)),
+        ActionsBlock(
+            block_id=f"goal_learned:{number}",
+            elements=[
+                ButtonElement(
+                    text="Note what you learned", action_id=GoalAction.HOME_GOAL_PROGRESS, value=str(number)
+                )
+            ],
+        ),
+    ]

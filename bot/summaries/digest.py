@@ -59,7 +59,8 @@ def digest_messages(digest: Digest) -> list[Message]:
     counts = digest.counts
     lines = [
         f"👥 Active pairings: {digest.active_pairings}",
-        f"🎯 Goals set: {counts.goals_set} · completed: {counts.goals_done}",
+        f"🎯 Goals set: {counts.goals_set} · completed: {counts.goals_done} · "
+        f"closed, not achieved: {counts.goals_not_achieved} · dropped: {counts.goals_dropped}",
         f"💬 Check-in answer rate: {digest.answer_rate}",
         f"📅 Sessions held: {digest.sessions_held} · booked ahead: {digest.sessions_booked}",
         f"🤝 Agreements signed: {counts.agreements_signed}",

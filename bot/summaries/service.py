@@ -41,6 +41,8 @@ class CoacheeSummary:
     name: str
     flags: list[Flag]
     goals_done: list[str]
+    goals_not_achieved: list[str]
+    goals_dropped: list[str]
     active_goals: list[GoalLine]
     on_track: int
     need_help: int
@@ -55,7 +57,8 @@ class CoacheeSummary:
     @property
     def quiet_week(self) -> bool:
         """Nothing to report: shown briefly, so silence is still visible."""
-        return not (self.goals_done or self.on_track or self.need_help or self.wellbeing or self.shared_notes)
+        closed = self.goals_done or self.goals_not_achieved or self.goals_dropped
+        return not (closed or self.on_track or self.need_help or self.wellbeing or self.shared_notes)
 
 
 @dataclass
@@ -112,7 +115,14 @@ def _one(
     nxt: queries.MeetingRow | None,
     last: queries.MeetingRow | None,
 ) -> CoacheeSummary:
-    done = [g for g in week.goals if g.status == GoalStatus.DONE and g.closed_at and g.closed_at >= since]
+    closed = {
+        status: [
+            f"{g.number}. {g.title}"
+            for g in week.goals
+            if g.status == status and g.closed_at and g.closed_at >= since
+        ]
+        for status in (GoalStatus.DONE, GoalStatus.NOT_ACHIEVED, GoalStatus.DROPPED)
+    }
     active = [g for g in week.goals if g.status == GoalStatus.ACTIVE]
     week_nudges = [n for n in week.nudges if n.sent_at >= since]
     signals = Signals(
@@ -124,7 +134,7 @@ def _one(
         week_nudges_on_track=[n.on_track for n in week_nudges],
         week_answers=week.answers,
         week_wellbeing=week.wellbeing,
-        goals_done_this_week=len(done),
+        goals_done_this_week=len(closed[GoalStatus.DONE]),
     )
     ticked = [key for key in (nxt.checklist if nxt else "").split(",") if key in CHECKLIST]
     return CoacheeSummary(
@@ -132,7 +142,9 @@ def _one(
         user_id=pair.coachee_user,
         name=pair.coachee_name,
         flags=flags_for(signals),
-        goals_done=[f"{g.number}. {g.title}" for g in done],
+        goals_done=closed[GoalStatus.DONE],
+        goals_not_achieved=closed[GoalStatus.NOT_ACHIEVED],
+        goals_dropped=closed[GoalStatus.DROPPED],
         active_goals=[_goal_line(g, today, week.progress_by_goal.get(g.number, 0)) for g in active],
         on_track=sum(1 for a in week.answers if a == NudgeAnswer.ON_TRACK),
         need_help=sum(1 for a in week.answers if a == NudgeAnswer.NEED_HELP),

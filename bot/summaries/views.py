@@ -60,7 +60,14 @@ def coachee_lines(summary: CoacheeSummary, today: date, tz: str) -> list[str]:
         return [head, f"Nothing to report this week ({heard}) · {_session(summary, tz)}"]
     lines = [head]
     if summary.goals_done:
-        lines.append("✅ Done this week: " + "; ".join(escape_mrkdwn(g) for g in summary.goals_done))
+        lines.append("✅ Completed this week: " + "; ".join(escape_mrkdwn(g) for g in summary.goals_done))
+    if summary.goals_not_achieved:
+        lines.append(
+            "◻️ Closed, not achieved this week: "
+            + "; ".join(escape_mrkdwn(g) for g in summary.goals_not_achieved)
+        )
+    if summary.goals_dropped:
+        lines.append("➖ Dropped this week: " + "; ".join(escape_mrkdwn(g) for g in summary.goals_dropped))
     if summary.active_goals:
         lines.append("🎯 Active: " + "; ".join(_goal(g, today) for g in summary.active_goals))
     answers = f"{summary.on_track} on track, {summary.need_help} need help"

@@ -66,7 +66,8 @@ class NudgeAnswer(enum.StrEnum):
     SNOOZED = "snoozed"
     NOTE = "note"
     CHECKIN = "checkin"
-    CLOSED = "closed"
+    CLOSED = "closed"  # "Close goal" clicked: the outcome question follows
+    NOT_ACHIEVED = "not_achieved"
 
 
 class CheckIn(Base):

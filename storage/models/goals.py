@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 class GoalStatus(enum.StrEnum):
     ACTIVE = "active"
     DONE = "done"
+    NOT_ACHIEVED = "not_achieved"  # closed: the coachee did not get there this time
     DROPPED = "dropped"
 
 

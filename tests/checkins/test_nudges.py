@@ -149,6 +149,9 @@ def test_a_goal_past_its_target_date_gets_one_close_or_new_date_question(
     assert pending_nudges(app) == []  # asked once; it waits for a new date or closing
     slack.click_in_message(randy, slack.dms(randy)[1], "Close goal")
     slack.wait_for_edit(slack.dms(randy)[1])
+    assert goal_status(app, 1) == GoalStatus.ACTIVE  # closing asks "Did you get there?" first
+    slack.click_in_message(randy, slack.dms(randy)[1], "Yes, done")
+    slack.wait_for_edit(slack.dms(randy)[1], 2)
     assert goal_status(app, 1) == GoalStatus.DONE
 
 

@@ -94,7 +94,7 @@ def test_list_shows_active_goals_with_due_dates_notes_and_closed_counts(
     assert "Did 15 questions on cardio" in text
     assert "*#2* Shadow in the ED twice" in text and "overdue by 2 days" in text
     assert "#3" not in text and "#4" not in text
-    assert "1 done · 1 dropped" in text
+    assert "1 done · 0 not achieved · 1 dropped" in text
     assert slack.goal("ls", user=randy).json["blocks"] == reply.json["blocks"]
 
 

@@ -58,7 +58,7 @@ def test_home_shows_the_goals_and_a_home_button_click_reaches_the_app(s: Session
     assert "── App Home of randy · Mon Nov 23 9:00 AM CST" in home
     assert "== Your coaching goals ==" in home and "[Done] [Edit] [Log progress]" in home
     after = s.type(":click home Done 2")
-    assert "Sleep 7 hours" not in after and "1 done · 0 dropped" in after
+    assert "Sleep 7 hours" not in after and "1 done · 0 not achieved · 0 dropped" in after
 
 
 def test_clicking_a_button_in_a_message_sends_its_action_to_the_app(s: Session) -> None:
@@ -282,7 +282,7 @@ def test_the_example_coaching_cycle_runs_as_a_script() -> None:
         "Check-ins for goal #2 (Get better at suturing): every two weeks.",
         "Goal #3 is active again: Sleep 7 hours on weeknights.",
         "Goal #1 is done: Do 40 practice questions a week.",
-        "2 done · 0 dropped",
+        "2 done · 0 not achieved · 0 dropped",
         "── clock Mon Dec 7 9:00 AM CST → Wed Dec 9 9:00 AM CST",
         "Its target date, Mon Dec 7, 2026, has passed.",
     ]
