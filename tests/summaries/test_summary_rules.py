@@ -76,13 +76,15 @@ class Roster:
         if answer is not None:
             self.checkin(person, days_ago - 0.01, answer, message_ts=ts, **values)
 
-    def goals_done(self, person: int, count: int, days_ago: float = 1) -> None:
+    def goals_done(
+        self, person: int, count: int, days_ago: float = 1, status: GoalStatus = GoalStatus.DONE
+    ) -> None:
         with self.db.transaction() as session:
             for n in range(count):
                 self.seq += 1
                 session.add(
                     Goal(team_id=TEAM, person_id=person, number=self.seq, title=f"goal {n}", created_at=NOW,
-                         updated_at=NOW, status=GoalStatus.DONE, closed_at=NOW - timedelta(days=days_ago))
+                         updated_at=NOW, status=status, closed_at=NOW - timedelta(days=days_ago))
                 )  # fmt: skip
 
     def summaries(self) -> dict[int, CoacheeSummary]:
@@ -262,3 +264,26 @@ def test_the_digest_counts_flags_and_names_coaches_with_a_need_help_and_no_sessi
     assert digest.answer_rate == "50% (1 of 2 nudges answered)"
     shown = str([b.to_dict() for m in digest_messages(digest) for b in m.blocks])
     assert "<@U_coach>" in shown and "drowning" not in shown
+
+
+def test_each_outcome_is_counted_as_itself_in_the_summary_and_the_digest(roster: Roster) -> None:
+    person = roster.coachee("closer")
+    roster.goals_done(person, 1)
+    roster.goals_done(person, 2, status=GoalStatus.NOT_ACHIEVED)
+    roster.goals_done(person, 1, status=GoalStatus.DROPPED)
+    summary = roster.summaries()[person]
+    assert len(summary.goals_done) == 1 and len(summary.goals_not_achieved) == 2
+    assert len(summary.goals_dropped) == 1
+    assert Flag.ON_A_ROLL not in summary.flags  # two goals closed, but only one completed
+    [message] = summary_messages([summary], NOW.date(), "America/Chicago")
+    text = str([b.to_dict() for b in message.blocks])
+    assert "Completed this week: 1. goal 0" in text
+    assert "Closed, not achieved this week: 2. goal 0; 3. goal 1" in text
+    assert "Dropped this week: 4. goal 0" in text
+    with roster.db.read() as session:
+        digest = build_digest(session, TEAM, NOW)
+    assert (digest.counts.goals_done, digest.counts.goals_not_achieved, digest.counts.goals_dropped) == (
+        1,
+        2,
+        1,
+    )
