@@ -21,6 +21,7 @@ import handlers.goals
 import handlers.home
 import handlers.meetings
 import handlers.privacy
+import handlers.summaries
 import handlers.workshops
 from bot.checkins.area import AREA as CHECKINS
 from bot.goals.area import AREA as GOALS
@@ -52,6 +53,7 @@ LISTENERS: tuple[Callable[[App, Services], None], ...] = (
     handlers.meetings.register,
     handlers.workshops.register,
     handlers.privacy.register,
+    handlers.summaries.register,
     handlers.home.register,
 )
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import and_, case, delete, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import Delivery, DeliveryStatus, Goal, GoalStatus, Person, ProgressNote
-from storage.models.checkins import CheckIn, NudgeAnswer
-from storage.models.meetings import Meeting, MeetingStatus, Pairing
+from storage.models.checkins import CheckIn, NudgeAnswer, NudgePrefs, QuietPeriod
+from storage.models.meetings import AgendaItem, Meeting, MeetingStatus, Pairing
 from storage.models.summaries import SummaryPrefs
 
 
@@ -145,9 +145,16 @@ def progress_counts(
     return [(person_id, number, count) for person_id, number, count in rows]
 
 
-def last_activity(session: Session, person_ids: Sequence[int]) -> dict[int, datetime]:
-    """When each of them last checked in or logged progress (absent: never)."""
+def last_activity(session: Session, person_ids: Sequence[int], now: datetime) -> dict[int, datetime]:
+    """Each one's last sign of engagement (absent: none): a nudge answer or check-in, a progress note,
+    a goal set or changed, a session held, a reflection or agenda item for a session."""
     ids = list(person_ids)
+    coachee_meeting = (
+        select(Pairing.coachee_id, Meeting.id, Meeting.starts_at, Meeting.updated_at, Meeting.takeaways)
+        .join(Meeting, Meeting.pairing_id == Pairing.id)
+        .where(Pairing.coachee_id.in_(ids), Meeting.status == MeetingStatus.SCHEDULED)
+        .subquery()
+    )
     both = union_all(
         select(CheckIn.person_id.label("person_id"), CheckIn.created_at.label("at")).where(
             CheckIn.person_id.in_(ids)
@@ -155,9 +162,55 @@ def last_activity(session: Session, person_ids: Sequence[int]) -> dict[int, date
         select(Goal.person_id.label("person_id"), ProgressNote.created_at.label("at"))
         .join(Goal, Goal.id == ProgressNote.goal_id)
         .where(Goal.person_id.in_(ids)),
+        select(Goal.person_id.label("person_id"), Goal.updated_at.label("at")).where(Goal.person_id.in_(ids)),
+        select(coachee_meeting.c.coachee_id, coachee_meeting.c.starts_at).where(
+            coachee_meeting.c.starts_at < now
+        ),
+        select(coachee_meeting.c.coachee_id, coachee_meeting.c.updated_at).where(
+            coachee_meeting.c.takeaways != ""
+        ),
+        select(coachee_meeting.c.coachee_id, AgendaItem.created_at).join(
+            AgendaItem, AgendaItem.meeting_id == coachee_meeting.c.id
+        ),
     ).subquery()
     rows = session.execute(select(both.c.person_id, func.max(both.c.at)).group_by(both.c.person_id))
     return {person_id: _aware(at) for person_id, at in rows if at is not None}
+
+
+def excused_stretches(
+    session: Session, team_id: str, person_ids: Sequence[int]
+) -> dict[int, list[tuple[datetime, datetime]]]:
+    """Stretches that are not silence, per person: program quiet periods (whole UTC days, inclusive)
+    and their own pause (from when it was set to the end of its last day); one statement."""
+    both = union_all(
+        select(
+            literal(0).label("person_id"),
+            QuietPeriod.starts_on.label("starts_on"),
+            QuietPeriod.ends_on.label("ends_on"),
+            QuietPeriod.created_at.label("set_at"),
+        ).where(QuietPeriod.team_id == team_id),
+        select(
+            NudgePrefs.person_id, NudgePrefs.paused_until, NudgePrefs.paused_until, NudgePrefs.updated_at
+        ).where(NudgePrefs.person_id.in_(list(person_ids)), NudgePrefs.paused_until.is_not(None)),
+    ).subquery()
+    periods: list[tuple[datetime, datetime]] = []
+    pauses: list[tuple[int, datetime, datetime]] = []
+    for person_id, starts_on, ends_on, set_at in session.execute(select(both)):
+        end = _midnight(ends_on) + timedelta(days=1)
+        if person_id == 0:
+            periods.append((_midnight(starts_on), end))
+        else:
+            pauses.append((person_id, _aware(set_at), end))
+    out = {person_id: list(periods) for person_id in person_ids}
+    for person_id, start, end in pauses:
+        out[person_id].append((start, end))
+    return out
+
+
+def _midnight(day: date | str) -> datetime:
+    # A UNION loses the column type on SQLite: the date comes back as text.
+    day = date.fromisoformat(day[:10]) if isinstance(day, str) else day
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def _aware(value: datetime | str) -> datetime:
@@ -169,7 +222,7 @@ def _aware(value: datetime | str) -> datetime:
 def nudges_for_flags(
     session: Session, person_ids: Sequence[int], since: datetime, nudge_kind: str
 ) -> list[NudgeRow]:
-    """Each person's last two sent nudges and every nudge sent since `since`, newest first,
+    """Each person's last three sent nudges and every nudge sent since `since`, newest first,
     with whether any answer came back and whether every answer was "on track" (or done)."""
     # One correlated aggregate per nudge: NULL when unanswered, 1 when every answer was on track.
     # (An EXISTS with the answer test lets PostgreSQL hash every check-in of the workspace.)
@@ -197,7 +250,7 @@ def nudges_for_flags(
     )
     rows = session.execute(
         select(ranked.c.person_id, ranked.c.sent_at, ranked.c.all_on_track)
-        .where(or_(ranked.c.rank <= 2, ranked.c.sent_at >= since))
+        .where(or_(ranked.c.rank <= 3, ranked.c.sent_at >= since))
         .order_by(ranked.c.person_id, ranked.c.sent_at.desc())
     )
     return [
@@ -366,3 +419,18 @@ def drop_pending(session: Session, kinds: Sequence[str], person_id: int) -> None
 def time_zones(session: Session, person_ids: Sequence[int]) -> dict[int, str]:
     rows = session.execute(select(Person.id, Person.tz).where(Person.id.in_(list(person_ids))))
     return {person_id: tz for person_id, tz in rows}
+
+
+def has_received(session: Session, person_id: int, kind: str, other_than: int) -> bool:
+    """Whether this person was already sent a delivery of this kind (other than row `other_than`)."""
+    found = session.scalar(
+        select(Delivery.id)
+        .where(
+            Delivery.person_id == person_id,
+            Delivery.kind == kind,
+            Delivery.sent_at.is_not(None),
+            Delivery.id != other_than,
+        )
+        .limit(1)
+    )
+    return found is not None

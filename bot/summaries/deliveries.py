@@ -23,6 +23,7 @@ from bot.summaries.views import Message, summary_messages
 from storage import checkins as people_queries
 from storage import deliveries as store
 from storage import meetings as session_queries
+from storage import summaries as summary_queries
 
 # The messages after the first, from render to after_send in the same process (keyed by row id).
 _LATER_PARTS: dict[int, list[Message]] = {}
@@ -38,12 +39,14 @@ def messages_for(services: Services, delivery: DeliveryInfo, now: datetime) -> l
         person, _ = people_queries.person_and_prefs(session, delivery.person_id or 0)
         if person is None or person.is_deleted:
             return Skip("the person is no longer in Slack")
+        # The flags' legend is written out in the first one a person gets; a button shows it later.
+        first = not summary_queries.has_received(session, person.id, delivery.kind, delivery.id)
         if delivery.kind == DIGEST_KIND:
-            return digest_messages(build_digest(session, delivery.team_id, now))
+            return digest_messages(build_digest(session, delivery.team_id, now), with_legend=first)
         summaries = coach_summary(session, delivery.team_id, person.id, now, person.tz)
         if not summaries:
             return Skip("no coachees to summarize")
-        return summary_messages(summaries, local_today(now, person.tz), person.tz)
+        return summary_messages(summaries, local_today(now, person.tz), person.tz, with_legend=first)
 
 
 def render_weekly(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:

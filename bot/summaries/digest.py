@@ -6,13 +6,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject
 from sqlalchemy.orm import Session
 
 from bot.goals.nudge_plan import NUDGE_KIND
-from bot.summaries.flags import EMOJI, Flag, rules_text
+from bot.summaries.flags import EMOJI, Flag
 from bot.summaries.service import WEEK, summarize
-from bot.summaries.views import Message, pack, sections
+from bot.summaries.views import Message, legend_footer, pack, sections
 from storage import summaries as queries
 
 
@@ -54,7 +53,7 @@ def build_digest(session: Session, team_id: str, now: datetime) -> Digest:
     )
 
 
-def digest_messages(digest: Digest) -> list[Message]:
+def digest_messages(digest: Digest, *, with_legend: bool = True) -> list[Message]:
     """The digest as messages (a long list of coaches continues in the thread)."""
     counts = digest.counts
     lines = [
@@ -72,5 +71,5 @@ def digest_messages(digest: Digest) -> list[Message]:
     else:
         lines.append("No “need help” is waiting without a session booked.")
     groups = [[block] for block in sections(lines)]
-    footer: list[Block] = [ContextBlock(elements=[MarkdownTextObject(text=rules_text())])]
+    footer = legend_footer(with_legend=with_legend)
     return pack("Your weekly program digest", "The last 7 days across the program.", groups, footer)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.goals.nudge_plan import NUDGE_KIND
 from bot.meetings.service import CHECKLIST
 from bot.platform.dates import local_today
-from bot.summaries.flags import Flag, Signals, attention_rank, flags_for
+from bot.summaries.flags import Flag, Signals, attention_rank, flag_reasons
 from storage import summaries as queries
 from storage.models import GoalStatus
 from storage.models.checkins import NudgeAnswer
@@ -53,6 +53,7 @@ class CoacheeSummary:
     prep_done: int
     last_takeaways: str
     last_heard: datetime | None
+    why: dict[Flag, str] = field(default_factory=dict)  # each flag, in a few words
 
     @property
     def quiet_week(self) -> bool:
@@ -92,7 +93,8 @@ def summarize(session: Session, pairs: list[Pair], now: datetime, tz: str) -> li
         weeks[person_id].progress_by_goal[number] = count
     for nudge in queries.nudges_for_flags(session, people, since, NUDGE_KIND):
         weeks[nudge.person_id].nudges.append(nudge)
-    heard = queries.last_activity(session, people)
+    heard = queries.last_activity(session, people, now)
+    excused = queries.excused_stretches(session, pairs[0].team_id, people)
     upcoming = queries.next_meetings(session, pairing_ids, now)
     previous = queries.last_meetings(session, pairing_ids, now)
     today = local_today(now, tz)
@@ -100,22 +102,16 @@ def summarize(session: Session, pairs: list[Pair], now: datetime, tz: str) -> li
     for pair in pairs:
         week = weeks[pair.coachee_id]
         nxt, last = upcoming.get(pair.pairing_id), previous.get(pair.pairing_id)
-        summaries.append(_one(pair, week, since, now, today, heard.get(pair.coachee_id), nxt, last))
+        signals = _signals(
+            pair, week, since, now, heard.get(pair.coachee_id), excused.get(pair.coachee_id, [])
+        )
+        summaries.append(_one(pair, week, since, signals, today, nxt, last))
     summaries.sort(key=lambda s: attention_rank(s.flags))  # stable: name order within a rank
     return summaries
 
 
-def _one(
-    pair: Pair,
-    week: _Week,
-    since: datetime,
-    now: datetime,
-    today: date,
-    last_heard: datetime | None,
-    nxt: queries.MeetingRow | None,
-    last: queries.MeetingRow | None,
-) -> CoacheeSummary:
-    closed = {
+def _closed(week: _Week, since: datetime) -> dict[GoalStatus, list[str]]:
+    return {
         status: [
             f"{g.number}. {g.title}"
             for g in week.goals
@@ -123,25 +119,50 @@ def _one(
         ]
         for status in (GoalStatus.DONE, GoalStatus.NOT_ACHIEVED, GoalStatus.DROPPED)
     }
-    active = [g for g in week.goals if g.status == GoalStatus.ACTIVE]
-    week_nudges = [n for n in week.nudges if n.sent_at >= since]
-    signals = Signals(
+
+
+def _signals(
+    pair: Pair,
+    week: _Week,
+    since: datetime,
+    now: datetime,
+    last_heard: datetime | None,
+    excused: list[tuple[datetime, datetime]],
+) -> Signals:
+    return Signals(
         now=now,
         since=since,
         paired_at=pair.paired_at,
         last_activity=last_heard,
-        last_two_nudges_answered=[n.answered for n in week.nudges[:2]],
-        week_nudges_on_track=[n.on_track for n in week_nudges],
+        last_nudges=[(n.sent_at, n.answered) for n in week.nudges[:3]],
+        week_nudges_on_track=[n.on_track for n in week.nudges if n.sent_at >= since],
         week_answers=week.answers,
         week_wellbeing=week.wellbeing,
-        goals_done_this_week=len(closed[GoalStatus.DONE]),
+        goals_done_this_week=len(_closed(week, since)[GoalStatus.DONE]),
+        excused=excused,
     )
+
+
+def _one(
+    pair: Pair,
+    week: _Week,
+    since: datetime,
+    signals: Signals,
+    today: date,
+    nxt: queries.MeetingRow | None,
+    last: queries.MeetingRow | None,
+) -> CoacheeSummary:
+    closed = _closed(week, since)
+    active = [g for g in week.goals if g.status == GoalStatus.ACTIVE]
+    week_nudges = [n for n in week.nudges if n.sent_at >= since]
+    why = flag_reasons(signals)
     ticked = [key for key in (nxt.checklist if nxt else "").split(",") if key in CHECKLIST]
     return CoacheeSummary(
         person_id=pair.coachee_id,
         user_id=pair.coachee_user,
         name=pair.coachee_name,
-        flags=flags_for(signals),
+        flags=list(why),
+        why=why,
         goals_done=closed[GoalStatus.DONE],
         goals_not_achieved=closed[GoalStatus.NOT_ACHIEVED],
         goals_dropped=closed[GoalStatus.DROPPED],
@@ -154,7 +175,7 @@ def _one(
         next_session=nxt.starts_at if nxt else None,
         prep_done=len(ticked),
         last_takeaways=(last.takeaways or last.next_actions) if last else "",
-        last_heard=last_heard,
+        last_heard=signals.last_activity,
     )
 
 

@@ -5,12 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
 
 from bot.meetings.service import CHECKLIST
 from bot.platform.dates import describe_due, local_timestamp
 from bot.platform.text import escape_mrkdwn
 from bot.summaries.flags import EMOJI, QUESTIONS, Flag, rules_text
+from bot.summaries.ids import SummaryAction
 from bot.summaries.service import CoacheeSummary, GoalLine
 
 MAX_BLOCKS = 50  # Slack's limit per message
@@ -29,8 +38,23 @@ def _quote(text: str) -> str:
     return "“" + escape_mrkdwn(text if len(text) <= NOTE_MAX else text[: NOTE_MAX - 1] + "…") + "”"
 
 
-def _flags(flags: list[Flag]) -> str:
-    return " · ".join(f"{EMOJI[flag]} {flag}" for flag in flags)
+def _flags(flags: list[Flag], why: dict[Flag, str] | None = None) -> str:
+    why = why or {}
+    return " · ".join(f"{EMOJI[flag]} {flag}" + (f" ({why[flag]})" if flag in why else "") for flag in flags)
+
+
+def legend_footer(*, with_legend: bool) -> list[Block]:
+    """The rules written out (the first time only), and the button that shows them any time."""
+    blocks: list[Block] = []
+    if with_legend:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=rules_text())]))
+    blocks.append(
+        ActionsBlock(
+            block_id="flag_legend",
+            elements=[ButtonElement(text="What do the flags mean?", action_id=SummaryAction.FLAG_LEGEND)],
+        )
+    )
+    return blocks
 
 
 def _goal(goal: GoalLine, today: date) -> str:
@@ -50,7 +74,7 @@ def _session(summary: CoacheeSummary, tz: str) -> str:
 
 def coachee_lines(summary: CoacheeSummary, today: date, tz: str) -> list[str]:
     """What the summary says about one coachee, one line each (the first names them and their flags)."""
-    head = f"*<@{summary.user_id}>*" + (f"  {_flags(summary.flags)}" if summary.flags else "")
+    head = f"*<@{summary.user_id}>*" + (f"  {_flags(summary.flags, summary.why)}" if summary.flags else "")
     if summary.quiet_week:
         heard = (
             f"last heard from {local_timestamp(summary.last_heard, tz)}"
@@ -124,13 +148,17 @@ def pack(title: str, intro: str, groups: list[list[Block]], footer: list[Block])
     ]
 
 
-def summary_messages(summaries: list[CoacheeSummary], today: date, tz: str) -> list[Message]:
-    """The coach's summary: the first message, then the rest as replies in its thread."""
+def summary_messages(
+    summaries: list[CoacheeSummary], today: date, tz: str, *, with_legend: bool = True
+) -> list[Message]:
+    """The coach's summary: the first message, then the rest as replies in its thread.
+
+    The flags' rules are written out in a coach's first summary; later ones carry only the button.
+    """
     attention = sum(1 for s in summaries if set(s.flags) & {Flag.ASKED_FOR_HELP, Flag.GONE_QUIET})
     intro = (
         f"The last 7 days for your {len(summaries)} coachee{'s' if len(summaries) != 1 else ''}"
         f" · {attention} may need your attention (they come first)."
     )
     groups = [coachee_blocks(summary, today, tz) for summary in summaries]
-    footer: list[Block] = [ContextBlock(elements=[MarkdownTextObject(text=rules_text())])]
-    return pack("Your weekly coaching summary", intro, groups, footer)
+    return pack("Your weekly coaching summary", intro, groups, legend_footer(with_legend=with_legend))

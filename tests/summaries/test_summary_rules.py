@@ -16,8 +16,8 @@ from bot.summaries.flags import Flag
 from bot.summaries.service import CoacheeSummary, coach_summary
 from bot.summaries.views import MAX_BLOCKS, SECTION_MAX, summary_messages
 from storage.db import Database
-from storage.models import Delivery, DeliveryStatus, Goal, GoalStatus, Person
-from storage.models.checkins import CheckIn, NudgeAnswer
+from storage.models import Delivery, DeliveryStatus, Goal, GoalStatus, Person, ProgressNote
+from storage.models.checkins import CheckIn, NudgeAnswer, NudgePrefs, QuietPeriod
 from storage.models.meetings import Pairing
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # Monday 08:00 in Chicago
@@ -114,17 +114,108 @@ def test_a_coachee_who_never_checked_in_goes_quiet_fourteen_days_after_pairing(r
     assert roster.flags(older) == [Flag.GONE_QUIET]
 
 
-def test_one_unanswered_nudge_is_not_gone_quiet_but_the_last_two_are(roster: Roster) -> None:
-    one, two = roster.coachee("one"), roster.coachee("two")
-    for person in (one, two):
-        roster.checkin(person, 1, note="busy week")  # heard from recently: only the nudges count
-    roster.nudge(one, 3, NudgeAnswer.ON_TRACK)
-    roster.nudge(one, 2, None)
+def test_three_unanswered_nudges_and_nothing_else_since_is_gone_quiet(roster: Roster) -> None:
+    two, three, engaged = roster.coachee("two"), roster.coachee("three"), roster.coachee("engaged")
+    for person in (two, three, engaged):
+        roster.checkin(person, 10)  # heard from within 14 days: only the nudges count
     roster.nudge(two, 3, None)
     roster.nudge(two, 2, None)
-    assert Flag.GONE_QUIET not in roster.flags(one)
-    assert Flag.GONE_QUIET in roster.flags(two)
-    assert roster.summaries()[two].unanswered_nudges == 2
+    for person in (three, engaged):
+        roster.nudge(person, 5, None)
+        roster.nudge(person, 3, None)
+        roster.nudge(person, 2, None)
+    roster.checkin(engaged, 4, note="logged from /checkin, not the nudge")
+    assert Flag.GONE_QUIET not in roster.flags(two)
+    assert roster.summaries()[three].why == {Flag.GONE_QUIET: "no answer to 3 nudges since Nov 18"}
+    assert Flag.GONE_QUIET not in roster.flags(engaged)  # a check-in after the first nudge counts
+    assert roster.summaries()[three].unanswered_nudges == 3
+
+
+def test_any_sign_of_engagement_keeps_a_coachee_from_gone_quiet(roster: Roster) -> None:
+    noted, changed = roster.coachee("noted"), roster.coachee("changed")
+    roster.checkin(noted, 20)
+    roster.checkin(changed, 20)
+    with roster.db.transaction() as session:
+        goal = Goal(team_id=TEAM, person_id=changed, number=1, title="t", created_at=NOW - timedelta(days=30),
+                    updated_at=NOW - timedelta(days=3), status=GoalStatus.ACTIVE)  # fmt: skip
+        session.add(goal)
+        note_goal = Goal(team_id=TEAM, person_id=noted, number=1, title="t", created_at=NOW - timedelta(days=30),
+                         updated_at=NOW - timedelta(days=30), status=GoalStatus.ACTIVE)  # fmt: skip
+        session.add(note_goal)
+        session.flush()
+        session.add(
+            ProgressNote(team_id=TEAM, goal_id=note_goal.id, text="n", created_at=NOW - timedelta(days=2))
+        )
+    assert Flag.GONE_QUIET not in roster.flags(noted)
+    assert Flag.GONE_QUIET not in roster.flags(changed)
+
+
+def test_quiet_periods_and_the_persons_pause_do_not_count_as_silence(roster: Roster) -> None:
+    exams, paused, silent = roster.coachee("exams"), roster.coachee("paused"), roster.coachee("silent")
+    for person in (exams, paused, silent):
+        roster.checkin(person, 20)
+    with roster.db.transaction() as session:
+        session.add(
+            QuietPeriod(
+                team_id=TEAM,
+                starts_on=(NOW - timedelta(days=12)).date(),
+                ends_on=(NOW - timedelta(days=8)).date(),
+                created_by="U_dean",
+                created_at=NOW,
+            )
+        )
+        session.add(
+            NudgePrefs(
+                team_id=TEAM,
+                person_id=paused,
+                updated_at=NOW - timedelta(days=30),
+                paused_until=(NOW - timedelta(days=1)).date(),
+            )
+        )
+    # 20 days since, 5 of them a program quiet period: 15 days count, still gone quiet …
+    assert roster.summaries()[silent].why[Flag.GONE_QUIET] == "nothing heard for 20 days, since Nov 3"
+    assert Flag.GONE_QUIET in roster.flags(exams)
+    # … but their own pause covers all but the last day.
+    assert Flag.GONE_QUIET not in roster.flags(paused)
+    roster.checkin(exams, 10)  # 10 days, 3 of them in the quiet period: 7 count
+    assert Flag.GONE_QUIET not in roster.flags(exams)
+
+
+def test_a_quiet_period_turns_fourteen_days_into_not_yet_gone_quiet(roster: Roster) -> None:
+    person = roster.coachee("person")
+    roster.checkin(person, 14)
+    assert Flag.GONE_QUIET in roster.flags(person)
+    with roster.db.transaction() as session:
+        day = (NOW - timedelta(days=5)).date()
+        session.add(
+            QuietPeriod(team_id=TEAM, starts_on=day, ends_on=day, created_by="U_dean", created_at=NOW)
+        )
+    assert Flag.GONE_QUIET not in roster.flags(person)
+
+
+def test_gone_quiet_is_never_shown_with_on_a_roll(roster: Roster) -> None:
+    person = roster.coachee("person")
+    roster.goals_done(person, 2, days_ago=1)
+    with roster.db.transaction() as session:  # closed long ago as far as activity goes
+        for goal in session.query(Goal).filter(Goal.person_id == person):
+            goal.updated_at = NOW - timedelta(days=20)
+    roster.checkin(person, 20)
+    assert roster.flags(person) == [Flag.GONE_QUIET]
+
+
+def test_each_flag_says_why(roster: Roster) -> None:
+    helped, rolling = roster.coachee("helped"), roster.coachee("rolling")
+    roster.nudge(helped, 2, NudgeAnswer.NEED_HELP)
+    roster.nudge(helped, 1, NudgeAnswer.NEED_HELP)
+    roster.goals_done(rolling, 2)
+    roster.checkin(rolling, 1)
+    summaries = roster.summaries()
+    assert summaries[helped].why[Flag.ASKED_FOR_HELP] == "answered “need help” 2 times this week"
+    assert summaries[rolling].why == {Flag.ON_A_ROLL: "2 goals completed this week"}
+    [message] = summary_messages(list(summaries.values()), NOW.date(), "America/Chicago")
+    assert "🆘 asked for help (answered “need help” 2 times this week)" in str(
+        [b.to_dict() for b in message.blocks]
+    )
 
 
 def test_wellbeing_of_two_asks_for_help_but_three_does_not(roster: Roster) -> None:

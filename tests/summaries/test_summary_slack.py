@@ -164,3 +164,23 @@ def test_a_coachs_home_shows_the_flags_and_next_session(
         )  # fmt: skip
     home = block_texts(slack.open_home(coach)["blocks"])
     assert f"<@{coachee}>" in home and "asked for help" in home and "no session booked" in home
+
+
+def test_the_flag_legend_is_written_out_once_and_a_button_shows_it_any_time(
+    slack: Slack, app: RunningApp, paired: tuple[str, str], clock: FixedClock
+) -> None:
+    coach, _ = paired
+    run_due(app, slack.emulator)
+    clock.now = datetime(2026, 11, 30, 13, 1, tzinfo=UTC)
+    run_due(app, slack.emulator)
+    first = slack.wait_for_dm(coach, "Your weekly coaching summary")
+    assert "nothing else since" in block_texts(first.blocks)  # the rules, the first time
+    clock.now = datetime(2026, 12, 7, 13, 1, tzinfo=UTC)
+    run_due(app, slack.emulator)
+    [_, second] = [m for m in slack.dms(coach) if m.text.startswith("Your weekly coaching summary")]
+    shown = block_texts(second.blocks)
+    assert "nothing else since" not in shown and "What do the flags mean?" in shown
+    slack.click_message(coach, second, "What do the flags mean?")
+    legend = slack.wait_for_response("What the flags mean")
+    assert "not counting program quiet periods" in legend["text"]
+    assert legend.get("response_type") == "ephemeral"

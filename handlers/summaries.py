@@ -1,0 +1,17 @@
+"""The weekly summary's and digest's buttons: "What do the flags mean?" answers only the reader."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, Respond
+
+from bot.platform.services import Services
+from bot.summaries.flags import legend_text
+from bot.summaries.ids import SummaryAction
+
+
+def register(app: App, services: Services) -> None:
+    def explain_flags(ack: Ack, respond: Respond) -> None:
+        ack()
+        respond(text=legend_text(), response_type="ephemeral", replace_original=False)
+
+    app.action(SummaryAction.FLAG_LEGEND)(explain_flags)
