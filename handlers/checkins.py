@@ -206,13 +206,13 @@ def register_modals(app: App, services: Services) -> None:
         except UserError as error:
             ack(response_action="errors", errors={CheckinField.NOTE: error.message})
             return
-        checkins.record_goal_statuses(services, actor, form.statuses, key, now)
+        told = checkins.record_goal_statuses(services, actor, form.statuses, key, now)
         mark_changed(context)
         if result.support_text is not None:
             # Well-being 1 or 2: the support resources at once, in the same window.
             ack(response_action="update", view=support_view(result.support_text, result.checkin_id))
         else:
-            ack(response_action="update", view=saved_checkin_view())
+            ack(response_action="update", view=saved_checkin_view(told=told))
 
     def submit_note(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         actor = actor_of(services, client, context)

@@ -109,12 +109,20 @@ def _overdue_part(part: NudgePart) -> list[Block]:
     ]
 
 
+def need_help_line(coach: str, due: datetime, tz: str) -> str:
+    """The coachee's answer to "Need help": who will see it, and when."""
+    return (
+        f"🤝 You asked for help. <@{coach}> will see it {local_timestamp(due, tz)} (your time), "
+        "in their working hours. "
+        "You can add a note for them with `/checkin`."
+    )
+
+
 def answer_line(answer: NudgeAnswer, private: bool = False) -> str:
     """What replaces a part's buttons once the coachee has answered."""
     lines = {
         NudgeAnswer.ON_TRACK: "✅ On track: noted. What is helping you keep going?",
-        NudgeAnswer.NEED_HELP: "🤝 You asked for help. What would help most right now? "
-        "Your coach will see this check-in, and you can add a note for them with `/checkin`.",
+        NudgeAnswer.NEED_HELP: "🤝 You asked for help: noted. You can add a note with `/checkin`.",
         NudgeAnswer.DONE: "🎉 Done, and the goal is closed. What made the difference?",
         NudgeAnswer.CLOSED: "Closing this goal. Did you get there?",
         NudgeAnswer.NOT_ACHIEVED: "Closed as not achieved this time. `/goal reopen` brings it back "

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.checkins.alerts import coach_of, plan_coach_alert
+from bot.checkins.alerts import coach_of, need_help_key, plan_coach_alert, plan_need_help_alert
 from bot.checkins.deliveries import plan_snooze
 from bot.checkins.ids import CheckinAction
-from bot.checkins.nudge_views import answer_line
+from bot.checkins.nudge_views import answer_line, need_help_line
 from bot.checkins.support import support_text_for
 from bot.goals.nudge_plan import replan_person
 from bot.goals.service import GoalInfo, goal_info
@@ -76,7 +76,9 @@ def answer_nudge(
     """Record a nudge button; True if recorded now, False if this goal in this message was answered.
 
     `outcome` is the answer to "Did you get there?" after "Close goal" (Yes, done / Not this time).
+    "Need help" alerts the coach at their next working moment.
     """
+    coach = coach_of(services, actor) if answer == NudgeAnswer.NEED_HELP else None
     with services.db.transaction() as session:
         goal = queries.owned_goal(session, actor.person_id, goal_id)
         if goal is None:
@@ -84,6 +86,8 @@ def answer_nudge(
         key = _nudge_key(actor, message_ts, goal_id, outcome)
         if not _record_goal_answer(session, actor, goal, answer, key, now, message_ts):
             return False
+        if coach is not None:
+            plan_need_help_alert(session, actor, coach, goal, message_ts, now)
         if answer == NudgeAnswer.SNOOZED:
             person = session.get(Person, actor.person_id)
             assert person is not None
@@ -97,6 +101,8 @@ def message_answers(services: Services, actor: Actor, message_ts: str) -> dict[i
     """Each answered goal in a nudge message: its answer, and the line that replaces its buttons."""
     with services.db.transaction() as session:
         rows = queries.for_message(session, actor.person_id, message_ts)
+        keys = {row.goal_id: need_help_key(actor, message_ts, row.goal_id) for row in rows if row.goal_id}
+        alerts = queries.deliveries_by_key(session, list(keys.values()))
         answers: dict[int, tuple[NudgeAnswer, str]] = {}
         for row in rows:
             if row.goal_id is None:
@@ -105,7 +111,11 @@ def message_answers(services: Services, actor: Actor, message_ts: str) -> dict[i
             # The first answer stands; a note never replaces it, an outcome replaces "Close goal".
             if seen and not (seen[0] == NudgeAnswer.CLOSED and row.answer in _CLOSES_GOAL):
                 continue
-            answers[row.goal_id] = (row.answer, answer_line(row.answer, row.private))
+            line = answer_line(row.answer, row.private)
+            alert = alerts.get(keys[row.goal_id]) if row.answer == NudgeAnswer.NEED_HELP else None
+            if alert is not None:
+                line = need_help_line(alert.recipient, alert.due_at, actor.tz)
+            answers[row.goal_id] = (row.answer, line)
         return answers
 
 
@@ -153,16 +163,25 @@ def add_note(
 
 def record_goal_statuses(
     services: Services, actor: Actor, statuses: dict[int, NudgeAnswer], request_key: str, now: datetime
-) -> None:
-    """The per-goal answers of a /checkin (by goal number); each recorded once, Done closes the goal."""
+) -> str | None:
+    """The per-goal answers of a /checkin (by goal number); each recorded once, Done closes the goal.
+
+    A "need help" alerts the coach; returns the line saying when they will see it, if one did.
+    """
+    helped = NudgeAnswer.NEED_HELP in statuses.values()
+    coach = coach_of(services, actor) if helped else None
+    told: datetime | None = None
     with services.db.transaction() as session:
         for number, answer in statuses.items():
             goal = goal_queries.goal_by_number(session, actor.person_id, number)
             if goal is None:
                 continue
             _record_goal_answer(session, actor, goal, answer, f"{request_key}:goal:{goal.id}", now)
+            if answer == NudgeAnswer.NEED_HELP and coach is not None:
+                told = plan_need_help_alert(session, actor, coach, goal, request_key, now)
         session.flush()
         replan_person(session, actor.person_id, now)
+    return need_help_line(coach, told, actor.tz) if coach is not None and told is not None else None
 
 
 def answer_coach_question(

@@ -170,8 +170,10 @@ def consent_answered_view(support_text: str, told: bool, has_coach: bool) -> Vie
     )
 
 
-def saved_checkin_view(*, private: bool = False) -> View:
+def saved_checkin_view(*, private: bool = False, told: str | None = None) -> View:
     privacy = " Your note is private: only you can see it." if private else ""
+    if told:
+        privacy += f"\n{told}"
     return View(
         type="modal",
         title="Check-in saved",
