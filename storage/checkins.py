@@ -12,7 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.models import Cadence, Delivery, DeliveryStatus, Goal, GoalStatus, Person, ProgressNote
-from storage.models.checkins import CheckIn, GoalNudgeState, NudgePrefs, QuietPeriod, SupportText
+from storage.models.checkins import CheckIn, GoalNudgeState, NudgeAnswer, NudgePrefs, QuietPeriod, SupportText
 
 
 def record(session: Session, **values: Any) -> int | None:
@@ -215,3 +215,28 @@ def people_with_pending_nudges(session: Session, team_id: str, nudge_kind: str) 
             .distinct()
         )
     )
+
+
+def open_need_help(
+    session: Session, person_ids: list[int], since: datetime
+) -> dict[int, list[tuple[int, str, datetime]]]:
+    """Per person, active goals whose latest answer since `since` is "need help": (number, title, when)."""
+    rows = session.execute(
+        select(CheckIn.person_id, Goal.number, Goal.title, CheckIn.answer, CheckIn.created_at)
+        .join(Goal, Goal.id == CheckIn.goal_id)
+        .where(
+            CheckIn.person_id.in_(person_ids),
+            CheckIn.created_at >= since,
+            Goal.status == GoalStatus.ACTIVE,
+            CheckIn.answer.in_([NudgeAnswer.NEED_HELP, NudgeAnswer.ON_TRACK]),
+        )
+        .order_by(CheckIn.created_at, CheckIn.id)
+    )
+    latest: dict[tuple[int, int], tuple[str, NudgeAnswer, datetime]] = {}
+    for person_id, number, title, answer, at in rows:
+        latest[(person_id, number)] = (title, answer, at)
+    out: dict[int, list[tuple[int, str, datetime]]] = {}
+    for (person_id, number), (title, answer, at) in sorted(latest.items()):
+        if answer == NudgeAnswer.NEED_HELP:
+            out.setdefault(person_id, []).append((number, title, at))
+    return out

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from bot.goals import service as goals
-from bot.home.views import home_view
+from bot.home.views import coach_section, home_view
 from bot.meetings import pairings
 from bot.platform.dates import local_today
 from bot.platform.people import Actor
@@ -13,7 +14,11 @@ from bot.platform.services import Services
 from bot.platform.slack import SlackGateway
 from bot.summaries.roster_views import roster_home_section
 from bot.summaries.service import flags_by_coachee
+from storage.checkins import open_need_help
 from storage.people import has_opened_home, note_home_opened
+
+# A "need help" stays open on the coach's Home for two weeks, or until the goal is answered on track.
+NEED_HELP_OPEN = timedelta(days=14)
 
 
 def refresh_home(
@@ -48,8 +53,14 @@ def _publisher(services: Services, slack: SlackGateway, actor: Actor) -> Callabl
         if entries:
             with services.db.read() as session:
                 flags = flags_by_coachee(session, actor.team_id, actor.person_id, services.now())
-        roster = roster_home_section(entries, actor.tz, flags)
+        helped: dict[int, list[tuple[int, str, datetime]]] = {}
+        if entries:
+            with services.db.read() as session:
+                people = [entry.coachee.person_id for entry in entries]
+                helped = open_need_help(session, people, services.now() - NEED_HELP_OPEN)
+        roster = roster_home_section(entries, actor.tz, flags, helped)
+        coach = coach_section(pairings.my_coach(services, actor), actor.tz)
         today = local_today(services.now(), actor.tz)
-        slack.publish_home(actor.user_id, home_view(overview, today, actor.tz, [roster]))
+        slack.publish_home(actor.user_id, home_view(overview, today, actor.tz, [coach, roster]))
 
     return publish

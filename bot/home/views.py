@@ -21,6 +21,8 @@ from bot.checkins.ids import CheckinAction
 from bot.goals.ids import GoalAction
 from bot.goals.service import GoalOverview
 from bot.goals.views import closed_counts_text, goal_line
+from bot.meetings.pairings import MyCoach
+from bot.platform.dates import local_timestamp
 
 HOME_BLOCK_LIMIT = 100
 _BLOCKS_PER_GOAL = 3
@@ -67,3 +69,18 @@ def home_view(overview: GoalOverview, today: date, tz: str, sections: Sequence[l
         blocks.append(SectionBlock(text=f"…and {hidden} more: `/goal list` shows them all."))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=closed_counts_text(overview))]))
     return View(type="home", blocks=blocks)
+
+
+def coach_section(coach: MyCoach | None, tz: str) -> list[Block]:
+    """A coachee's coach and their next session, at the top of their Home."""
+    if coach is None:
+        return []
+    if coach.next_session is not None:
+        session = f"Next session: {local_timestamp(coach.next_session, tz)}"
+    else:
+        session = "No session booked yet: `/meeting` opens the booking form."
+    return [
+        HeaderBlock(text="Your coach"),
+        SectionBlock(text=MarkdownTextObject(text=f"<@{coach.coach}>\n{session}")),
+        DividerBlock(),
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.meetings import deliveries
+from bot.meetings import deliveries, welcome
 from bot.platform.areas import Area
 
-AREA = Area("meetings", kinds=deliveries.KINDS)
+AREA = Area("meetings", kinds={**deliveries.KINDS, **welcome.KINDS})

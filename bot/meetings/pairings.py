@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.meetings.schedule import cancel_planned
 from bot.meetings.service import CHECKLIST
+from bot.meetings.welcome import plan_ended, plan_welcome
 from bot.platform import roles
 from bot.platform.errors import UserError
 from bot.platform.people import Actor, actor_from_person
@@ -46,20 +47,22 @@ def pair(services: Services, coach: Actor, coachee: Actor, by: str) -> str:
             old_coach = queries.person(session, current.coach_id).slack_user_id
             _close(session, current, by, now)
             line += f" (Their pairing with <@{old_coach}> is closed and kept in the history.)"
-        session.add(
-            Pairing(
-                team_id=coachee.team_id,
-                coach_id=coach.person_id,
-                coachee_id=coachee.person_id,
-                created_by=by,
-                created_at=now,
-            )
+        pairing = Pairing(
+            team_id=coachee.team_id,
+            coach_id=coach.person_id,
+            coachee_id=coachee.person_id,
+            created_by=by,
+            created_at=now,
         )
+        session.add(pairing)
+        session.flush()
+        plan_welcome(session, pairing, now)
         return line
 
 
 def _close(session: Session, pairing: Pairing, by: str, now: datetime) -> None:
     pairing.closed_at, pairing.closed_by = now, by
+    plan_ended(session, pairing, now)
     session.flush()  # the partial unique index must see the old pairing closed before a new one
     upcoming = queries.next_meeting(session, pairing.id, now)
     while upcoming is not None:
@@ -113,3 +116,21 @@ def roster(services: Services, actor: Actor, *, everyone: bool = False) -> list[
                 )
             )
         return entries
+
+
+@dataclass(frozen=True)
+class MyCoach:
+    """A coachee's coach and their next session together, for the coachee's App Home."""
+
+    coach: str
+    next_session: datetime | None
+
+
+def my_coach(services: Services, coachee: Actor) -> MyCoach | None:
+    with services.db.transaction() as session:
+        pairing = queries.open_pairing_of_coachee(session, coachee.person_id)
+        if pairing is None:
+            return None
+        upcoming = queries.next_meeting(session, pairing.id, services.now())
+        coach = queries.person(session, pairing.coach_id).slack_user_id
+        return MyCoach(coach, upcoming.starts_at if upcoming else None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from slack_sdk.models.blocks import (
     Block,
@@ -16,6 +17,7 @@ from slack_sdk.models.blocks import (
 from bot.meetings.pairings import RosterEntry
 from bot.meetings.service import CHECKLIST
 from bot.platform.dates import local_timestamp
+from bot.platform.text import escape_mrkdwn
 from bot.summaries.flags import EMOJI, Flag, rules_text
 
 ROSTER_LINES_MAX = 40
@@ -61,12 +63,21 @@ def roster_blocks(entries: list[RosterEntry], tz: str, *, everyone: bool) -> lis
 
 
 def roster_home_section(
-    entries: list[RosterEntry], tz: str, flags: Mapping[int, list[Flag]] | None = None
+    entries: list[RosterEntry],
+    tz: str,
+    flags: Mapping[int, list[Flag]] | None = None,
+    need_help: Mapping[int, list[tuple[int, str, datetime]]] | None = None,
 ) -> list[Block]:
-    """The coach's roster at the top of their Home: one line per coachee, with the summary's flags."""
+    """The coach's roster at the top of their Home: one line per coachee, with the summary's flags
+    and each open "need help" (the goal named)."""
     if not entries:
         return []
-    lines = [_line(entry, tz, with_coach=False, flags=flags) for entry in entries]
+    lines = []
+    for entry in entries:
+        line = _line(entry, tz, with_coach=False, flags=flags)
+        for number, title, at in (need_help or {}).get(entry.coachee.person_id, []):
+            line += f"\n🤝 Need help on #{number} {escape_mrkdwn(title)} (since {local_timestamp(at, tz)})"
+        lines.append(line)
     return [
         HeaderBlock(text="Your coachees"),
         *[SectionBlock(text=MarkdownTextObject(text=line)) for line in lines[:20]],

@@ -29,11 +29,19 @@ PRIVATE = {"type": "checkboxes", "selected_options": [{"value": "private"}]}
 
 
 @pytest.fixture
-def coach(slack: Slack, randy: str, dean: str) -> str:
-    """Randy's coach, paired by an admin with /coach assign."""
+def coach(slack: Slack, randy: str, dean: str, app: RunningApp) -> str:
+    """Randy's coach, paired by an admin with /coach assign (the pairing welcomes already sent)."""
     coach_id = slack.person("dr_lee", "America/Chicago")
     assert "now paired" in slack.coach("assign @dr_lee @randy", user=dean).text
+    run_due(app, slack.emulator)
+    slack.wait_for_dm(coach_id, "You are now")
+    slack.wait_for_dm(randy, "Welcome to coaching")
     return coach_id
+
+
+def told(slack: Slack, coach: str) -> list[Any]:
+    """What the coach was told, after the pairing's welcome."""
+    return [m for m in slack.dms(coach) if not m.text.startswith("You are now")]
 
 
 def open_checkin(slack: Slack, user: str) -> dict[str, Any]:
@@ -105,8 +113,9 @@ def test_low_wellbeing_shows_support_at_once_and_the_coach_hears_only_after_yes(
     slack.emulator.wait_for_call("views.update")
     assert [c.coach_consent for c in checkins(app)] == [True]
     assert run_due(app, slack.emulator) == 1
-    [alert] = slack.dms(coach)
-    assert f"<@{randy}>" in alert.text and "asked for you to know" in alert.text
+    [alert] = told(slack, coach)
+    assert f"<@{randy}> checked in with low well-being and would like you to know. How" in alert.text
+    assert "They asked for you to know" not in alert.text  # said once, not twice
 
 
 def test_no_thanks_is_stored_and_nobody_is_told(
@@ -120,7 +129,7 @@ def test_no_thanks_is_stored_and_nobody_is_told(
     slack.click_in_view(randy, support, "No, thanks")
     slack.emulator.wait_for_call("views.update")
     assert [c.coach_consent for c in checkins(app)] == [False]
-    assert run_due(app, slack.emulator) == 0 and slack.dms(coach) == []
+    assert run_due(app, slack.emulator) == 0 and told(slack, coach) == []
 
 
 def test_without_a_paired_coach_yes_tells_no_one_and_says_so(

@@ -96,7 +96,7 @@ def test_done_completes_the_goal_and_no_more_nudges_are_planned_for_it(
     )
 
 
-def test_need_help_asks_an_open_question_and_says_the_coach_will_see_it(
+def test_need_help_without_a_coach_is_noted_and_promises_no_one(
     slack: Slack, randy: str, app: RunningApp, clock: FixedClock
 ) -> None:
     slack.goal("add Present a case at rounds", user=randy)
@@ -105,7 +105,7 @@ def test_need_help_asks_an_open_question_and_says_the_coach_will_see_it(
     dm = slack.dms(randy)[0]
     slack.click_in_message(randy, dm, "Need help")
     text = block_texts(slack.wait_for_edit(dm).blocks)
-    assert "What would help most right now?" in text and "Your coach will see" in text
+    assert "You asked for help: noted" in text and "will see" not in text  # no coach to promise
     assert [c.answer for c in checkins(app)] == [NudgeAnswer.NEED_HELP]
 
 

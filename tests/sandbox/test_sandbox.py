@@ -84,8 +84,8 @@ def test_clicking_a_button_in_a_message_sends_its_action_to_the_app(s: Session) 
         ],
     )
     shown = s.type(":now")
-    assert "── #3 DM to randy · Mon Nov 23 9:00 AM CST" in shown and "How is #1 going?" in shown
-    s.type(":click #3 Done")
+    assert "── #5 DM to randy · Mon Nov 23 9:00 AM CST" in shown and "How is #1 going?" in shown
+    s.type(":click #5 Done")
     assert "0 active" not in (listed := s.type("/goal list")) and "1 done" in listed
 
 
@@ -193,13 +193,13 @@ def test_a_bad_field_in_a_modal_is_a_hint(s: Session) -> None:
 
 def test_inbox_users_now_help_and_quit(s: Session) -> None:
     s.type("/goal add Read *one* article")
-    assert "#2    Mon Nov 23 9:00 AM CST     ephemeral Goal #1 saved: Read one article" in s.type(":inbox")
+    assert "#4    Mon Nov 23 9:00 AM CST     ephemeral Goal #1 saved: Read one article" in s.type(":inbox")
     users = s.type(":users")
     assert "randy" in users and "America/Chicago" in users and "#m1-coaching: randy, drlee, admin" in users
     now = s.type(":now")
     assert "drlee      Mon Nov 23 10:00 AM EST" in now and "admin      Mon Nov 23 7:00 AM PST" in now
     assert ":advance 3d" in s.type(":help")
-    assert "Goal #1 saved" in s.type(":show 2")
+    assert "Goal #1 saved" in s.type(":show 4")
     assert s.sandbox.handle(":quit") is False
 
 
@@ -238,7 +238,7 @@ def test_the_example_coaching_cycle_runs_as_a_script() -> None:
     assert "\n  ? " not in out, out  # every line of the example is understood
     expected = [
         "randy> /goal add Do 40 practice questions a week by Dec 20",
-        "── #2 ephemeral to randy in DM · Mon Nov 23 9:00 AM CST",
+        "── #4 ephemeral to randy in DM · Mon Nov 23 9:00 AM CST",
         "Goal #1 saved: Do 40 practice questions a week (due Sun Dec 20 — in 27 days)",
         "✗ Goal: What do you want to achieve? A goal needs some words.",
         "┌ Goal #3 saved ┐",
@@ -259,7 +259,7 @@ def test_the_example_coaching_cycle_runs_as_a_script() -> None:
         "Their prep checklist: 2/5 done",
         "@randy agreed to the coaching agreement.",
         # the daily nudge, answered with one click, and a check-in
-        "── #18 DM to randy · Tue Nov 24 9:00 AM CST",
+        "── #20 DM to randy · Tue Nov 24 9:00 AM CST",
         "✅ On track: noted. What is helping you keep going?",
         "┌ Check-in saved ┐",
         # reminders, then the follow-up after the session

@@ -90,14 +90,14 @@ def test_advance_runs_the_real_dispatcher_at_each_due_time_across_dst(dst: Sessi
     plan_nudge(dst, datetime(2026, 10, 31, 14, 0, tzinfo=UTC), "saturday")  # 9:00 CDT
     plan_nudge(dst, datetime(2026, 11, 9, 15, 0, tzinfo=UTC), "next-week")  # beyond the target
     out = dst.type(":advance 2d")
-    saturday = out.index("── #2 DM to randy · Sat Oct 31 9:00 AM CDT")
-    sunday = out.index("── #3 DM to randy · Sun Nov 1 9:00 AM CST")
+    saturday = out.index("── #4 DM to randy · Sat Oct 31 9:00 AM CDT")
+    sunday = out.index("── #5 DM to randy · Sun Nov 1 9:00 AM CST")
     assert saturday < sunday
     assert "How is goal #1 going? (sent today at 9:00 AM)" in out[saturday:sunday]
-    assert "next-week" not in out and "── #4 DM to randy" not in out  # (#4 is drlee's weekly summary)
+    assert "next-week" not in out and "── #6 DM to randy" not in out  # (#6 is drlee's weekly summary)
     assert dst.sandbox.rt.clock() == SATURDAY_8_CHICAGO_CDT + timedelta(days=2)
 
 
 def test_a_delivery_already_due_goes_out_with_the_next_line(dst: Session) -> None:
     plan_nudge(dst, SATURDAY_8_CHICAGO_CDT, "now")
-    assert "── #2 DM to randy · Sat Oct 31 8:00 AM CDT" in dst.type(":now")
+    assert "── #4 DM to randy · Sat Oct 31 8:00 AM CDT" in dst.type(":now")
