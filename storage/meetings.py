@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -151,3 +151,25 @@ def sent_message(session: Session, dedupe_key: str) -> tuple[str, str] | None:
         )
     ).first()
     return (row[0], row[1]) if row and row[0] and row[1] else None
+
+
+def overlapping(
+    session: Session, person_ids: list[int], starts_at: datetime, ends_at: datetime, longest: timedelta
+) -> tuple[Meeting, Person, Person] | None:
+    """A scheduled session of any of these people (as coach or coachee) overlapping the time, with
+    its coach and coachee; `longest` bounds how long a session can be."""
+    rows = session.execute(
+        select(Meeting, Pairing)
+        .join(Pairing, Pairing.id == Meeting.pairing_id)
+        .where(
+            or_(Pairing.coach_id.in_(person_ids), Pairing.coachee_id.in_(person_ids)),
+            Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.starts_at < ends_at,
+            Meeting.starts_at > starts_at - longest,
+        )
+        .order_by(Meeting.starts_at)
+    ).all()
+    for meeting, pairing in rows:
+        if meeting.starts_at + timedelta(minutes=meeting.minutes) > starts_at:
+            return meeting, person(session, pairing.coach_id), person(session, pairing.coachee_id)
+    return None

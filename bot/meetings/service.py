@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -15,7 +15,7 @@ from bot.meetings.schedule import (
     plan_reminders_for,
     reminder_offsets,
 )
-from bot.platform.dates import DateError, describe_minutes, parse_datetime, parse_duration
+from bot.platform.dates import DateError, describe_minutes, local_timestamp, parse_datetime, parse_duration
 from bot.platform.errors import UserError
 from bot.platform.people import Actor, actor_from_person
 from bot.platform.services import Services
@@ -109,6 +109,20 @@ def _check_time(starts_at: datetime, minutes: int, now: datetime) -> None:
         )
 
 
+def _refuse_overlap(session: Session, booker: Actor, other: Actor, starts_at: datetime, minutes: int) -> None:
+    """Neither person can be in two sessions at once: name the one already booked."""
+    ends_at = starts_at + timedelta(minutes=minutes)
+    longest = timedelta(minutes=MAX_MINUTES)
+    clash = queries.overlapping(session, [booker.person_id, other.person_id], starts_at, ends_at, longest)
+    if clash is not None:
+        meeting, coach, coachee = clash
+        raise UserError(
+            f"That overlaps the session of <@{coach.slack_user_id}> and <@{coachee.slack_user_id}> on "
+            f"{local_timestamp(meeting.starts_at, booker.tz)} ({describe_minutes(meeting.minutes)}), "
+            "so nothing was booked. Please choose another time."
+        )
+
+
 def book(
     services: Services,
     booker: Actor,
@@ -133,6 +147,7 @@ def book(
                 f"You and <@{other.user_id}> are not a coaching pair, so I can't book a session. "
                 "Sessions are booked between a coach and their coachee; a program admin sets up pairs."
             )
+        _refuse_overlap(session, booker, other, starts_at, minutes)
         meeting = Meeting(
             team_id=booker.team_id,
             pairing_id=pairing.id,

@@ -175,3 +175,19 @@ def test_the_booking_modal_books_in_the_bookers_zone_and_refuses_strangers(
     assert "Thu Dec 3, 11:30 PM (1 hour)" in slack.wait_for_dm(coachee, "Session booked").text
     values["meeting_date"]["selected_date"] = "2026-11-01"
     assert "already passed" in slack.submit(coach, modal, values).json["errors"]["meeting_time"]
+
+
+def test_an_overlapping_session_is_refused_for_either_person_naming_the_one_booked(
+    slack: Slack, app: RunningApp, paired: tuple[str, str], dean: str
+) -> None:
+    coach, coachee = paired
+    assert "booked" in slack.meeting("@priya 2026-12-03 13:00 for 60m", user=coach).text
+    same_pair = slack.meeting("@drlee 2026-12-03 23:45", user=coachee).text  # 13:15 in New York
+    assert f"overlaps the session of <@{coach}> and <@{coachee}> on Thu Dec 3, 11:30 PM (1 hour)" in same_pair
+    slack.person("sam", "America/New_York")
+    slack.coach("assign @drlee @sam", user=dean)
+    other = slack.meeting("@sam 2026-12-03 12:45", user=coach).text  # ends 13:15, inside the first
+    assert "overlaps the session of" in other and "Thu Dec 3, 1:00 PM" in other
+    assert "booked" in slack.meeting("@sam 2026-12-03 14:00", user=coach).text  # right after: fine
+    assert "booked" in slack.meeting("@sam 2026-12-03 12:30", user=coach).text  # ends as it starts
+    assert len(meetings(app)) == 3
