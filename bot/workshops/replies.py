@@ -86,7 +86,7 @@ def answer_workshop_command(
             workshops.get_workshop(services, actor, number)  # refuses what they may not edit
             return WorkshopReply("")
         case ListWorkshops():
-            items = workshops.upcoming_sessions(services, actor.team_id)
+            items = workshops.upcoming_occurrences(services, actor.team_id)
             can_manage = roles.is_admin(services, actor) or roles.is_lead(services, actor)
             return WorkshopReply(
                 workshop_list_text(items), workshop_list_blocks(items, can_manage=can_manage)
