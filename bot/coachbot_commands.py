@@ -9,10 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot import meetings, nudge_settings, support
-from bot.dates import local_today
 from bot.errors import UserError
 from bot.goal_replies import Reply
 from bot.people import Actor
+from bot.platform.dates import local_today
 from bot.services import Services
 from bot.slack import SlackGateway
 from bot.views.checkins import settings_modal

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from slack_sdk.models.blocks import Block
 
 from bot import goals
-from bot.dates import local_today
 from bot.goal_commands import (
     GOAL_HELP,
     AddGoal,
@@ -21,8 +20,9 @@ from bot.goal_commands import (
     ShowHelp,
 )
 from bot.people import Actor
+from bot.platform.dates import local_today
 from bot.services import Services
-from bot.views.goals import CADENCE_LABELS, goal_list_blocks, goal_list_text, saved_reply
+from bot.views.goals import CADENCE_LABELS, date_question, goal_list_blocks, goal_list_text, saved_reply
 
 _STATUS_REPLIES = {
     "done": "Goal #{n} is done: {title}. Well done! What made the difference?",
@@ -58,8 +58,10 @@ def answer_goal_command(services: Services, actor: Actor, command: GoalCommand, 
                 goal_list_text(overview, today, actor.tz), goal_list_blocks(overview, today, actor.tz)
             )
         case AddGoal(text):
-            draft = goals.parse_quick_goal(text, today)
-            goal, _ = goals.add_goal(services.db, actor, draft, now, request_key)
+            quick = goals.parse_quick_goal(text, services.reader(actor))
+            if quick.doubt:
+                return Reply(*date_question(quick, today))  # nothing is stored until they confirm
+            goal, _ = goals.add_goal(services.db, actor, quick.draft, now, request_key)
             return Reply(saved_reply(goal, goals.smart_questions(goal.draft), today), changed_goals=True)
         case ChangeStatus(verb, number):
             goal, changed = goals.change_status(services.db, actor, number, verb, now)

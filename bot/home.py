@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot import goals, pairings
-from bot.dates import local_today
 from bot.people import Actor
+from bot.platform.dates import local_today
 from bot.services import Services
 from bot.slack import SlackGateway
 from bot.summaries import flags_by_coachee

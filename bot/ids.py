@@ -39,6 +39,8 @@ class Action(enum.StrEnum):
     TELL_COACH_NO = "tell_coach_no"
     PRIVACY_DELETE = "privacy_delete_confirm"
     PRIVACY_KEEP = "privacy_delete_cancel"
+    GOAL_DATE_YES = "goal_date_yes"
+    DATE_FIX = "date_reading_fix"
 
 
 class GoalField(enum.StrEnum):
@@ -75,6 +77,7 @@ class SessionAction(enum.StrEnum):
     FOLLOW_UP = "follow_up_answer"
     BOOK_NEXT = "follow_up_book_next"
     COACH_NOTE = "follow_up_coach_note"
+    MEETING_TIME_YES = "meeting_time_yes"
 
 
 class MeetingField(enum.StrEnum):

@@ -11,7 +11,13 @@ from bot.goal_replies import Reply
 from bot.mentions import leading_mentions
 from bot.people import Actor
 from bot.services import Services
-from bot.views.meetings import booked_reply, meeting_list_blocks, meeting_list_text, reminders_reply
+from bot.views.meetings import (
+    booked_reply,
+    meeting_list_blocks,
+    meeting_list_text,
+    reminders_reply,
+    time_question,
+)
 
 MEETING_HELP = """*Coaching sessions with coachbot*
 • `/meeting @person <when> [for <length>]` — book a session with your coach or coachee, e.g. `/meeting @randy 2026-12-03 13:00` or `/meeting @drlee next Tuesday 2pm for 45m` (30 minutes unless you say)
@@ -45,7 +51,6 @@ def answer_meeting_command(
     text = " ".join(text.split())
     verb, _, rest = text.partition(" ")
     verb = verb.lower()
-    now = services.now()
     if opens_modal(text):
         return Reply("")
     if verb == "help":
@@ -64,8 +69,10 @@ def answer_meeting_command(
         number = _number(number_word, "move")
         if not when:
             raise UserError(f"Say when to move it to, e.g. `/meeting move {number} Dec 10 1:30pm`.")
-        starts_at, minutes = meetings.parse_when(when, now, actor.tz)
-        moved = meetings.move(services, actor, number, starts_at, minutes)
+        asked = meetings.parse_when(when, services.reader(actor))
+        if asked.doubt:
+            return Reply(*time_question(asked, actor, {"move": number}))
+        moved = meetings.move(services, actor, number, asked.starts_at, asked.minutes)
         return Reply(booked_reply(moved, actor, verb="moved"))
     if verb == "reminders":
         if not rest:
@@ -78,6 +85,8 @@ def answer_meeting_command(
     if not when:
         raise UserError(f"When would you like to meet? {meetings.WHEN_HELP}.")
     other = resolve(users[0])
-    starts_at, minutes = meetings.parse_when(when, now, actor.tz)
-    booked = meetings.book(services, actor, other, starts_at, minutes, request_key=request_key)
+    asked = meetings.parse_when(when, services.reader(actor))
+    if asked.doubt:
+        return Reply(*time_question(asked, actor, {"with": other.user_id}))
+    booked = meetings.book(services, actor, other, asked.starts_at, asked.minutes, request_key=request_key)
     return Reply(booked_reply(booked, actor, verb="booked"))

@@ -10,8 +10,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bot.dates import local_today
 from bot.nudge_schedule import NudgeRules, next_nudge
+from bot.platform.dates import local_today
 from storage import deliveries as store
 from storage import nudges as queries
 from storage.models import Delivery, DeliveryStatus, Goal, Person

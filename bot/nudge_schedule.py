@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from dateutil.rrule import DAILY, WEEKLY, rrule
 
-from bot.dates import zone
+from bot.platform.dates import zone
 from storage.models import Cadence
 
 # A goal that somehow never finds an allowed time (a pause years long) is simply not planned.

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.dates import local_today, zone
 from bot.deliveries import DeliveryInfo, Outgoing, Skip, register_kind
 from bot.nudge_plan import NUDGE_KIND, replan_people, replan_person, rules_for, stop_nudges
 from bot.nudge_schedule import allowed_time, in_quiet_hours
+from bot.platform.dates import local_today, zone
 from bot.services import Services
 from bot.views.nudges import NudgePart, nudge_blocks, nudge_text
 from storage import deliveries as store

@@ -8,11 +8,11 @@ from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
 from bot import goals
-from bot.dates import local_timestamp, zone
 from bot.errors import UserError
 from bot.meeting_schedule import BRIEF_SUFFIX, meeting_prefix
 from bot.meetings import CHECKLIST, MeetingInfo, get_meeting, meeting_info
 from bot.people import Actor
+from bot.platform.dates import local_timestamp, zone
 from bot.services import Services
 from bot.slack import SlackGateway
 from bot.views.prep import ANSWER_MAX, brief_message

@@ -13,6 +13,7 @@ from slack_sdk.oauth.installation_store import InstallationStore
 from bot.clock import Clock
 from bot.coalesce import Coalescer
 from bot.people import Actor, ActorCache, resolve_actor
+from bot.platform.dates import Reader
 from bot.settings import Settings
 from bot.slack import SlackGateway
 from storage.db import Database
@@ -47,6 +48,10 @@ class Services:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def reader(self, actor: Actor) -> Reader:
+        """How `actor` reads dates now: their zone, their locale, the program's terms."""
+        return Reader.of(actor.tz, self.now(), locale=actor.locale, term_ends=self.settings.term_ends)
 
     def actor(self, slack: SlackGateway, team_id: str, user_id: str) -> Actor:
         return resolve_actor(self.db, slack, team_id, user_id, self.now(), self.actors)

@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.dates import local_today
 from bot.meetings import CHECKLIST
+from bot.platform.dates import local_today
 from bot.summary_flags import Flag, Signals, attention_rank, flags_for
 from storage import summaries as queries
 from storage.models import GoalStatus

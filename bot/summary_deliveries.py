@@ -13,9 +13,9 @@ from datetime import datetime
 from slack_sdk.models.blocks import Block
 
 from bot import audit
-from bot.dates import local_today
 from bot.deliveries import DeliveryInfo, Outgoing, Skip, register_kind, register_planner
 from bot.digest import build_digest, digest_messages
+from bot.platform.dates import local_today
 from bot.services import Services
 from bot.summaries import coach_summary
 from bot.summary_schedule import DIGEST_KIND, LATE_LIMIT, PART_KIND, SUMMARY_KIND, plan_weekly

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.orm import Session
 
-from bot.dates import zone
 from bot.errors import UserError
 from bot.nudge_settings import clock_label
 from bot.people import Actor
+from bot.platform.dates import zone
 from bot.services import Services
 from storage import deliveries as store
 from storage import summary_prefs as queries

@@ -7,13 +7,13 @@ follow in lazy listeners.
 from __future__ import annotations
 
 from contextlib import suppress
+from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import goals
-from bot.dates import local_today
 from bot.errors import UserError
 from bot.goal_commands import (
     AddGoal,
@@ -27,8 +27,10 @@ from bot.goal_commands import (
 from bot.goal_forms import goal_draft_from_state, goal_number_from_metadata, progress_note_from_state
 from bot.goal_replies import answer_goal_command
 from bot.ids import Action, Callback, GoalField, ProgressField
+from bot.platform.asking import fix_reply, payload_of
+from bot.platform.dates import local_today
 from bot.services import Services
-from bot.views.goals import goal_modal, progress_modal, saved_modal
+from bot.views.goals import goal_modal, progress_modal, saved_modal, saved_reply
 from handlers.common import (
     actor_of,
     command_key,
@@ -47,6 +49,7 @@ def register(app: App, services: Services) -> None:
     register_command(app, services)
     register_home_buttons(app, services)
     register_modals(app, services)
+    register_date_answers(app, services)
 
 
 def register_command(app: App, services: Services) -> None:
@@ -170,3 +173,43 @@ def register_modals(app: App, services: Services) -> None:
 
     app.view(Callback.GOAL)(ack=submit_goal, lazy=[refresh])
     app.view(Callback.PROGRESS)(ack=submit_progress, lazy=[refresh])
+
+
+ANSWER_KEY = "coachbot_answer_text"
+
+
+def register_date_answers(app: App, services: Services) -> None:
+    """The buttons under “Did you mean …?”: Yes saves the goal as read, No saves nothing."""
+
+    def save_confirmed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        actor = actor_of(services, client, context)
+        payload = payload_of(action) or {}
+        try:
+            due = date.fromisoformat(str(payload.get("due")))
+            draft = goals.GoalDraft(title=str(payload.get("title") or ""), target_date=due)
+            # One goal per question, however often Yes is clicked.
+            message_ts = (body.get("container") or {}).get("message_ts") or action.get("action_ts")
+            key = f"{actor.team_id}:confirm:{actor.user_id}:{message_ts}"
+            goal, _ = goals.add_goal(services.db, actor, draft, services.now(), key)
+        except ValueError:
+            context[ANSWER_KEY] = "That question is out of date: nothing saved. Type `/goal add …` again."
+        except UserError as error:
+            context[ANSWER_KEY] = f"Nothing saved: {error.message}"
+        else:
+            mark_changed(context)
+            today = local_today(services.now(), actor.tz)
+            context[ANSWER_KEY] = saved_reply(goal, goals.smart_questions(goal.draft), today)
+        ack()
+
+    def answer(respond: Respond, client: WebClient, context: BoltContext) -> None:
+        respond(text=context.get(ANSWER_KEY) or "", replace_original=True)
+        refresh_home_of(services, client, context)
+
+    def fix(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        respond(text=fix_reply(action), replace_original=True)
+
+    app.action(Action.GOAL_DATE_YES)(ack=save_confirmed, lazy=[answer])
+    app.action(Action.DATE_FIX)(fix)

@@ -22,9 +22,9 @@ from bot.checkins import CHECKIN, NUDGE_ANSWERS
 from bot.coach_alerts import coach_of
 from bot.coachbot_commands import answer_coachbot, follow_up_coachbot
 from bot.coachbot_commands import open_settings as open_settings_modal
-from bot.dates import local_today
 from bot.errors import UserError
 from bot.ids import Action, Callback, CheckinField
+from bot.platform.dates import local_today
 from bot.services import Services
 from bot.support import current_support_text
 from bot.views.checkins import (

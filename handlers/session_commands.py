@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot import meetings
 from bot.coach_command import answer_coach_command
 from bot.errors import UserError
 from bot.goal_replies import Reply
+from bot.ids import SessionAction
 from bot.meeting_command import answer_meeting_command, opens_modal
 from bot.people import Actor
+from bot.platform.asking import payload_of
 from bot.services import Services
-from bot.views.meetings import meeting_modal
+from bot.views.meetings import booked_reply, meeting_modal
 from handlers.common import actor_of, gateway, send_what_this_request_planned
 
+ANSWER_KEY = "coachbot_meeting_answer"
 Answer = Callable[[Services, Actor, str, Callable[[str], Actor], str], Reply]
 
 
@@ -53,5 +58,41 @@ def register(app: App, services: Services) -> None:
         if send_what_this_request_planned(services, client, context):
             send_what_this_request_planned(services, client, context)
 
+    def confirm_time(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        """“Yes, <time>” under a question about a booking or a move: do it now, as read."""
+        actor = actor_of(services, client, context)
+        payload = payload_of(action) or {}
+        # One booking per question, however often Yes is clicked.
+        message_ts = (body.get("container") or {}).get("message_ts") or action.get("action_ts")
+        try:
+            starts_at = datetime.fromisoformat(str(payload.get("at")))
+            minutes = int(payload.get("min") or 0)
+            if starts_at.tzinfo is None:
+                raise ValueError("a time without its zone")
+            if "move" in payload:
+                info = meetings.move(services, actor, int(payload["move"]), starts_at, minutes)
+                answer, verb = info, "moved"
+            else:
+                other = services.actor(gateway(client), actor.team_id, str(payload.get("with") or ""))
+                key = f"{actor.team_id}:confirm:{actor.user_id}:{message_ts}"
+                answer, verb = (
+                    meetings.book(services, actor, other, starts_at, minutes, request_key=key),
+                    "booked",
+                )
+        except (ValueError, TypeError):
+            context[ANSWER_KEY] = "That question is out of date: nothing booked. Type `/meeting …` again."
+        except UserError as error:
+            context[ANSWER_KEY] = f"Nothing booked: {error.message}"
+        else:
+            context[ANSWER_KEY] = booked_reply(answer, actor, verb=verb)
+        ack()
+
+    def tell_confirmed(respond: Respond, client: WebClient, context: BoltContext) -> None:
+        respond(text=context.get(ANSWER_KEY) or "", replace_original=True)
+        send_what_this_request_planned(services, client, context)
+
     app.command("/coach")(ack=acknowledge(answer_coach_command), lazy=[follow_up_coach])
+    app.action(SessionAction.MEETING_TIME_YES)(ack=confirm_time, lazy=[tell_confirmed])
     app.command("/meeting")(ack=acknowledge(answer_meeting_command), lazy=[follow_up_meeting])

@@ -22,11 +22,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.dates import local_timestamp
 from bot.goals import GoalInfo
 from bot.ids import Action, Callback, CheckinField, SettingsField
 from bot.nudge_schedule import minute_to_time
 from bot.nudge_settings import NudgeSettings
+from bot.platform.dates import local_timestamp
 from bot.when import describe_offset
 from storage.models_nudges import Answer
 

@@ -18,9 +18,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.dates import describe_due, local_timestamp
-from bot.goals import TITLE_MAX, GoalDraft, GoalInfo, GoalOverview
-from bot.ids import Callback, GoalField, ProgressField
+from bot.goals import TITLE_MAX, GoalDraft, GoalInfo, GoalOverview, QuickGoal
+from bot.ids import Action, Callback, GoalField, ProgressField
+from bot.platform.asking import confirm_blocks, escape
+from bot.platform.dates import describe_due, local_timestamp, short_date
 from storage.models import Area, Cadence
 
 AREA_LABELS = {
@@ -201,3 +202,17 @@ def saved_modal(goal: GoalInfo, questions: list[str], today: date, *, edited: bo
             )
         )
     return View(type="modal", title=f"Goal #{goal.number} {verb}", close="Done", blocks=blocks)
+
+
+def date_question(quick: QuickGoal, today: date) -> tuple[str, list[Block]]:
+    """“Did you mean … due Tue Nov 30, 2027?” with Yes / No buttons; the goal rides on Yes."""
+    draft = quick.draft
+    assert draft.target_date is not None
+    target = draft.target_date
+    question = f"Did you mean *{escape(draft.title)}*, {describe_due(target, today)}? ({quick.doubt}.)"
+    retype = f"Type it again with the date in full, e.g. `/goal add {draft.title} by {target:%b} {target.day} {target.year}`."
+    payload = {"title": draft.title, "due": target.isoformat()}
+    blocks = confirm_blocks(
+        question, short_date(target), Action.GOAL_DATE_YES, payload, Action.DATE_FIX, retype
+    )
+    return question, blocks

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
@@ -19,10 +20,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.dates import describe_minutes, local_timestamp
-from bot.ids import MeetingField, SessionCallback
-from bot.meetings import DEFAULT_MINUTES, NOTE_MAX, MeetingInfo
+from bot.ids import Action, MeetingField, SessionAction, SessionCallback
+from bot.meetings import DEFAULT_MINUTES, NOTE_MAX, MeetingInfo, When
 from bot.people import Actor
+from bot.platform.asking import confirm_blocks
+from bot.platform.dates import describe_minutes, local_timestamp, show_moment, zone
 from bot.when import describe_offset
 
 DURATIONS = [15, 30, 45, 60, 90, 120]
@@ -142,4 +144,23 @@ def meeting_modal(
                 ),
             ),
         ],
+    )
+
+
+def time_question(asked: When, reader: Actor, payload: dict[str, Any]) -> tuple[str, list[Block]]:
+    """“Did you mean Wed Dec 2, 7:00 PM …?” with Yes / No; the time (and who, or which session) ride on Yes."""
+    shown = show_moment(asked.starts_at, reader.tz)
+    question = f"Did you mean *{shown}* ({describe_minutes(asked.minutes)}), your time? ({asked.doubt}.)"
+    local = asked.starts_at.astimezone(zone(reader.tz))
+    retype = (
+        (
+            "Type it again with the date and time in full, "
+            f"e.g. `{local:%b} {local.day} {local.year} {local.hour % 12 or 12}:{local:%M}{local:%p}`."
+        )
+        .replace("AM`", "am`")
+        .replace("PM`", "pm`")
+    )
+    value = {**payload, "at": asked.starts_at.isoformat(), "min": asked.minutes}
+    return question, confirm_blocks(
+        question, shown, SessionAction.MEETING_TIME_YES, value, Action.DATE_FIX, retype
     )

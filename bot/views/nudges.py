@@ -15,8 +15,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.dates import describe_due, local_timestamp, short_date
 from bot.ids import Action
+from bot.platform.dates import describe_due, local_timestamp, short_date
 from storage.models_nudges import Answer
 
 MAX_PARTS = 15  # 3 blocks a part stays well inside a message's 50 blocks

@@ -13,9 +13,9 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.dates import local_timestamp
 from bot.meetings import CHECKLIST
 from bot.pairings import RosterEntry
+from bot.platform.dates import local_timestamp
 from bot.summary_flags import EMOJI, Flag, rules_text
 
 ROSTER_LINES_MAX = 40

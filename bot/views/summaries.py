@@ -7,8 +7,8 @@ from datetime import date
 
 from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
-from bot.dates import describe_due, local_timestamp
 from bot.meetings import CHECKLIST
+from bot.platform.dates import describe_due, local_timestamp
 from bot.summaries import CoacheeSummary, GoalLine
 from bot.summary_flags import EMOJI, QUESTIONS, Flag, rules_text
 from bot.views.workshops import esc

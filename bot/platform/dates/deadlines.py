@@ -26,7 +26,7 @@ def split_deadline(text: str, reader: Reader) -> tuple[str, Reading[date] | None
         day = day_of(tidy(tail), reader)
         if day is None:
             raise DateError(
-                f"I couldn't read the date after “{last.group('word')}”. {not_understood(tail, 'date')}"
+                not_understood(tail, "date").replace(" as a date", f" after “{last.group('word')}” as a date")
             )
         if last.group("word").lower() == "before":
             day = Reading(day.value - timedelta(days=1), day.doubt)

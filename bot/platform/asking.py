@@ -1,0 +1,52 @@
+"""A reading in doubt, put as a question: “Yes, <reading>” stores it, “No, let me fix it” stores nothing."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, MarkdownTextObject, SectionBlock
+
+FIX_HINT_MAX = 300
+
+
+def escape(text: str) -> str:
+    """Text someone typed, shown as they typed it in mrkdwn."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def confirm_blocks(
+    question: str, reading: str, yes_action: str, payload: dict[str, Any], fix_action: str, fix_hint: str
+) -> list[Block]:
+    """The question, and the two buttons; the payload rides on “Yes”, what to type instead on “No”."""
+    return [
+        SectionBlock(text=MarkdownTextObject(text=question)),
+        ActionsBlock(
+            elements=[
+                ButtonElement(
+                    text=f"Yes, {reading}"[:75],
+                    action_id=yes_action,
+                    value=json.dumps(payload, separators=(",", ":")),
+                    style="primary",
+                ),
+                ButtonElement(text="No, let me fix it", action_id=fix_action, value=fix_hint[:FIX_HINT_MAX]),
+            ]
+        ),
+    ]
+
+
+def payload_of(action: dict[str, Any]) -> dict[str, Any] | None:
+    """The payload a “Yes” button carries, None when it is not one of ours (a stale or forged value)."""
+    try:
+        value = json.loads(action.get("value") or "")
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def fix_reply(action: dict[str, Any]) -> str:
+    """What “No, let me fix it” answers: nothing is stored, and how to write it so it cannot be misread."""
+    hint = str(action.get("value") or "")[:FIX_HINT_MAX]
+    return "Nothing saved. " + (
+        hint or "Type it again with the date written out in full, e.g. `Nov 30 2027`."
+    )
