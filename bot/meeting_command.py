@@ -10,6 +10,7 @@ from bot.errors import UserError
 from bot.goal_replies import Reply
 from bot.mentions import leading_mentions
 from bot.people import Actor
+from bot.platform.dates import local_today
 from bot.services import Services
 from bot.views.meetings import (
     booked_reply,
@@ -51,6 +52,7 @@ def answer_meeting_command(
     text = " ".join(text.split())
     verb, _, rest = text.partition(" ")
     verb = verb.lower()
+    today = local_today(services.now(), actor.tz)
     if opens_modal(text):
         return Reply("")
     if verb == "help":
@@ -71,9 +73,9 @@ def answer_meeting_command(
             raise UserError(f"Say when to move it to, e.g. `/meeting move {number} Dec 10 1:30pm`.")
         asked = meetings.parse_when(when, services.reader(actor))
         if asked.doubt:
-            return Reply(*time_question(asked, actor, {"move": number}))
+            return Reply(*time_question(asked, actor, {"move": number}, today))
         moved = meetings.move(services, actor, number, asked.starts_at, asked.minutes)
-        return Reply(booked_reply(moved, actor, verb="moved"))
+        return Reply(booked_reply(moved, actor, verb="moved", today=today))
     if verb == "reminders":
         if not rest:
             return Reply(reminders_reply(meetings.reminders(services, actor), changed=False))
@@ -87,6 +89,6 @@ def answer_meeting_command(
     other = resolve(users[0])
     asked = meetings.parse_when(when, services.reader(actor))
     if asked.doubt:
-        return Reply(*time_question(asked, actor, {"with": other.user_id}))
+        return Reply(*time_question(asked, actor, {"with": other.user_id}, today))
     booked = meetings.book(services, actor, other, asked.starts_at, asked.minutes, request_key=request_key)
-    return Reply(booked_reply(booked, actor, verb="booked"))
+    return Reply(booked_reply(booked, actor, verb="booked", today=today))

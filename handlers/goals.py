@@ -27,7 +27,7 @@ from bot.goal_commands import (
 from bot.goal_forms import goal_draft_from_state, goal_number_from_metadata, progress_note_from_state
 from bot.goal_replies import answer_goal_command
 from bot.ids import Action, Callback, GoalField, ProgressField
-from bot.platform.asking import fix_reply, payload_of
+from bot.platform.asking import answer_key, fix_reply, payload_of
 from bot.platform.dates import local_today
 from bot.services import Services
 from bot.views.goals import goal_modal, progress_modal, saved_modal, saved_reply
@@ -189,9 +189,7 @@ def register_date_answers(app: App, services: Services) -> None:
         try:
             due = date.fromisoformat(str(payload.get("due")))
             draft = goals.GoalDraft(title=str(payload.get("title") or ""), target_date=due)
-            # One goal per question, however often Yes is clicked.
-            message_ts = (body.get("container") or {}).get("message_ts") or action.get("action_ts")
-            key = f"{actor.team_id}:confirm:{actor.user_id}:{message_ts}"
+            key = answer_key(actor.team_id, actor.user_id, payload)
             goal, _ = goals.add_goal(services.db, actor, draft, services.now(), key)
         except ValueError:
             context[ANSWER_KEY] = "That question is out of date: nothing saved. Type `/goal add …` again."

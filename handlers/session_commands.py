@@ -16,7 +16,8 @@ from bot.goal_replies import Reply
 from bot.ids import SessionAction
 from bot.meeting_command import answer_meeting_command, opens_modal
 from bot.people import Actor
-from bot.platform.asking import payload_of
+from bot.platform.asking import answer_key, payload_of
+from bot.platform.dates import local_today
 from bot.services import Services
 from bot.views.meetings import booked_reply, meeting_modal
 from handlers.common import actor_of, gateway, send_what_this_request_planned
@@ -64,8 +65,6 @@ def register(app: App, services: Services) -> None:
         """“Yes, <time>” under a question about a booking or a move: do it now, as read."""
         actor = actor_of(services, client, context)
         payload = payload_of(action) or {}
-        # One booking per question, however often Yes is clicked.
-        message_ts = (body.get("container") or {}).get("message_ts") or action.get("action_ts")
         try:
             starts_at = datetime.fromisoformat(str(payload.get("at")))
             minutes = int(payload.get("min") or 0)
@@ -76,7 +75,7 @@ def register(app: App, services: Services) -> None:
                 answer, verb = info, "moved"
             else:
                 other = services.actor(gateway(client), actor.team_id, str(payload.get("with") or ""))
-                key = f"{actor.team_id}:confirm:{actor.user_id}:{message_ts}"
+                key = answer_key(actor.team_id, actor.user_id, payload)
                 answer, verb = (
                     meetings.book(services, actor, other, starts_at, minutes, request_key=key),
                     "booked",
@@ -86,7 +85,9 @@ def register(app: App, services: Services) -> None:
         except UserError as error:
             context[ANSWER_KEY] = f"Nothing booked: {error.message}"
         else:
-            context[ANSWER_KEY] = booked_reply(answer, actor, verb=verb)
+            context[ANSWER_KEY] = booked_reply(
+                answer, actor, verb=verb, today=local_today(services.now(), actor.tz)
+            )
         ack()
 
     def tell_confirmed(respond: Respond, client: WebClient, context: BoltContext) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, MarkdownTextObject, SectionBlock
@@ -18,7 +19,11 @@ def escape(text: str) -> str:
 def confirm_blocks(
     question: str, reading: str, yes_action: str, payload: dict[str, Any], fix_action: str, fix_hint: str
 ) -> list[Block]:
-    """The question, and the two buttons; the payload rides on “Yes”, what to type instead on “No”."""
+    """The question, and the two buttons; the payload rides on “Yes”, what to type instead on “No”.
+
+    Each question gets its own id, so however often its Yes is clicked, one thing is stored.
+    """
+    payload = {**payload, "q": secrets.token_hex(6)}
     return [
         SectionBlock(text=MarkdownTextObject(text=question)),
         ActionsBlock(
@@ -42,6 +47,11 @@ def payload_of(action: dict[str, Any]) -> dict[str, Any] | None:
     except ValueError:
         return None
     return value if isinstance(value, dict) else None
+
+
+def answer_key(team_id: str, user_id: str, payload: dict[str, Any]) -> str:
+    """The request key of a Yes: the clicker's own, so a forged id can only find what they stored."""
+    return f"{team_id}:confirm:{user_id}:{str(payload.get('q') or '')[:24]}"
 
 
 def fix_reply(action: dict[str, Any]) -> str:

@@ -30,15 +30,18 @@ from bot.when import describe_offset
 DURATIONS = [15, 30, 45, 60, 90, 120]
 
 
-def when_for(starts_at: datetime, minutes: int, reader: Actor) -> str:
-    """“Thu Dec 3, 1:00 PM (30 minutes)” in the reader's own zone."""
-    return f"{local_timestamp(starts_at, reader.tz)} ({describe_minutes(minutes)})"
+def when_for(starts_at: datetime, minutes: int, reader: Actor, today: date | None = None) -> str:
+    """“Thu Dec 3, 1:00 PM (30 minutes)” in the reader's own zone; given today, the year when it is not this one."""
+    shown = (
+        local_timestamp(starts_at, reader.tz) if today is None else show_moment(starts_at, reader.tz, today)
+    )
+    return f"{shown} ({describe_minutes(minutes)})"
 
 
-def booked_reply(meeting: MeetingInfo, reader: Actor, *, verb: str) -> str:
+def booked_reply(meeting: MeetingInfo, reader: Actor, *, verb: str, today: date | None = None) -> str:
     other = meeting.other(reader)
     return (
-        f"Session #{meeting.id} with <@{other.user_id}> {verb}: {when_for(meeting.starts_at, meeting.minutes, reader)}, "
+        f"Session #{meeting.id} with <@{other.user_id}> {verb}: {when_for(meeting.starts_at, meeting.minutes, reader, today)}, "
         f"your time. I've let them know in their time zone."
     )
 
@@ -147,9 +150,11 @@ def meeting_modal(
     )
 
 
-def time_question(asked: When, reader: Actor, payload: dict[str, Any]) -> tuple[str, list[Block]]:
+def time_question(
+    asked: When, reader: Actor, payload: dict[str, Any], today: date
+) -> tuple[str, list[Block]]:
     """“Did you mean Wed Dec 2, 7:00 PM …?” with Yes / No; the time (and who, or which session) ride on Yes."""
-    shown = show_moment(asked.starts_at, reader.tz)
+    shown = show_moment(asked.starts_at, reader.tz, today)
     question = f"Did you mean *{shown}* ({describe_minutes(asked.minutes)}), your time? ({asked.doubt}.)"
     local = asked.starts_at.astimezone(zone(reader.tz))
     retype = (
