@@ -25,6 +25,7 @@ _EXPLICIT_TIME = re.compile(
 )
 _BARE_HOUR_AFTER = re.compile(r"^(?P<date>.+?) (?:at )?(?P<hour>\d{1,2})$")
 _BARE_HOUR_ALONE = re.compile(r"^at (?P<hour>\d{1,2})$")
+_BARE_HOUR_BEFORE = re.compile(r"^at (?P<hour>\d{1,2}) (?P<date>.+)$")
 _IN_A_WHILE = re.compile(r"^(?:in|within) (?P<length>.+)$")
 _EVENING = re.compile(r"\b(tonight|evening|night|afternoon)\b")
 _MORNING = re.compile(r"\bmorning\b")
@@ -78,6 +79,8 @@ def _split(words: str) -> tuple[_Clock | None, str]:
         return _Clock(int(bare.group("hour")), 0, bare=True), bare.group("date")
     if bare := _BARE_HOUR_ALONE.match(words):
         return _Clock(int(bare.group("hour")), 0, bare=True), ""
+    if (bare := _BARE_HOUR_BEFORE.match(words)) and _names_a_day(_trim(bare.group("date"))):
+        return _Clock(int(bare.group("hour")), 0, bare=True), bare.group("date")
     return None, words
 
 

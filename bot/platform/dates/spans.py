@@ -40,6 +40,9 @@ _SPECIAL = {
     "a half hour": 30,
     "an hour and a half": 90,
     "quarter of an hour": 15,
+    "a quarter of an hour": 15,
+    "quarter hour": 15,
+    "three quarters of an hour": 45,
 }
 
 
