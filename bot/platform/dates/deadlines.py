@@ -17,20 +17,21 @@ _LONGEST_TAIL = 6  # words: “the day after tomorrow”, “two weeks from next
 
 
 def split_deadline(text: str, reader: Reader) -> tuple[str, Reading[date] | None]:
-    """(the goal's words, its deadline or None); the words after a last “by”/“due”/“before” must be a date."""
+    """(the goal's words, its deadline or None); the words after a last “by” must be a date.
+
+    “before”, “until” and “due” followed by no date stay in the goal (“Stretch before running”).
+    """
     text = " ".join(text.split())
     markers = list(_MARKER.finditer(text))
-    if markers:
-        last = markers[-1]
-        tail = text[last.end() :]
-        day = day_of(tidy(tail), reader)
-        if day is None:
-            raise DateError(
-                not_understood(tail, "date").replace(" as a date", f" after “{last.group('word')}” as a date")
-            )
-        if last.group("word").lower() == "before":
-            day = Reading(day.value - timedelta(days=1), day.doubt)
-        return text[: last.start()].strip(), day
+    for marker in reversed(markers):
+        day = day_of(tidy(text[marker.end() :]), reader)
+        if day is not None:
+            if marker.group("word").lower() == "before":
+                day = Reading(day.value - timedelta(days=1), day.doubt)
+            return text[: marker.start()].strip(), day
+    if markers and markers[-1].group("word").lower() == "by":
+        tail = text[markers[-1].end() :]
+        raise DateError(not_understood(tail, "date").replace(" as a date", " after “by” as a date"))
     words = text.split(" ")
     for size in range(min(_LONGEST_TAIL, len(words) - 1), 0, -1):
         tail = tidy(" ".join(words[-size:]))
