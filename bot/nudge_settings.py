@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from bot.errors import UserError
 from bot.nudge_plan import replan_person
@@ -113,17 +113,11 @@ def _period_days(words: list[str], reader: Reader) -> tuple[date, date, list[str
     start = read_date(" ".join(words[:split]), reader).value
     for end_at in range(min(len(words), split + 5), split + 1, -1):  # the longest date after “to”
         try:
-            end = read_date(
-                " ".join(words[split + 1 : end_at]), replace(reader, now=_on(start, reader))
-            ).value
+            end = read_date(" ".join(words[split + 1 : end_at]), reader).value
         except DateError:
             continue
         return start, end, words[end_at:]
     raise DateError(f"I couldn't read the last day after “{words[split]}”.")
-
-
-def _on(day: date, reader: Reader) -> datetime:
-    return datetime.combine(day, time(12), tzinfo=reader.tz)
 
 
 def add_quiet_period(services: Services, actor: Actor, text: str) -> QuietPeriodInfo:
