@@ -13,9 +13,8 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import goals
-from bot.errors import UserError
-from bot.goal_commands import (
+from bot.goals import service as goals
+from bot.goals.commands import (
     AddGoal,
     ChangeStatus,
     EditGoal,
@@ -24,13 +23,14 @@ from bot.goal_commands import (
     SetCadence,
     parse_goal_command,
 )
-from bot.goal_forms import goal_draft_from_state, goal_number_from_metadata, progress_note_from_state
-from bot.goal_replies import answer_goal_command
-from bot.ids import Action, Callback, GoalField, ProgressField
-from bot.platform.asking import answer_key, fix_reply, payload_of
+from bot.goals.forms import goal_draft_from_state, goal_number_from_metadata, progress_note_from_state
+from bot.goals.ids import GoalAction, GoalCallback, GoalField, ProgressField
+from bot.goals.replies import answer_goal_command
+from bot.goals.views import goal_modal, progress_modal, saved_modal, saved_reply
+from bot.platform.asking import FIX_ACTION, answer_key, fix_reply, payload_of
 from bot.platform.dates import local_today
-from bot.services import Services
-from bot.views.goals import goal_modal, progress_modal, saved_modal, saved_reply
+from bot.platform.errors import UserError
+from bot.platform.services import Services
 from handlers.common import (
     actor_of,
     command_key,
@@ -116,15 +116,15 @@ def register_home_buttons(app: App, services: Services) -> None:
         except UserError:
             refresh(client, context)
             return
-        progress = action["action_id"] == Action.HOME_GOAL_PROGRESS
+        progress = action["action_id"] == GoalAction.HOME_GOAL_PROGRESS
         gateway(client).open_view(
             body["trigger_id"], progress_modal(goal) if progress else goal_modal(goal.draft, number)
         )
 
-    app.action(Action.HOME_NEW_GOAL)(ack=just_ack, lazy=[open_new_goal])
-    app.action(Action.HOME_GOAL_DONE)(ack=complete_goal, lazy=[refresh])
-    app.action(Action.HOME_GOAL_EDIT)(ack=just_ack, lazy=[open_goal_form])
-    app.action(Action.HOME_GOAL_PROGRESS)(ack=just_ack, lazy=[open_goal_form])
+    app.action(GoalAction.HOME_NEW_GOAL)(ack=just_ack, lazy=[open_new_goal])
+    app.action(GoalAction.HOME_GOAL_DONE)(ack=complete_goal, lazy=[refresh])
+    app.action(GoalAction.HOME_GOAL_EDIT)(ack=just_ack, lazy=[open_goal_form])
+    app.action(GoalAction.HOME_GOAL_PROGRESS)(ack=just_ack, lazy=[open_goal_form])
 
 
 def register_modals(app: App, services: Services) -> None:
@@ -171,8 +171,8 @@ def register_modals(app: App, services: Services) -> None:
     def refresh(client: WebClient, context: BoltContext) -> None:
         refresh_home_of(services, client, context)
 
-    app.view(Callback.GOAL)(ack=submit_goal, lazy=[refresh])
-    app.view(Callback.PROGRESS)(ack=submit_progress, lazy=[refresh])
+    app.view(GoalCallback.GOAL)(ack=submit_goal, lazy=[refresh])
+    app.view(GoalCallback.PROGRESS)(ack=submit_progress, lazy=[refresh])
 
 
 ANSWER_KEY = "coachbot_answer_text"
@@ -209,5 +209,6 @@ def register_date_answers(app: App, services: Services) -> None:
         ack()
         respond(text=fix_reply(action), replace_original=True)
 
-    app.action(Action.GOAL_DATE_YES)(ack=save_confirmed, lazy=[answer])
-    app.action(Action.DATE_FIX)(fix)
+    app.action(GoalAction.DATE_YES)(ack=save_confirmed, lazy=[answer])
+    # The same “No, let me fix it” sits under the meeting questions: it stores nothing anywhere.
+    app.action(FIX_ACTION)(fix)

@@ -9,15 +9,11 @@ from typing import Any
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, MarkdownTextObject, SectionBlock
 
 FIX_HINT_MAX = 300
-
-
-def escape(text: str) -> str:
-    """Text someone typed, shown as they typed it in mrkdwn."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+FIX_ACTION = "date_reading_fix"  # “No, let me fix it”, the same button under every such question
 
 
 def confirm_blocks(
-    question: str, reading: str, yes_action: str, payload: dict[str, Any], fix_action: str, fix_hint: str
+    question: str, reading: str, yes_action: str, payload: dict[str, Any], fix_hint: str
 ) -> list[Block]:
     """The question, and the two buttons; the payload rides on “Yes”, what to type instead on “No”.
 
@@ -34,7 +30,7 @@ def confirm_blocks(
                     value=json.dumps(payload, separators=(",", ":")),
                     style="primary",
                 ),
-                ButtonElement(text="No, let me fix it", action_id=fix_action, value=fix_hint[:FIX_HINT_MAX]),
+                ButtonElement(text="No, let me fix it", action_id=FIX_ACTION, value=fix_hint[:FIX_HINT_MAX]),
             ]
         ),
     ]

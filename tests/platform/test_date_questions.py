@@ -7,8 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from storage.models import Goal
-from storage.models_sessions import Meeting
+from storage.models import Goal, Meeting
 from tests.harness import RunningApp, Slack
 
 # The test clock: Monday Nov 23 2026, 9:00 in Chicago, 10:00 in New York.

@@ -17,7 +17,7 @@ from bot.platform.dates import (
     show_date,
     show_moment,
 )
-from bot.when import describe_duration
+from bot.platform.when import describe_duration
 
 ZONES = ["America/Chicago", "Asia/Kolkata", "Pacific/Auckland", "Europe/London", "UTC", "America/St_Johns"]
 LOCALES = ["en-US", "en-GB", "en-IN", "en-NZ", None]
