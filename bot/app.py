@@ -18,6 +18,7 @@ from bot import (  # noqa: F401  (each registers its delivery kinds or jobs)
     summary_deliveries,
     workshop_deliveries,
 )
+from bot.calendar import deliveries as calendar_deliveries  # noqa: F401  (registers the file kind)
 from bot.clock import Clock, system_clock
 from bot.coalesce import Coalescer
 from bot.installations import TeamClients, installation_store

@@ -20,7 +20,12 @@ from bot.workshop_commands import (
     QuickWorkshop,
     WorkshopCommand,
 )
-from bot.workshop_messages import announce_now, refresh_messages, send_cancellation_now
+from bot.workshop_messages import (
+    announce_now,
+    refresh_messages,
+    send_calendar_files_now,
+    send_cancellation_now,
+)
 
 Tell = Callable[[str], object]
 
@@ -63,6 +68,7 @@ def after_command(
             workshop = workshops.find_workshop(services, actor.team_id, number)
             if workshop is not None and not workshop.active:
                 send_cancellation_now(services, client, workshop.id)
+                send_calendar_files_now(services, client, workshop.id)
                 refresh_messages(services, slack, workshop.id)
 
 
@@ -81,3 +87,4 @@ def after_edit(services: Services, client: WebClient, actor: Actor, number: int)
     workshop = workshops.find_workshop(services, actor.team_id, number)
     if workshop is not None:
         refresh_messages(services, SlackGateway(client), workshop.id)
+        send_calendar_files_now(services, client, workshop.id)

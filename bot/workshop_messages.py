@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot import dispatch, rsvps
 from bot import workshop_schedule as schedule
+from bot.calendar.schedule import workshop_prefix
 from bot.services import Services
 from bot.slack import SlackGateway
 from bot.views.workshops import (
@@ -23,6 +24,7 @@ from bot.views.workshops import (
 from bot.workshops import WorkshopError, WorkshopInfo, upcoming_sessions, workshop_by_id
 from storage import deliveries as store
 from storage import workshops as queries
+from storage.models import Delivery
 from storage.models_workshops import Occurrence, Workshop, WorkshopStatus
 
 log = logging.getLogger(__name__)
@@ -89,6 +91,13 @@ def announce_now(services: Services, client: WebClient, workshop_id: int) -> str
 def send_cancellation_now(services: Services, client: WebClient, workshop_id: int) -> None:
     """Send the cancellation notes just planned (thread and DMs)."""
     dispatch.send_due_now(services, client, services.now(), schedule.cancellation_rows(workshop_id))
+
+
+def send_calendar_files_now(services: Services, client: WebClient, workshop_id: int) -> None:
+    """Send the workshop's calendar files just planned (an edit or cancel updates everyone's copy)."""
+    dispatch.send_due_now(
+        services, client, services.now(), Delivery.dedupe_key.startswith(workshop_prefix(workshop_id))
+    )
 
 
 def refresh_messages(services: Services, slack: SlackGateway, workshop_id: int) -> None:

@@ -10,6 +10,7 @@ from bot.services import Services
 def register_all(app: App, services: Services) -> None:
     """Register every listener (the only entry point bot/app.py uses)."""
     from handlers import (
+        calendar,
         events,
         goals,
         install_events,
@@ -27,6 +28,7 @@ def register_all(app: App, services: Services) -> None:
         session_commands,
         session_actions,
         workshops,
+        calendar,
         events,
         install_events,
     ):

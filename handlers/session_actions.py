@@ -89,16 +89,16 @@ def register(app: App, services: Services) -> None:
         if booking is None:
             ack(response_action="errors", errors=errors)
             return
-        person, starts_at, minutes, note = booking
-        other = services.actor(gateway(client), actor.team_id, person)
+        other = services.actor(gateway(client), actor.team_id, booking.person)
         try:
             meetings.book(
                 services,
                 actor,
                 other,
-                starts_at,
-                minutes,
-                agenda_note=note,
+                booking.starts_at,
+                booking.minutes,
+                agenda_note=booking.note,
+                location=booking.place,
                 request_key=_view_key(actor.team_id, view),
             )
         except UserError as error:

@@ -87,6 +87,7 @@ def session_blocks(workshop: WorkshopInfo, session: SessionInfo, *, heading: str
                     ButtonElement(text="Maybe", action_id=Action.WORKSHOP_MAYBE, value=value),
                     ButtonElement(text="Can't make it", action_id=Action.WORKSHOP_NO, value=value),
                     ButtonElement(text="Who's coming", action_id=Action.WORKSHOP_WHO, value=value),
+                    ButtonElement(text="Add to calendar", action_id=Action.WORKSHOP_CALENDAR, value=value),
                 ],
             )
         )
