@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from bot.calendar.zones import vtimezone
 from bot.when import MAX_OCCURRENCES, Repeat, occurrence_starts
 
 PRODID = "-//coachbot//Coaching sessions and workshops//EN"
@@ -115,10 +116,16 @@ def _calendar(specs: list[EventSpec], stamp: datetime, method: str | None) -> ic
     calendar.add("calscale", "GREGORIAN")
     if method:
         calendar.add("method", method)
+    # A zoned time carries its VTIMEZONE, so a 17:00 New York workshop stays 17:00 across DST.
+    zones: dict[str, int] = {}
+    for spec in specs:
+        tz = spec.starts_at.tzinfo
+        if isinstance(tz, ZoneInfo) and tz.key != "UTC":
+            zones[tz.key] = min(zones.get(tz.key, spec.starts_at.year), spec.starts_at.year)
+    for key, year in sorted(zones.items()):
+        calendar.add_component(vtimezone(key, year))
     for spec in specs:
         calendar.add_component(_event(spec, stamp))
-    # A zoned time carries its VTIMEZONE, so a 17:00 New York workshop stays 17:00 across DST.
-    calendar.add_missing_timezones()
     return calendar
 
 
