@@ -11,10 +11,14 @@ from bot.services import Services
 from bot.views.workshops import esc
 
 
+# Every calendar file's line says this (tests tell these DMs from the rest by it).
+OPEN_FILE = "open this file"
+
+
 def file_line(file: CalendarFile, what: str) -> str:
     if file.cancelled:
-        return f"{what} is cancelled: open this file to take it off your calendar."
-    return f"{what}: open this file to add it to your calendar (opening a newer one updates it)."
+        return f"{what} is cancelled: {OPEN_FILE} to take it off your calendar."
+    return f"{what}: {OPEN_FILE} to add it to your calendar (opening a newer one updates it)."
 
 
 def render_calendar_file(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:

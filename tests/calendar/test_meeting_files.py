@@ -99,5 +99,7 @@ def test_a_wrong_where_is_refused_with_how_to_write_it(slack: Slack, paired: tup
     assert "Say where" in slack.command("/meeting", "where 1", user=coach).text
     assert "no upcoming session #7" in slack.command("/meeting", "where 7 Room 1", user=coach).text
     too_long = "x" * 501
-    assert "500 characters" in slack.command("/meeting", f"@priya tomorrow 2pm where {too_long}", user=coach).text
-
+    assert (
+        "500 characters"
+        in slack.command("/meeting", f"@priya tomorrow 2pm where {too_long}", user=coach).text
+    )
