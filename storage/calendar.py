@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from storage.models import Person
 from storage.models_calendar import CalendarFeed, CalendarSequence, WorkshopCalendarCopy
@@ -67,6 +67,28 @@ def bump_sequence(
         return 0
     row.sequence, row.updated_at = row.sequence + 1, now
     return row.sequence
+
+
+def sequences(session: Session, meeting_ids: list[int]) -> dict[int, int]:
+    """Each meeting's SEQUENCE in one query (a meeting without a row is at 0)."""
+    rows = session.execute(
+        select(CalendarSequence.meeting_id, CalendarSequence.sequence).where(
+            CalendarSequence.meeting_id.in_(meeting_ids)
+        )
+    ).all()
+    return {int(meeting_id): int(sequence) for meeting_id, sequence in rows if meeting_id is not None}
+
+
+def pair_names(session: Session, pairing_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(coach's, coachee's) display names of each pairing, in one query."""
+    coach, coachee = aliased(Person), aliased(Person)
+    rows = session.execute(
+        select(Pairing.id, coach.display_name, coachee.display_name)
+        .join(coach, coach.id == Pairing.coach_id)
+        .join(coachee, coachee.id == Pairing.coachee_id)
+        .where(Pairing.id.in_(pairing_ids))
+    ).all()
+    return {int(pairing_id): (str(a), str(b)) for pairing_id, a, b in rows}
 
 
 def meetings_for_feed(session: Session, person_id: int, since: datetime) -> list[Meeting]:

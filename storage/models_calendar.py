@@ -29,9 +29,7 @@ class CalendarSequence(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
-    meeting_id: Mapped[int | None] = mapped_column(
-        ForeignKey("meetings.id", ondelete="CASCADE"), unique=True
-    )
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), unique=True)
     workshop_id: Mapped[int | None] = mapped_column(
         ForeignKey("workshops.id", ondelete="CASCADE"), unique=True
     )

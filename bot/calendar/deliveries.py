@@ -10,7 +10,6 @@ from bot.deliveries import Attachment, DeliveryInfo, Outgoing, Skip, register_ki
 from bot.services import Services
 from bot.views.workshops import esc
 
-
 # Every calendar file's line says this (tests tell these DMs from the rest by it).
 OPEN_FILE = "open this file"
 

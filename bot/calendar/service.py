@@ -24,9 +24,8 @@ from bot.people import Actor
 from bot.services import Services
 from bot.when import Repeat
 from storage import calendar as queries
-from storage import sessions as meeting_queries
 from storage.models import Person
-from storage.models_sessions import Meeting, MeetingStatus, Pairing
+from storage.models_sessions import Meeting, MeetingStatus
 from storage.models_workshops import Occurrence, Workshop, WorkshopStatus
 from storage.people import find_person
 
@@ -48,26 +47,29 @@ class CalendarFile:
     cancelled: bool
 
 
-def meeting_title(session: Session, pairing: Pairing) -> str:
-    coach = meeting_queries.person(session, pairing.coach_id).display_name
-    coachee = meeting_queries.person(session, pairing.coachee_id).display_name
+def meeting_title(coach: str, coachee: str) -> str:
     return f"Coaching session: {coach} & {coachee}"
 
 
-def meeting_spec(session: Session, meeting: Meeting) -> EventSpec:
+def meeting_spec(meeting: Meeting, names: tuple[str, str], sequence: int) -> EventSpec:
     """The session as calendars see it: UTC times, the place, never the agenda or anyone's notes."""
-    pairing = session.get(Pairing, meeting.pairing_id)
-    assert pairing is not None
     return EventSpec(
         uid=meeting_uid(meeting.team_id, meeting.id),
-        summary=meeting_title(session, pairing),
+        summary=meeting_title(*names),
         starts_at=meeting.starts_at,
         ends_at=meeting.starts_at + timedelta(minutes=meeting.minutes),
-        sequence=queries.sequence(session, meeting_id=meeting.id),
+        sequence=sequence,
         location=meeting.location,
         description=MEETING_DESCRIPTION,
         cancelled=meeting.status == MeetingStatus.CANCELLED,
     )
+
+
+def _meeting_specs(session: Session, meetings: list[Meeting]) -> list[EventSpec]:
+    """Specs for many sessions with two queries, not a few per session (a feed can hold a year)."""
+    names = queries.pair_names(session, sorted({m.pairing_id for m in meetings}))
+    sequences = queries.sequences(session, [m.id for m in meetings])
+    return [meeting_spec(m, names[m.pairing_id], sequences.get(m.id, 0)) for m in meetings]
 
 
 def workshop_spec(session: Session, workshop: Workshop) -> EventSpec:
@@ -100,7 +102,7 @@ def meeting_file(services: Services, meeting_id: int) -> tuple[CalendarFile, int
         meeting = session.get(Meeting, meeting_id)
         if meeting is None:
             return None
-        spec = meeting_spec(session, meeting)
+        (spec,) = _meeting_specs(session, [meeting])
     name = f"coaching-session-{meeting_id}.ics"
     return CalendarFile(
         name, spec.summary, event_file(spec, services.now()).decode(), spec.cancelled
@@ -132,7 +134,7 @@ def send_workshop_file(services: Services, actor: Actor, occurrence_id: int, *, 
 
 
 def _feed_specs(session: Session, person_id: int, since: datetime) -> list[EventSpec]:
-    specs = [meeting_spec(session, m) for m in queries.meetings_for_feed(session, person_id, since)]
+    specs = _meeting_specs(session, queries.meetings_for_feed(session, person_id, since))
     for occurrence in queries.answered_occurrences(session, person_id, since):
         workshop = occurrence.workshop
         specs.append(
