@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tests.calendar.helpers import ics_files, text_of, wait_for_ics
-from tests.harness import RunningApp, Slack
+from tests.conftest import FixedClock
+from tests.harness import RunningApp, Slack, run_due
 
 ZOOM = "https://school.zoom.us/j/123"
 
@@ -103,3 +104,16 @@ def test_a_wrong_where_is_refused_with_how_to_write_it(slack: Slack, paired: tup
         "500 characters"
         in slack.command("/meeting", f"@priya tomorrow 2pm where {too_long}", user=coach).text
     )
+
+
+def test_reminders_and_the_booking_notice_say_where(
+    slack: Slack, app: RunningApp, paired: tuple[str, str], clock: FixedClock
+) -> None:
+    coach, coachee = paired
+    slack.command("/meeting", f"@priya 2026-12-03 13:00 where {ZOOM}", user=coach)
+    assert f"Where: {ZOOM}" in slack.wait_for_dm(coachee, "Session booked").text
+    run_due(app, slack.emulator, timeout=20)  # the booking's messages finish before the clock jumps
+    clock.now = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)  # an hour before
+    run_due(app, slack.emulator)
+    reminder = slack.wait_for_dm(coachee, "Reminder")
+    assert "starts in 1 hour" in reminder.text and f"Where: {ZOOM}" in reminder.text
