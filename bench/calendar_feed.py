@@ -23,12 +23,12 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import build_app, build_services  # noqa: E402
 from bot.calendar import feed as secrets  # noqa: E402
+from bot.platform.settings import Settings  # noqa: E402
 from bot.server import BackgroundServer  # noqa: E402
-from bot.settings import Settings  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Person  # noqa: E402
-from storage.models_sessions import Meeting, MeetingStatus, Pairing  # noqa: E402
+from storage.models.meetings import Meeting, MeetingStatus, Pairing  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 PEOPLE = 500  # feeds in the table: the lookup is by an indexed hash, whatever the count

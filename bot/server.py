@@ -16,7 +16,7 @@ from waitress.server import create_server
 
 from bot.calendar.feed import FEED_PATH, secret_in_path
 from bot.calendar.service import feed_for
-from bot.services import Services
+from bot.platform.services import Services
 
 if TYPE_CHECKING:
     from waitress.server import BaseWSGIServer, MultiSocketServer

@@ -1,4 +1,4 @@
-"""Calendars in Slack: `/coachbot calendar` and a workshop announcement's **Add to calendar** button."""
+"""Calendars in Slack: a workshop announcement's **Add to calendar** button (`/coachbot calendar` is a subcommand)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.calendar import commands  # noqa: F401  (registers `calendar` with /coachbot)
+from bot.calendar.ids import CalendarAction
 from bot.calendar.service import send_workshop_file
-from bot.ids import Action
-from bot.services import Services
+from bot.platform.services import Services
 from handlers.common import actor_of, number_in, send_what_this_request_planned
 
 
@@ -28,4 +27,4 @@ def register(app: App, services: Services) -> None:
     def send_file(client: WebClient, context: BoltContext) -> None:
         send_what_this_request_planned(services, client, context)
 
-    app.action(Action.WORKSHOP_CALENDAR)(ack=add_to_calendar, lazy=[send_file])
+    app.action(CalendarAction.ADD_WORKSHOP)(ack=add_to_calendar, lazy=[send_file])

@@ -10,9 +10,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import Person
-from storage.models_calendar import CalendarFeed, CalendarSequence, WorkshopCalendarCopy
-from storage.models_sessions import Meeting, MeetingStatus, Pairing
-from storage.models_workshops import Answer, Occurrence, Rsvp, Workshop, WorkshopStatus
+from storage.models.calendar import CalendarFeed, CalendarSequence, WorkshopCalendarCopy
+from storage.models.meetings import Meeting, MeetingStatus, Pairing
+from storage.models.workshops import Occurrence, Rsvp, RsvpAnswer, Workshop, WorkshopStatus
 
 
 def feed_of(session: Session, person_id: int) -> CalendarFeed | None:
@@ -118,7 +118,7 @@ def answered_occurrences(session: Session, person_id: int, since: datetime) -> l
             .join(Workshop, Workshop.id == Occurrence.workshop_id)
             .where(
                 Rsvp.person_id == person_id,
-                Rsvp.answer.in_([Answer.GOING, Answer.MAYBE]),
+                Rsvp.answer.in_([RsvpAnswer.GOING, RsvpAnswer.MAYBE]),
                 Occurrence.status == WorkshopStatus.ACTIVE,
                 Workshop.status == WorkshopStatus.ACTIVE,
                 Occurrence.starts_at >= since,

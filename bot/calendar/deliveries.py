@@ -6,9 +6,9 @@ from datetime import datetime
 
 from bot.calendar.schedule import CALENDAR_FILE
 from bot.calendar.service import CalendarFile, meeting_file, workshop_file
-from bot.deliveries import Attachment, DeliveryInfo, Outgoing, Skip, register_kind
-from bot.services import Services
-from bot.views.workshops import esc
+from bot.platform.delivery.registry import Attachment, DeliveryInfo, Kind, Outgoing, Skip
+from bot.platform.services import Services
+from bot.platform.text import escape_mrkdwn
 
 # Every calendar file's line says this (tests tell these DMs from the rest by it).
 OPEN_FILE = "open this file"
@@ -33,8 +33,10 @@ def render_calendar_file(services: Services, delivery: DeliveryInfo, now: dateti
     file, sequence = found
     if sequence != delivery.payload.get("sequence"):
         return Skip("a newer calendar file replaces this one")
-    line = file_line(file, what if "meeting_id" in delivery.payload else f"{what} “{esc(file.title)}”")
+    line = file_line(
+        file, what if "meeting_id" in delivery.payload else f"{what} “{escape_mrkdwn(file.title)}”"
+    )
     return Outgoing(line, attachment=Attachment(file.filename, file.content, file.title))
 
 
-register_kind(CALENDAR_FILE, render_calendar_file)
+KINDS = {CALENDAR_FILE: Kind(render_calendar_file)}

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from bot.calendar.zones import vtimezone
-from bot.when import MAX_OCCURRENCES, Repeat, occurrence_starts
+from bot.platform.when import MAX_OCCURRENCES, Repeat, occurrence_starts
 
 PRODID = "-//coachbot//Coaching sessions and workshops//EN"
 # How often a subscribed calendar should come back for the feed (Outlook and Apple read these).

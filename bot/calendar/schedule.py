@@ -1,7 +1,7 @@
 """Calendar files on the durable schedule: each change bumps the event's SEQUENCE and plans a file.
 
-A meeting's file keys start with the meeting's prefix, so a move or cancel withdraws a file still
-waiting to go out (the newer file, with the higher SEQUENCE, replaces it).
+A newer file withdraws an older one still waiting to go out (it would be skipped anyway: the
+renderer sends only the current SEQUENCE). Kind name and key formats are stored: never change them.
 """
 
 from __future__ import annotations
@@ -10,15 +10,18 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.meeting_schedule import meeting_prefix
 from storage import calendar as queries
 from storage import deliveries
-from storage import sessions as meeting_queries
-from storage.models import Person
-from storage.models_sessions import Meeting, Pairing
-from storage.models_workshops import Workshop
+from storage import meetings as meeting_queries
+from storage.models import Delivery, Person
+from storage.models.meetings import Meeting, Pairing
+from storage.models.workshops import Workshop
 
 CALENDAR_FILE = "calendar_file"
+
+
+def meeting_prefix(meeting_id: int) -> str:
+    return f"calendar:meeting:{meeting_id}:"
 
 
 def workshop_prefix(workshop_id: int) -> str:
@@ -28,6 +31,11 @@ def workshop_prefix(workshop_id: int) -> str:
 def plan_meeting_files(session: Session, meeting: Meeting, pairing: Pairing, now: datetime) -> int:
     """The session changed (booked, moved, its place, cancelled): both people get a fresh file."""
     sequence = queries.bump_sequence(session, meeting.team_id, now, meeting_id=meeting.id)
+    deliveries.cancel_pending(
+        session,
+        Delivery.dedupe_key.startswith(meeting_prefix(meeting.id), autoescape=True),
+        reason="a newer file",
+    )
     for person_id in (pairing.coach_id, pairing.coachee_id):
         person = meeting_queries.person(session, person_id)
         deliveries.plan(
@@ -37,7 +45,7 @@ def plan_meeting_files(session: Session, meeting: Meeting, pairing: Pairing, now
             recipient=person.slack_user_id,
             person_id=person_id,
             due_at=now,
-            dedupe_key=f"{meeting_prefix(meeting.id)}ics:{sequence}:{person_id}",
+            dedupe_key=f"{meeting_prefix(meeting.id)}s{sequence}:{person_id}",
             now=now,
             payload={"meeting_id": meeting.id, "sequence": sequence},
         )

@@ -19,14 +19,14 @@ from bot.calendar.ics import (
     workshop_uid,
 )
 from bot.calendar.schedule import plan_workshop_file
-from bot.errors import UserError
-from bot.people import Actor
-from bot.services import Services
-from bot.when import Repeat
+from bot.platform.errors import UserError
+from bot.platform.people import Actor
+from bot.platform.services import Services
+from bot.platform.when import Repeat
 from storage import calendar as queries
 from storage.models import Person
-from storage.models_sessions import Meeting, MeetingStatus
-from storage.models_workshops import Occurrence, Workshop, WorkshopStatus
+from storage.models.meetings import Meeting, MeetingStatus
+from storage.models.workshops import Occurrence, Workshop, WorkshopStatus
 from storage.people import find_person
 
 # The feed shows the last month too, so a session that just happened is still there to look back on.

@@ -7,7 +7,7 @@ from typing import Any
 
 import icalendar
 
-from bot.dates import local_timestamp, zone
+from bot.platform.dates import local_timestamp, zone
 
 
 def _moment(value: Any) -> datetime | None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.emulator import SlackEmulator
-from bot.settings import SettingsError, load_settings
+from bot.platform.settings import SettingsError, load_settings
 from storage.db import Database
 from tests.conftest import FixedClock
 from tests.harness import RunningApp, Slack, settings_for, start_app

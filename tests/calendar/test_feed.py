@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 import pytest
 import vobject
 
-from storage.models_calendar import CalendarFeed
+from storage.models.calendar import CalendarFeed
 from tests.calendar.conftest import PUBLIC_URL
 from tests.calendar.helpers import text_of
 from tests.conftest import FixedClock
 from tests.harness import RunningApp, Slack, run_due
-from tests.workshop_helpers import announced
+from tests.workshops.workshop_helpers import announced
 
 FEED_URL = re.compile(re.escape(PUBLIC_URL) + r"(/calendar/[A-Za-z0-9_-]{43}\.ics)")
 

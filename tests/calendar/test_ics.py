@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import vobject
 
 from bot.calendar.ics import EventSpec, event_file, feed, series_of
-from bot.when import Repeat, occurrence_starts
+from bot.platform.when import Repeat, occurrence_starts
 from tests.calendar.helpers import text_of
 
 NEW_YORK = ZoneInfo("America/New_York")

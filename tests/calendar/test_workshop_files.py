@@ -9,7 +9,7 @@ import pytest
 
 from tests.calendar.helpers import text_of, wait_for_ics
 from tests.harness import RunningApp, Slack
-from tests.workshop_helpers import announced
+from tests.workshops.workshop_helpers import announced
 
 NEW_YORK = ZoneInfo("America/New_York")
 # Four Thursdays at 17:00 New York; the clocks go forward on Sunday 2027-03-14.
