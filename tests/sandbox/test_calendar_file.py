@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.sandbox_session import session
+from tests.sandbox.sandbox_session import session
 
 
 def test_a_booked_session_shows_each_person_their_calendar_file_in_their_own_zone(tmp_path: Path) -> None:
