@@ -142,16 +142,16 @@ def register_actions(app: App, services: Services) -> None:
         if booking is None:
             ack(response_action="errors", errors=errors)
             return
-        person, starts_at, minutes, note = booking
-        other = services.actor(gateway(client), actor.team_id, person)
+        other = services.actor(gateway(client), actor.team_id, booking.person)
         try:
             meetings.book(
                 services,
                 actor,
                 other,
-                starts_at,
-                minutes,
-                agenda_note=note,
+                booking.starts_at,
+                booking.minutes,
+                agenda_note=booking.note,
+                location=booking.place,
                 request_key=view_key(actor.team_id, view),
             )
         except UserError as error:
@@ -230,12 +230,16 @@ def register_time_answers(app: App, services: Services) -> None:
             if starts_at.tzinfo is None:
                 raise ValueError("a time without its zone")
             if "move" in payload:
-                answer = meetings.move(services, actor, int(payload["move"]), starts_at, minutes)
+                place = str(payload["where"]) if payload.get("where") else None
+                answer = meetings.move(services, actor, int(payload["move"]), starts_at, minutes, place)
                 verb = "moved"
             else:
                 other = services.actor(gateway(client), actor.team_id, str(payload.get("with") or ""))
                 key = answer_key(actor.team_id, actor.user_id, payload)
-                answer = meetings.book(services, actor, other, starts_at, minutes, request_key=key)
+                location = str(payload.get("where") or "")
+                answer = meetings.book(
+                    services, actor, other, starts_at, minutes, location=location, request_key=key
+                )
                 verb = "booked"
         except (ValueError, TypeError):
             context[ANSWER_KEY] = "That question is out of date: nothing booked. Type `/meeting …` again."

@@ -17,7 +17,15 @@ from bot.workshops.messages import confirm_rsvp, refresh_occurrence_message, sho
 from bot.workshops.replies import answer_workshop_command, submit_workshop_form
 from bot.workshops.rsvps import ANSWERS, record_rsvp, rsvp_state
 from bot.workshops.views import rsvp_reply
-from handlers.common import actor_of, command_key, gateway, just_ack, number_in, view_key
+from handlers.common import (
+    actor_of,
+    command_key,
+    gateway,
+    just_ack,
+    number_in,
+    send_what_this_request_planned,
+    view_key,
+)
 
 
 def register(app: App, services: Services) -> None:
@@ -69,6 +77,7 @@ def register(app: App, services: Services) -> None:
             confirm_rsvp(slack, state, actor.user_id, state.problem)
         elif state.workshop and state.session and state.answer:
             confirm_rsvp(slack, state, actor.user_id, rsvp_reply(state.workshop, state.session, state.answer))
+        send_what_this_request_planned(services, client, context)  # Going's calendar file
 
     def who_is_coming(action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         occurrence_id = number_in(action)

@@ -35,6 +35,7 @@ class MeetingField(enum.StrEnum):
     TIME = "meeting_time"
     DURATION = "meeting_duration"
     NOTE = "meeting_note"
+    PLACE = "meeting_place"
     AGENDA = "agenda_text"
     TAKEAWAYS = "follow_up_takeaways"
     ACTIONS = "follow_up_actions"

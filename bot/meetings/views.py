@@ -21,10 +21,11 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.meetings.ids import MeetingAction, MeetingCallback, MeetingField
-from bot.meetings.service import DEFAULT_MINUTES, NOTE_MAX, MeetingInfo, When
+from bot.meetings.service import DEFAULT_MINUTES, NOTE_MAX, PLACE_MAX, MeetingInfo, When
 from bot.platform.asking import confirm_blocks
 from bot.platform.dates import describe_minutes, local_timestamp, show_moment, zone
 from bot.platform.people import Actor
+from bot.platform.text import escape_mrkdwn
 from bot.platform.when import describe_offset
 
 DURATIONS = [15, 30, 45, 60, 90, 120]
@@ -38,18 +39,36 @@ def when_for(starts_at: datetime, minutes: int, reader: Actor, today: date | Non
     return f"{shown} ({describe_minutes(minutes)})"
 
 
+def place_text(place: str) -> str:
+    """“Where: Room 204” — words one person typed, escaped because the other reads them too."""
+    return f"Where: {escape_mrkdwn(place)}" if place else ""
+
+
+def _with_place(text: str, place: str) -> str:
+    return f"{text}\n{place_text(place)}" if place else text
+
+
 def booked_reply(meeting: MeetingInfo, reader: Actor, *, verb: str, today: date | None = None) -> str:
     other = meeting.other(reader)
-    return (
+    return _with_place(
         f"Session #{meeting.id} with <@{other.user_id}> {verb}: {when_for(meeting.starts_at, meeting.minutes, reader, today)}, "
-        f"your time. I've let them know in their time zone."
+        f"your time. I've let them know in their time zone, and sent you both a calendar file.",
+        meeting.location,
     )
+
+
+def place_reply(meeting: MeetingInfo, reader: Actor) -> str:
+    other = meeting.other(reader)
+    if not meeting.location:
+        return f"Session #{meeting.id} has no place set any more; I've let <@{other.user_id}> know."
+    return f"Session #{meeting.id}: {place_text(meeting.location)}. I've let <@{other.user_id}> know and updated both calendar files."
 
 
 def _line(meeting: MeetingInfo, reader: Actor) -> str:
     other = meeting.other(reader)
     role = "your coachee" if other.person_id == meeting.coachee.person_id else "your coach"
-    return f"*#{meeting.id}* {when_for(meeting.starts_at, meeting.minutes, reader)} with <@{other.user_id}> ({role})"
+    where = f" · {escape_mrkdwn(meeting.location)}" if meeting.location else ""
+    return f"*#{meeting.id}* {when_for(meeting.starts_at, meeting.minutes, reader)} with <@{other.user_id}> ({role}){where}"
 
 
 def meeting_list_text(found: list[MeetingInfo], reader: Actor) -> str:
@@ -65,7 +84,11 @@ def meeting_list_blocks(found: list[MeetingInfo], reader: Actor) -> list[Block]:
     return [
         SectionBlock(text=MarkdownTextObject(text="*Your upcoming sessions* (times in your zone)")),
         *[SectionBlock(text=MarkdownTextObject(text=line)) for line in lines],
-        SectionBlock(text=MarkdownTextObject(text="`/meeting cancel N` · `/meeting move N <when>`")),
+        SectionBlock(
+            text=MarkdownTextObject(
+                text="`/meeting cancel N` · `/meeting move N <when>` · `/meeting where N <place or link>`"
+            )
+        ),
     ]
 
 
@@ -81,18 +104,25 @@ _NOTICES = {
     "booked": "Session booked with <@{other}>: *{when}* (your time).",
     "moved": "<@{by}> moved your session #{id} to *{when}* (your time).",
     "cancelled": "<@{by}> cancelled your session #{id} that was set for {when} (your time).",
+    "placed": "<@{by}> changed where your session #{id} on *{when}* (your time) happens.",
 }
 
 
-def notice_text(event: str, meeting_id: int, other: str, by: str, when: str) -> str:
-    return _NOTICES[event].format(other=other, by=by, id=meeting_id, when=when)
+def notice_text(event: str, meeting_id: int, other: str, by: str, when: str, place: str = "") -> str:
+    text = _NOTICES[event].format(other=other, by=by, id=meeting_id, when=when)
+    if event == "cancelled":
+        return text
+    if event == "placed" and not place:
+        return f"{text} No place is set now."
+    return _with_place(text, place)
 
 
 def reminder_text(meeting: MeetingInfo, reader: Actor, minutes: int) -> str:
     other = meeting.other(reader)
-    return (
+    return _with_place(
         f"Reminder: your coaching session with <@{other.user_id}> starts in {describe_minutes(minutes)}, "
-        f"at {when_for(meeting.starts_at, meeting.minutes, reader)}."
+        f"at {when_for(meeting.starts_at, meeting.minutes, reader)}.",
+        meeting.location,
     )
 
 
@@ -136,6 +166,16 @@ def meeting_modal(
                     initial_option=next(
                         (o for o in duration_options if o.value == chosen), duration_options[1]
                     ),
+                ),
+            ),
+            InputBlock(
+                block_id=MeetingField.PLACE,
+                label="Where (a room or a video link)",
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=MeetingField.PLACE,
+                    max_length=PLACE_MAX,
+                    placeholder="Room 204, Learning Center — or https://school.zoom.us/j/…",
                 ),
             ),
             InputBlock(

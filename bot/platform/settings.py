@@ -47,6 +47,8 @@ class Settings:
     retention_days: int = DEFAULT_RETENTION_DAYS
     # Last days of the program's terms, so "by end of term" can be read.
     term_ends: tuple[date, ...] = ()
+    # Where `coachbot serve` is reached from outside (calendar feed URLs); None: no feeds offered.
+    public_url: str | None = None
 
     def __repr__(self) -> str:
         # Secrets never reach a log line, even by accident.
@@ -54,7 +56,8 @@ class Settings:
             f"Settings(api_url={self.api_url!r}, database_url={_redact_url(self.database_url)!r}, "
             f"admin_ids={sorted(self.admin_ids)!r}, tick_seconds={self.tick_seconds!r}, "
             f"program_tz={self.program_tz!r}, workspace_rate={self.workspace_rate!r}, oauth={self.oauth_enabled!r}, "
-            f"data_grace_days={self.data_grace_days!r}, retention_days={self.retention_days!r})"
+            f"data_grace_days={self.data_grace_days!r}, retention_days={self.retention_days!r}, "
+            f"public_url={self.public_url!r})"
         )
 
     @property
@@ -156,8 +159,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(
             f"COACHBOT_PROGRAM_TZ must be an IANA time zone like America/New_York, got {program_tz!r}"
         ) from None
+    public_url = env.get("COACHBOT_PUBLIC_URL", "").strip().rstrip("/") or None
+    if public_url is not None and not public_url.startswith(("https://", "http://")):
+        raise SettingsError(
+            f"COACHBOT_PUBLIC_URL must be the http(s) address coachbot serve is reached at, got {public_url!r}"
+        )
     return Settings(
         **_oauth_settings(env),
+        public_url=public_url,
         data_grace_days=_days(env, "COACHBOT_DATA_GRACE_DAYS", DEFAULT_DATA_GRACE_DAYS),
         retention_days=_days(env, "COACHBOT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
         bot_token=env.get("SLACK_BOT_TOKEN", "").strip() or None,

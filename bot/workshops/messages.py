@@ -8,6 +8,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
+from bot.calendar.schedule import workshop_prefix
 from bot.platform.delivery import dispatcher as dispatch
 from bot.platform.services import Services
 from bot.platform.slack import SlackGateway
@@ -23,6 +24,7 @@ from bot.workshops.views import (
 )
 from storage import deliveries as store
 from storage import workshops as queries
+from storage.models import Delivery
 from storage.models.workshops import Occurrence, Workshop, WorkshopStatus
 
 log = logging.getLogger(__name__)
@@ -89,6 +91,13 @@ def announce_now(services: Services, client: WebClient, workshop_id: int) -> str
 def send_cancellation_now(services: Services, client: WebClient, workshop_id: int) -> None:
     """Send the cancellation notes just planned (thread and DMs)."""
     dispatch.send_due_now(services, client, services.now(), schedule.cancellation_rows(workshop_id))
+
+
+def send_calendar_files_now(services: Services, client: WebClient, workshop_id: int) -> None:
+    """Send the workshop's calendar files just planned (an edit or cancel updates everyone's copy)."""
+    dispatch.send_due_now(
+        services, client, services.now(), Delivery.dedupe_key.startswith(workshop_prefix(workshop_id))
+    )
 
 
 def refresh_messages(services: Services, slack: SlackGateway, workshop_id: int) -> None:

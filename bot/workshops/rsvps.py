@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.calendar.schedule import plan_workshop_file
 from bot.platform.people import Actor
 from bot.platform.services import Services
 from bot.workshops import schedule
@@ -90,6 +91,9 @@ def record_rsvp(services: Services, actor: Actor, occurrence_id: int, answer: Rs
             person = session.get(Person, actor.person_id)
             assert person is not None
             schedule.plan_reminders(session, workshop, occurrence, rsvp, person, now)
+            if answer == RsvpAnswer.GOING:
+                # Going puts the workshop in their calendar, as the Add to calendar button does.
+                plan_workshop_file(session, workshop, person, now, reason="going")
         return _state(session, occurrence, actor.person_id, now)
 
 

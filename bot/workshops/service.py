@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from bot.calendar.schedule import plan_workshop_update
 from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.roles import require_admin_or_lead
@@ -268,6 +269,7 @@ def update_workshop(services: Services, actor: Actor, number: int, draft: Worksh
                 continue
             for person, rsvp in queries.attendees(session, [occurrence.id], schedule.REMINDED_ANSWERS):
                 schedule.plan_reminders(session, workshop, occurrence, rsvp, person, now)
+        plan_workshop_update(session, workshop, now)
         return workshop_info(session, workshop)
 
 
@@ -290,6 +292,7 @@ def cancel_workshop(services: Services, actor: Actor, number: int) -> WorkshopIn
         for occurrence in upcoming:
             occurrence.status = WorkshopStatus.CANCELLED
         schedule.plan_cancellation(session, workshop, list(people.values()), now)
+        plan_workshop_update(session, workshop, now)
         return workshop_info(session, workshop)
 
 

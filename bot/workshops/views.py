@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.calendar.ids import CalendarAction
 from bot.platform.text import escape_mrkdwn
 from bot.platform.when import Repeat, describe_duration, describe_offset, slack_date
 from bot.workshops.ids import WorkshopAction, WorkshopBlock
@@ -86,6 +87,7 @@ def occurrence_blocks(workshop: WorkshopInfo, session: OccurrenceInfo, *, headin
                     ButtonElement(text="Maybe", action_id=WorkshopAction.WORKSHOP_MAYBE, value=value),
                     ButtonElement(text="Can't make it", action_id=WorkshopAction.WORKSHOP_NO, value=value),
                     ButtonElement(text="Who's coming", action_id=WorkshopAction.WORKSHOP_WHO, value=value),
+                    ButtonElement(text="Add to calendar", action_id=CalendarAction.ADD_WORKSHOP, value=value),
                 ],
             )
         )

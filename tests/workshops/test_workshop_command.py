@@ -34,7 +34,7 @@ def test_the_quick_form_saves_the_workshop_and_announces_it_with_rsvp_buttons(
     text = block_texts(post.blocks)
     assert "*Appreciative inquiry*" in text
     assert f"<!date^{start}^{{date_short_pretty}} at {{time}}|Thu Dec 10, 2026 5:00 PM EST> · 1h 30m" in text
-    assert buttons(post.blocks) == ["Going", "Maybe", "Can't make it", "Who's coming"]
+    assert buttons(post.blocks) == ["Going", "Maybe", "Can't make it", "Who's coming", "Add to calendar"]
     assert "0 going · 🤔 0 maybe · 🙅 0 can't make it" in context_text(post.blocks)
 
 

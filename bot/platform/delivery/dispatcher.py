@@ -159,6 +159,11 @@ def post_one(
         channel, ts = slack.post_message(
             outgoing.channel or delivery.recipient, outgoing.text, outgoing.blocks or None, outgoing.thread_ts
         )
+        if outgoing.attachment is not None:
+            # Into the channel the message opened (a DM), so no scope beyond files:write is needed.
+            # A failed upload retries the whole row: a repeated line is better than a missing file.
+            file = outgoing.attachment
+            slack.upload_file(channel, file.filename, file.content, file.title, thread_ts=outgoing.thread_ts)
     except SlackApiError as error:
         code = str(error.response.get("error", "unknown_error"))
         status = error.response.status_code
