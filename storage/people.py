@@ -71,3 +71,8 @@ def note_home_opened(session: Session, person_id: int, now: datetime) -> None:
 
 def has_opened_home(session: Session, person_id: int) -> bool:
     return session.scalar(select(Person.home_opened_at).where(Person.id == person_id)) is not None
+
+
+def set_cohort(session: Session, person_id: int, cohort: str | None) -> None:
+    """Put the person in a cohort (None: in none)."""
+    session.execute(update(Person).where(Person.id == person_id).values(cohort=cohort))
