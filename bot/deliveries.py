@@ -41,6 +41,16 @@ class DeliveryInfo:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file uploaded right after the message, into the same conversation (a chart, a CSV)."""
+
+    filename: str
+    content: str | bytes
+    title: str
+    alt_text: str | None = None
+
+
+@dataclass(frozen=True)
 class Outgoing:
     """A message to post; `channel` defaults to the delivery's recipient (a user id opens the DM)."""
 
@@ -48,6 +58,7 @@ class Outgoing:
     blocks: list[Block] = field(default_factory=list)
     channel: str | None = None
     thread_ts: str | None = None
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,10 @@ from datetime import datetime
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject
 from sqlalchemy.orm import Session
 
+from bot.reports.chart import Chart, render_chart
+from bot.reports.measures import measure, recent_weeks
+from bot.reports.suppression import Table, suppress
+from bot.reports.views import cohort_lines
 from bot.summaries import WEEK, summarize
 from bot.summary_flags import EMOJI, Flag, rules_text
 from bot.views.summaries import Message, pack, sections
@@ -25,6 +29,7 @@ class Digest:
     sessions_booked: int
     flags: Counter[Flag]
     coaches_to_follow_up: list[str]
+    cohorts: Table
 
     @property
     def answer_rate(self) -> str:
@@ -34,8 +39,9 @@ class Digest:
         return f"{share}% ({self.counts.nudges_answered} of {self.counts.nudges_sent} nudges answered)"
 
 
-def build_digest(session: Session, team_id: str, now: datetime) -> Digest:
-    """The digest for one workspace, in a fixed number of queries whatever its size."""
+def build_digest(session: Session, team_id: str, now: datetime, tz: str, min_group: int) -> Digest:
+    """The digest for one workspace, in a fixed number of queries whatever its size; `tz` is the
+    program's zone (its ISO weeks), `min_group` the smallest group a figure may describe."""
     since = now - WEEK
     pairs = queries.open_pairs(session, team_id)
     coach_of = {pair.coachee_id: pair.coach_user for pair in pairs}
@@ -50,7 +56,15 @@ def build_digest(session: Session, team_id: str, now: datetime) -> Digest:
         sessions_booked=booked,
         flags=Counter(flag for s in summaries for flag in s.flags),
         coaches_to_follow_up=sorted(waiting),
+        cohorts=suppress(measure(session, team_id, recent_weeks(now, tz), now), min_group),
     )
+
+
+def digest_chart(digest: Digest) -> Chart:
+    """The digest's picture: 12 weeks of each cohort."""
+    weeks = digest.cohorts.weeks
+    span = f", {weeks[0].label} to {weeks[-1].label}" if weeks else ""
+    return render_chart(digest.cohorts, f"Coaching program by cohort{span}")
 
 
 def digest_messages(digest: Digest) -> list[Message]:
@@ -69,6 +83,7 @@ def digest_messages(digest: Digest) -> list[Message]:
         lines += [f"• <@{user}>" for user in digest.coaches_to_follow_up]
     else:
         lines.append("No “need help” is waiting without a session booked.")
+    lines += cohort_lines(digest.cohorts)
     groups = [[block] for block in sections(lines)]
     footer: list[Block] = [ContextBlock(elements=[MarkdownTextObject(text=rules_text())])]
     return pack("Your weekly program digest", "The last 7 days across the program.", groups, footer)

@@ -22,7 +22,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
-from bot.deliveries import KINDS, PLANNERS, DeliveryInfo, Skip
+from bot.deliveries import KINDS, PLANNERS, Attachment, DeliveryInfo, Skip
 from bot.pacing import Pacer
 from bot.send_failures import MAX_ATTEMPTS as MAX_ATTEMPTS  # kept importable from here
 from bot.send_failures import PERMANENT_ERRORS as PERMANENT_ERRORS
@@ -171,7 +171,26 @@ def post_one(
         return None
     if pacer is not None:
         pacer.succeeded(delivery.team_id)
+    if outgoing.attachment is not None:
+        _upload(services, slack, delivery, channel, outgoing.attachment)
     return Posted(delivery, channel, ts)
+
+
+def _upload(
+    services: Services, slack: SlackGateway, delivery: DeliveryInfo, channel: str, file: Attachment
+) -> None:
+    """The message is out; its file follows it. A failed upload leaves the message sent, and says so."""
+    try:
+        file_id = slack.upload_file(channel, file.filename, file.content, file.title, alt_text=file.alt_text)
+    except SlackApiError as error:
+        log.warning("delivery %s: file upload failed (%s)", delivery.id, error.response.get("error"))
+        return
+    except (SlackRequestError, OSError) as error:
+        log.warning("delivery %s: file upload failed (%s)", delivery.id, type(error).__name__)
+        return
+    if file_id:
+        with services.db.transaction() as session:
+            store.note_file(session, delivery.id, file_id, file.alt_text or file.title)
 
 
 def settle_sent(services: Services, worker: str, posted: list[Posted], now: datetime) -> None:

@@ -11,11 +11,12 @@ import threading
 from datetime import datetime
 
 from slack_sdk.models.blocks import Block
+from sqlalchemy.orm import Session
 
 from bot import audit
 from bot.dates import local_today
-from bot.deliveries import DeliveryInfo, Outgoing, Skip, register_kind, register_planner
-from bot.digest import build_digest, digest_messages
+from bot.deliveries import Attachment, DeliveryInfo, Outgoing, Skip, register_kind, register_planner
+from bot.digest import Digest, build_digest, digest_chart, digest_messages
 from bot.services import Services
 from bot.summaries import coach_summary
 from bot.summary_schedule import DIGEST_KIND, LATE_LIMIT, PART_KIND, SUMMARY_KIND, plan_weekly
@@ -39,11 +40,17 @@ def messages_for(services: Services, delivery: DeliveryInfo, now: datetime) -> l
         if person is None or person.is_deleted:
             return Skip("the person is no longer in Slack")
         if delivery.kind == DIGEST_KIND:
-            return digest_messages(build_digest(session, delivery.team_id, now))
+            digest = _build_digest(services, session, delivery, now)
+            return digest_messages(digest)
         summaries = coach_summary(session, delivery.team_id, person.id, now, person.tz)
         if not summaries:
             return Skip("no coachees to summarize")
         return summary_messages(summaries, local_today(now, person.tz), person.tz)
+
+
+def _build_digest(services: Services, session: Session, delivery: DeliveryInfo, now: datetime) -> Digest:
+    settings = services.settings
+    return build_digest(session, delivery.team_id, now, settings.program_tz, settings.min_group)
 
 
 def render_weekly(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:
@@ -53,6 +60,27 @@ def render_weekly(services: Services, delivery: DeliveryInfo, now: datetime) -> 
     with _LOCK:
         _LATER_PARTS[delivery.id] = messages[1:]
     return Outgoing(text=messages[0].text, blocks=messages[0].blocks)
+
+
+def render_digest(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:
+    """The digest's first message, with its chart uploaded into the same DM just after it."""
+    late = now - delivery.due_at
+    if late > LATE_LIMIT and not delivery.payload.get("on_request"):
+        return Skip(f"{late.days} days late; next week's is planned instead")
+    with services.db.read() as session:
+        person, _ = people_queries.person_and_prefs(session, delivery.person_id or 0)
+        if person is None or person.is_deleted:
+            return Skip("the person is no longer in Slack")
+        digest = _build_digest(services, session, delivery, now)
+    messages = digest_messages(digest)
+    with _LOCK:
+        _LATER_PARTS[delivery.id] = messages[1:]
+    chart = digest_chart(digest)
+    stamp = now.strftime("%Y-%m-%d")
+    attachment = Attachment(
+        f"coachbot-program-{stamp}.png", chart.png, "Program chart by cohort", chart.alt_text
+    )
+    return Outgoing(text=messages[0].text, blocks=messages[0].blocks, attachment=attachment)
 
 
 def after_weekly_sent(
@@ -120,6 +148,6 @@ def render_part(services: Services, delivery: DeliveryInfo, now: datetime) -> Ou
 
 
 register_kind(SUMMARY_KIND, render_weekly, after_weekly_sent, after_failure=forget_parts)
-register_kind(DIGEST_KIND, render_weekly, after_weekly_sent, after_failure=forget_parts)
+register_kind(DIGEST_KIND, render_digest, after_weekly_sent, after_failure=forget_parts)
 register_kind(PART_KIND, render_part)
 register_planner("weekly_summaries", plan_weekly)

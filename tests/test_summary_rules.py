@@ -222,7 +222,7 @@ def test_private_notes_appear_nowhere_in_a_summary_or_the_digest(any_db: Databas
     with any_db.read() as session:
         summaries = coach_summary(session, TEAM, program.coach_ids[0], NOW, "UTC")
         messages = summary_messages(summaries, NOW.date(), "UTC") + digest_messages(
-            build_digest(session, TEAM, NOW)
+            build_digest(session, TEAM, NOW, "UTC", 5)
         )
     sent = str([block.to_dict() for message in messages for block in message.blocks])
     assert "went fine" in sent  # shared notes are shown …
@@ -253,7 +253,7 @@ def test_the_digest_counts_flags_and_names_coaches_with_a_need_help_and_no_sessi
     roster.nudge(helped, 1, None)
     roster.checkin(quiet, 30)
     with roster.db.read() as session:
-        digest = build_digest(session, TEAM, NOW)
+        digest = build_digest(session, TEAM, NOW, "UTC", 5)
     assert digest.active_pairings == 2
     assert digest.flags[Flag.ASKED_FOR_HELP] == 1 and digest.flags[Flag.GONE_QUIET] == 1
     assert digest.coaches_to_follow_up == ["U_coach"]
