@@ -23,6 +23,7 @@ from bot.coalesce import Coalescer
 from bot.installations import TeamClients, installation_store
 from bot.oauth import oauth_flow
 from bot.redact import install_token_redaction
+from bot.reports import deliveries as report_deliveries  # noqa: F401  (registers the report kind)
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack import make_web_client

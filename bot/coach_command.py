@@ -10,6 +10,8 @@ from bot.errors import UserError
 from bot.goal_replies import Reply
 from bot.mentions import leading_mentions
 from bot.people import Actor
+from bot.reports.cohorts import assign_cohort
+from bot.reports.service import request_report
 from bot.services import Services
 from bot.summary_schedule import DIGEST_KIND, SUMMARY_KIND, plan_now, set_summary_time
 from bot.views.roster import roster_blocks, roster_text
@@ -24,6 +26,8 @@ Program admins:
 • `/coach unassign @coach @coachee` — end a pairing (its history is kept)
 • `/coach lead @person` — make someone a program lead (they can announce workshops)
 • `/coach digest` — the weekly program digest, now
+• `/coach cohort @person M1 2030` — put someone in a cohort (`none` takes them out)
+• `/coach report [2026-09-01 2026-12-31] [cohort]` — the program's figures per cohort and week, as a CSV file
 Pick people from Slack's @ suggestions so they turn into mentions."""
 
 Resolve = Callable[[str], Actor]
@@ -89,6 +93,14 @@ def answer_coach_command(
         return Reply("I'm sending you your coaching summary now.")
     if verb == "summary-time":
         return Reply(set_summary_time(services, actor, rest))
+    if verb == "cohort":
+        roles.require_admin(services, actor, "set cohorts")
+        users, name = leading_mentions(rest)
+        if len(users) != 1 or not name:
+            raise UserError("Name one person and the cohort: `/coach cohort @person M1 2030`.")
+        return Reply(assign_cohort(services, actor, resolve(users[0]), name))
+    if verb == "report":
+        return Reply(request_report(services, actor, rest, request_key))
     if verb == "digest":
         roles.require_admin(services, actor, "see the program digest")
         plan_now(services, actor, DIGEST_KIND, request_key)

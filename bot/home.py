@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import goals, pairings
+from slack_sdk.models.blocks import Block
+
+from bot import goals, pairings, roles
 from bot.dates import local_today
 from bot.people import Actor
+from bot.reports.views import chart_home_section
 from bot.services import Services
 from bot.slack import SlackGateway
 from bot.summaries import flags_by_coachee
+from bot.summary_schedule import DIGEST_KIND
 from bot.views.home import home_view
 from bot.views.roster import roster_home_section
+from storage.deliveries import latest_file
 from storage.people import has_opened_home, note_home_opened
 
 
@@ -39,6 +44,15 @@ def open_home(services: Services, slack: SlackGateway, actor: Actor) -> None:
     services.home_refreshes.run((actor.team_id, actor.user_id), _publisher(services, slack, actor))
 
 
+def _program_chart(services: Services, actor: Actor) -> list[Block]:
+    """An admin's Home leads with the chart of their latest digest, once there is one."""
+    if not roles.is_admin(services, actor):
+        return []
+    with services.db.read() as session:
+        chart = latest_file(session, actor.person_id, DIGEST_KIND)
+    return [] if chart is None else chart_home_section(*chart)
+
+
 def _publisher(services: Services, slack: SlackGateway, actor: Actor) -> Callable[[], None]:
     def publish() -> None:
         overview = goals.overview(services.db, actor)
@@ -49,6 +63,8 @@ def _publisher(services: Services, slack: SlackGateway, actor: Actor) -> Callabl
                 flags = flags_by_coachee(session, actor.team_id, actor.person_id, services.now())
         roster = roster_home_section(entries, actor.tz, flags)
         today = local_today(services.now(), actor.tz)
-        slack.publish_home(actor.user_id, home_view(overview, today, actor.tz, [roster]))
+        slack.publish_home(
+            actor.user_id, home_view(overview, today, actor.tz, [_program_chart(services, actor), roster])
+        )
 
     return publish

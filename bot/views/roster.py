@@ -17,6 +17,7 @@ from bot.dates import local_timestamp
 from bot.meetings import CHECKLIST
 from bot.pairings import RosterEntry
 from bot.summary_flags import EMOJI, Flag, rules_text
+from bot.views.workshops import esc
 
 ROSTER_LINES_MAX = 40
 
@@ -37,6 +38,8 @@ def _line(
     who = f"<@{entry.coachee.user_id}>"
     if with_coach:
         who += f" ← coach <@{entry.coach.user_id}>"
+    if entry.cohort:
+        who += f" · cohort {esc(entry.cohort)}"
     for flag in (flags or {}).get(entry.coachee.person_id, []):
         who += f" {EMOJI[flag]} _{flag}_"
     return f"{who} · {agreed} · {session}"
