@@ -113,13 +113,9 @@ def sent_nudges(session: Session, team_id: str, start: datetime, end: datetime) 
             Delivery.person_id.is_not(None),
         )
     ).all()
+    # Rank first, then ask about answers for the last two only: not for every nudge in history.
     ranked = (
-        select(
-            Delivery.person_id.label("person_id"),
-            Delivery.sent_at.label("sent_at"),
-            answered.label("answered"),
-            rank.label("rank"),
-        )
+        select(Delivery.id.label("id"), rank.label("rank"))
         .where(
             Delivery.team_id == team_id,
             Delivery.kind == NUDGE_KIND,
@@ -129,7 +125,9 @@ def sent_nudges(session: Session, team_id: str, start: datetime, end: datetime) 
         .subquery()
     )
     earlier_rows = session.execute(
-        select(ranked.c.person_id, ranked.c.sent_at, ranked.c.answered).where(ranked.c.rank <= 2)
+        select(Delivery.person_id, Delivery.sent_at, answered)
+        .join(ranked, ranked.c.id == Delivery.id)
+        .where(ranked.c.rank <= 2)
     ).all()
     nudges = [SentNudge(int(p), _aware(at), bool(n)) for p, at, n in [*earlier_rows, *window]]
     nudges.sort(key=lambda nudge: (nudge.person_id, nudge.sent_at))
