@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, String, case, cast, func, null, or_, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from storage.models import Delivery, Goal, GoalStatus, Person, ProgressNote
 from storage.models_nudges import Answer, CheckIn
@@ -74,7 +74,10 @@ def _aware(value: datetime | str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def week_of(column: ColumnElement[datetime], bounds: Sequence[datetime]) -> ColumnElement[int]:
+def week_of(
+    column: InstrumentedAttribute[datetime] | InstrumentedAttribute[datetime | None],
+    bounds: Sequence[datetime],
+) -> ColumnElement[int]:
     """The week a moment falls in: -1 before bounds[0], i in [bounds[i], bounds[i+1]), last after."""
     whens = [(column < bounds[0], -1)] + [(column < bound, i) for i, bound in enumerate(bounds[1:])]
     return case(*whens, else_=len(bounds) - 1)

@@ -145,19 +145,19 @@ def measure(session: Session, team_id: str, weeks: list[Week], now: datetime) ->
         if nudge.person_id in people:
             people[nudge.person_id].nudges.append(nudge)
     for count in queries.checkin_counts(session, team_id, bounds):
-        if (person := people.get(count.person_id)) is not None:
-            _note_activity(person, count.week, count.last_at)
-            person.checkins[count.week].append(count)
+        if (found := people.get(count.person_id)) is not None:
+            _note_activity(found, count.week, count.last_at)
+            found.checkins[count.week].append(count)
     for person_id, week_index, last_at in queries.note_activity(session, team_id, bounds):
-        if (person := people.get(person_id)) is not None:
-            _note_activity(person, week_index, last_at)
+        if (found := people.get(person_id)) is not None:
+            _note_activity(found, week_index, last_at)
     for goal in queries.goal_counts(session, team_id, bounds):
-        if (person := people.get(goal.person_id)) is not None:
-            person.goals[goal.week].append(goal)
+        if (found := people.get(goal.person_id)) is not None:
+            found.goals[goal.week].append(goal)
     for meeting in queries.meetings(session, team_id, start, end):
-        person = people.get(meeting.person_id)
-        if person is not None and meeting_held(meeting.status, meeting.starts_at, meeting.minutes, now):
-            person.held[bisect_right(bounds, meeting.starts_at) - 1] += 1
+        held_by = people.get(meeting.person_id)
+        if held_by is not None and meeting_held(meeting.status, meeting.starts_at, meeting.minutes, now):
+            held_by.held[bisect_right(bounds, meeting.starts_at) - 1] += 1
     rows: list[PersonWeek] = []
     by_cohort: dict[tuple[str, int], Figures] = {}
     for person_id, person in people.items():
@@ -203,7 +203,7 @@ def _person_week(person: _Person, index: int, week: Week, now: datetime) -> Figu
     wellbeing: list[int] = []
     for count in person.checkins.get(index, []):
         answers.append(count.answer)
-        if count.wellbeing in WELLBEING_SCALE:
+        if count.wellbeing is not None and count.wellbeing in WELLBEING_SCALE:
             wellbeing.append(count.wellbeing)
             figures.wellbeing[count.wellbeing - 1] += count.count
     figures.wellbeing_respondents = 1 if wellbeing else 0

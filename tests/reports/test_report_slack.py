@@ -28,7 +28,7 @@ def cohort_of(app: RunningApp, user: str) -> str | None:
 
 
 def uploaded_to(slack: Slack, user: str, count: int = 1) -> list[dict[str, object]]:
-    slack.emulator.wait_for_call("files.completeUploadExternal", count, timeout=20)
+    slack.emulator.wait_for_call("files.completeUploadExternal", count, timeout=60)
     return [f for f in slack.ws.files.values() if slack.ws.dm_channel(user) in f["channels"]]
 
 
@@ -74,7 +74,8 @@ def test_the_digest_carries_a_chart_in_the_dm_and_on_the_admins_home(
         build_program(session, clock.now, coaches=2, coachees=6, weeks=14, team=slack.ws.team_id,
                       cohorts=["M1 2030", "IM PGY-2"])  # fmt: skip
     assert "sending you the program digest" in slack.command("/coach", "digest", user=dean).text
-    digest = slack.wait_for_dm(dean, "Your weekly program digest")
+    # The first chart loads matplotlib: slower than a plain message on a busy machine.
+    digest = slack.wait_for_dm(dean, "Your weekly program digest", timeout=60)
     text = block_texts(digest.blocks)
     assert "By cohort, week 2026-W47" in text and "*M1 2030* (6 coachees)" in text
     [chart] = uploaded_to(slack, dean)
