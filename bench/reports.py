@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event  # noqa: E402
 
 from bench.program import TEAM, build_program  # noqa: E402
-from bot.digest import build_digest, digest_chart, digest_messages  # noqa: E402
+from bot.reports.digest import build_program_digest, digest_chart  # noqa: E402
 from bot.reports.measures import measure, weeks_between  # noqa: E402
 from bot.reports.output import table_records, to_csv  # noqa: E402
 from bot.reports.suppression import suppress  # noqa: E402
@@ -54,9 +54,9 @@ def bench_digest(db: Database) -> None:
     tracemalloc.start()
     started = time.perf_counter()
     with db.read() as session:
-        digest = build_digest(session, TEAM, NOW, TZ, 5)
-    messages = digest_messages(digest)
-    chart = digest_chart(digest)
+        digest = build_program_digest(session, TEAM, NOW, TZ, 5)
+    messages = digest.messages
+    chart = digest_chart(digest.cohorts)
     elapsed = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

@@ -17,8 +17,8 @@ from sqlalchemy import ColumnElement, Table, delete, false, func, insert, or_, s
 from sqlalchemy.orm import Session
 
 from storage.models import Base
-from storage.models_privacy import KeptCoachNote
-from storage.models_sessions import Meeting, Pairing
+from storage.models.meetings import Meeting, Pairing
+from storage.models.privacy import KeptCoachNote
 
 PEOPLE = "people"
 # Columns that hold a Slack user id (not a foreign key) and make a row that person's, in their team.
@@ -27,7 +27,7 @@ USER_ID_COLUMNS = ("slack_user_id", "recipient")
 # Every table that can hold something about a person, with what it holds. Rows are exported to the
 # person and erased with them, except in the tables KEPT_FOR_OTHERS names.
 REVIEWED: dict[str, str] = {
-    "people": "their cached Slack profile (name, time zone)",
+    "people": "their cached Slack profile (name, time zone) and the cohort an admin put them in",
     "goals": "the goals they set",
     "progress_notes": "progress notes on their goals",
     "deliveries": "messages the bot sent them or will send them",

@@ -13,9 +13,18 @@ from datetime import UTC, datetime
 from sqlalchemy import ColumnElement, String, case, cast, func, null, or_, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from storage.models import Delivery, Goal, GoalStatus, Person, ProgressNote
-from storage.models_nudges import Answer, CheckIn
-from storage.models_sessions import Meeting, MeetingStatus, Pairing
+from storage.models import (
+    CheckIn,
+    Delivery,
+    Goal,
+    GoalStatus,
+    Meeting,
+    MeetingStatus,
+    NudgeAnswer,
+    Pairing,
+    Person,
+    ProgressNote,
+)
 
 NUDGE_KIND = "nudge"  # the nudges' delivery kind (bot.nudge_plan.NUDGE_KIND); storage never imports bot
 
@@ -44,7 +53,7 @@ class CheckInCount:
 
     person_id: int
     week: int
-    answer: Answer
+    answer: NudgeAnswer
     wellbeing: int | None
     count: int
     last_at: datetime

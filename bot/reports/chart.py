@@ -11,14 +11,11 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
-from matplotlib.axes import Axes
-from matplotlib.patches import Patch
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 from bot.reports.measures import ALL_COHORTS
 from bot.reports.suppression import Hidden, Row, Table
@@ -66,8 +63,24 @@ def charted_cohorts(table: Table) -> list[str]:
     return cohorts + ([ALL_COHORTS] if ALL_COHORTS in table.cohorts else [])
 
 
+def _pyplot() -> ModuleType:
+    """matplotlib, loaded on the first chart (seconds on a busy machine), once per process."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
 def render_chart(table: Table, title: str) -> Chart:
     """The PNG and its alt text for a table of weeks."""
+    return Chart(chart_png(table, title), alt_text(table, title))
+
+
+def chart_png(table: Table, title: str) -> bytes:
+    """The chart of a table of weeks, as PNG bytes."""
+    plt = _pyplot()
     figure, axes = plt.subplots(3, 3, figsize=(12, 9), dpi=100, facecolor=BACKGROUND)
     try:
         labels = [week.label[-3:] for week in table.weeks]
@@ -94,14 +107,14 @@ def render_chart(table: Table, title: str) -> Chart:
             if not percent:
                 ax.yaxis.get_major_locator().set_params(integer=True)
         _wellbeing_panel(axes.flat[7], table, cohorts)
-        _legend_panel(axes.flat[8], axes.flat[0], table)
+        _legend_panel(plt, axes.flat[8], axes.flat[0], table)
         figure.suptitle(title, color=TEXT, fontsize=14)
         figure.tight_layout()
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", facecolor=BACKGROUND)
     finally:
         plt.close(figure)
-    return Chart(buffer.getvalue(), alt_text(table, title))
+    return buffer.getvalue()
 
 
 def _style(ax: Axes, heading: str) -> None:
@@ -141,7 +154,9 @@ def _wellbeing_panel(ax: Axes, table: Table, cohorts: list[str]) -> None:
     ax.set_xlabel("% of answers", color=TEXT, fontsize=8)
 
 
-def _legend_panel(ax: Axes, source: Axes, table: Table) -> None:
+def _legend_panel(plt: ModuleType, ax: Axes, source: Axes, table: Table) -> None:
+    from matplotlib.patches import Patch
+
     ax.axis("off")
     handles, names = source.get_legend_handles_labels()
     handles += [Patch(color=colour) for colour in WELLBEING_COLOURS]

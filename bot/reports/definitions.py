@@ -11,8 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timedelta
 
-from storage.models import GoalStatus
-from storage.models_sessions import MeetingStatus
+from storage.models import GoalStatus, MeetingStatus
 
 
 class Outcome(enum.StrEnum):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.deliveries import Attachment, DeliveryInfo, Outgoing, Skip, register_kind
-from bot.errors import UserError
+from bot.platform.delivery.registry import Attachment, DeliveryInfo, Kind, Outgoing, Skip
+from bot.platform.errors import UserError
+from bot.platform.services import Services
+from bot.platform.text import escape_mrkdwn as esc
 from bot.reports.service import REPORT_KIND, period, report
-from bot.services import Services
-from bot.views.workshops import esc
 
 
 def render_report(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:
@@ -32,4 +32,4 @@ def render_report(services: Services, delivery: DeliveryInfo, now: datetime) -> 
     )
 
 
-register_kind(REPORT_KIND, render_report)
+KINDS = {REPORT_KIND: Kind(render_report)}

@@ -14,11 +14,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.dates import local_today, zone
+from bot.platform.dates import local_today, zone
 from bot.reports.definitions import Outcome, goal_outcome, meeting_held
-from bot.summary_flags import Flag, Signals, flags_for
+from bot.summaries.flags import Flag, Signals, flags_for
 from storage import reports as queries
-from storage.models_nudges import Answer
+from storage.models import NudgeAnswer
 
 NO_COHORT = "(no cohort)"
 ALL_COHORTS = "All cohorts"
@@ -199,7 +199,7 @@ def _person_week(person: _Person, index: int, week: Week, now: datetime) -> Figu
             figures.goals_closed_not_achieved += goal.count
         elif outcome == Outcome.DROPPED:
             figures.goals_dropped += goal.count
-    answers: list[Answer] = []
+    answers: list[NudgeAnswer] = []
     wellbeing: list[int] = []
     for count in person.checkins.get(index, []):
         answers.append(count.answer)
@@ -219,7 +219,7 @@ def _signals(
     week: Week,
     now: datetime,
     open_spans: list[queries.Span],
-    answers: list[Answer],
+    answers: list[NudgeAnswer],
     wellbeing: list[int],
 ) -> Signals:
     """The weekly summary's flag inputs, as they stood at the end of this week (or now, if sooner)."""

@@ -6,20 +6,20 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot import audit, roles
-from bot.dates import local_today
-from bot.errors import UserError
-from bot.people import Actor
+from bot.meetings.cohorts import clean_cohort
+from bot.platform import audit, roles
+from bot.platform.dates import local_today
+from bot.platform.errors import UserError
+from bot.platform.people import Actor
+from bot.platform.services import Services
 from bot.reports.measures import ALL_COHORTS, measure, weeks_between
 from bot.reports.output import PERSON_COLUMNS, person_records, table_records, to_csv, to_json
 from bot.reports.suppression import suppress
-from bot.services import Services
 from storage import deliveries as store
 
 REPORT_KIND = "report"
 REPORTED = "report.exported"
 REPORTED_BY_PERSON = "report.by_person"
-COHORT_MAX = 64
 DEFAULT_WEEKS = 12
 EXAMPLE = "`/coach report 2026-09-01 2026-12-31 M1 2030` (dates and cohort are optional)"
 _DATES = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(\d{4}-\d{2}-\d{2})\s*(.*)$")
@@ -46,14 +46,6 @@ def period(since: date, until: date, cohort: str | None) -> Period:
     if cohort == ALL_COHORTS:
         cohort = None
     return Period(since, until, cohort)
-
-
-def clean_cohort(text: str) -> str:
-    """A cohort name as stored: spaces tidied, not too long, no control characters."""
-    name = " ".join(text.split())
-    if not name or len(name) > COHORT_MAX or not name.isprintable():
-        raise UserError(f"A cohort name is 1 to {COHORT_MAX} characters, like “M1 2030” or “IM PGY-2”.")
-    return name
 
 
 def parse_period(text: str, today: date) -> Period:

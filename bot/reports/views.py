@@ -11,8 +11,8 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
 )
 
+from bot.platform.text import escape_mrkdwn as esc
 from bot.reports.suppression import Hidden, Row, Table, Value
-from bot.views.workshops import esc
 
 
 def _value(value: Value, suffix: str = "") -> str:

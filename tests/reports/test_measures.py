@@ -20,9 +20,17 @@ from bot.reports.measures import measure, recent_weeks
 from bot.reports.output import table_records, to_csv
 from bot.reports.suppression import suppress
 from storage.db import Database
-from storage.models import Delivery, Goal, GoalStatus, Person
-from storage.models_nudges import Answer, CheckIn
-from storage.models_sessions import Meeting, MeetingStatus, Pairing
+from storage.models import (
+    CheckIn,
+    Delivery,
+    Goal,
+    GoalStatus,
+    Meeting,
+    MeetingStatus,
+    NudgeAnswer,
+    Pairing,
+    Person,
+)
 
 TEAM = "T_MEASURE"
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
@@ -67,7 +75,7 @@ def independent(db: Database, cohort: str | None, monday: str) -> dict[str, Any]
     helped = {
         p
         for p, _, answer, wb, _ in week_checkins
-        if answer == Answer.NEED_HELP or (wb is not None and wb <= 2)
+        if answer == NudgeAnswer.NEED_HELP or (wb is not None and wb <= 2)
     }
     held = sum(
         1

@@ -7,15 +7,13 @@ from itertools import count
 
 import pytest
 
+from bot.platform.settings import SettingsError, load_settings
 from bot.reports.chart import alt_text
 from bot.reports.measures import ALL_COHORTS, measure, recent_weeks
 from bot.reports.output import PERSON_COLUMNS, person_records, table_records
 from bot.reports.suppression import Table, suppress
-from bot.settings import SettingsError, load_settings
 from storage.db import Database
-from storage.models import Person
-from storage.models_nudges import Answer, CheckIn
-from storage.models_sessions import Pairing
+from storage.models import CheckIn, NudgeAnswer, Pairing, Person
 
 TEAM = "T_SMALL"
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # Monday: the last complete week is 2026-W47
@@ -46,7 +44,7 @@ def add_cohort(
                                 created_at=NOW - timedelta(days=90)))  # fmt: skip
             if n < len(wellbeing):
                 score, consent = wellbeing[n]
-                session.add(CheckIn(team_id=TEAM, person_id=person.id, answer=Answer.CHECKIN, wellbeing=score,
+                session.add(CheckIn(team_id=TEAM, person_id=person.id, answer=NudgeAnswer.CHECKIN, wellbeing=score,
                                     coach_consent=consent, created_at=IN_WEEK, request_key=f"k{next(_ids)}"))  # fmt: skip
             ids.append(person.id)
     return ids
