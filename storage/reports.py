@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, String, case, cast, func, null, or_, select, union_all
+from sqlalchemy import ColumnElement, Integer, String, case, cast, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from storage.models import (
@@ -110,14 +111,20 @@ def spans(session: Session, team_id: str, start: datetime, end: datetime) -> lis
 
 def sent_nudges(session: Session, team_id: str, start: datetime, end: datetime) -> list[SentNudge]:
     """Nudges sent in [start, end) and each person's last two before `start`, oldest first per person."""
-    answered = (
-        select(func.count())
-        .where(CheckIn.person_id == Delivery.person_id, CheckIn.message_ts == Delivery.message_ts)
-        .scalar_subquery()
+    # One grouped join, not a subquery per nudge: which (person, message) got a check-in.
+    answers = (
+        select(CheckIn.person_id.label("person_id"), CheckIn.message_ts.label("ts"))
+        .where(CheckIn.team_id == team_id, CheckIn.message_ts.is_not(None))
+        .group_by(CheckIn.person_id, CheckIn.message_ts)
+        .subquery()
     )
+    on_answer = (answers.c.person_id == Delivery.person_id) & (answers.c.ts == Delivery.message_ts)
+    answered = answers.c.person_id.is_not(None)
     rank = func.row_number().over(partition_by=Delivery.person_id, order_by=Delivery.sent_at.desc())
     window = session.execute(
-        select(Delivery.person_id, Delivery.sent_at, answered).where(
+        select(Delivery.person_id, Delivery.sent_at, answered)
+        .outerjoin(answers, on_answer)
+        .where(
             Delivery.team_id == team_id,
             Delivery.kind == NUDGE_KIND,
             Delivery.sent_at >= start,
@@ -139,17 +146,32 @@ def sent_nudges(session: Session, team_id: str, start: datetime, end: datetime) 
     earlier_rows = session.execute(
         select(Delivery.person_id, Delivery.sent_at, answered)
         .join(ranked, ranked.c.id == Delivery.id)
+        .outerjoin(answers, on_answer)
         .where(ranked.c.rank <= 2)
     ).all()
-    nudges = [SentNudge(int(p), _aware(at), bool(n)) for p, at, n in [*earlier_rows, *window]]
+    # person_id and sent_at are never NULL here (both filtered on).
+    nudges = [SentNudge(int(p or 0), _aware(at or start), bool(n)) for p, at, n in [*earlier_rows, *window]]
     nudges.sort(key=lambda nudge: (nudge.person_id, nudge.sent_at))
     return nudges
 
 
 def checkin_counts(session: Session, team_id: str, bounds: Sequence[datetime]) -> list[CheckInCount]:
-    """Check-ins per person, week, answer and well-being (every one: these only feed aggregates)."""
+    """Check-ins per person, week, answer and well-being in the weeks (these only feed aggregates), and
+    before them only each person's last one (week -1, count 0): the window is grouped, not all history."""
     week = week_of(CheckIn.created_at, bounds)
-    rows = session.execute(
+    earlier = (
+        select(
+            CheckIn.person_id,
+            literal(-1),
+            cast(null(), String(16)),
+            cast(null(), Integer),
+            literal(0),
+            func.max(CheckIn.created_at),
+        )
+        .where(CheckIn.team_id == team_id, CheckIn.created_at < bounds[0])
+        .group_by(CheckIn.person_id)
+    )
+    within = (
         select(
             CheckIn.person_id,
             week,
@@ -158,23 +180,38 @@ def checkin_counts(session: Session, team_id: str, bounds: Sequence[datetime]) -
             func.count(),
             func.max(CheckIn.created_at),
         )
-        .where(CheckIn.team_id == team_id, CheckIn.created_at < bounds[-1])
+        .where(CheckIn.team_id == team_id, CheckIn.created_at >= bounds[0], CheckIn.created_at < bounds[-1])
         .group_by(CheckIn.person_id, week, CheckIn.answer, CheckIn.wellbeing)
     )
-    return [CheckInCount(p, w, a, wb, n, _aware(at)) for p, w, a, wb, n, at in rows]
+    rows: list[Any] = list(session.execute(union_all(earlier, within)))
+    return [
+        CheckInCount(int(p), int(w), NudgeAnswer(a or NudgeAnswer.CHECKIN), wb, int(n), _aware(at))
+        for p, w, a, wb, n, at in rows
+    ]
 
 
 def note_activity(
     session: Session, team_id: str, bounds: Sequence[datetime]
 ) -> list[tuple[int, int, datetime]]:
-    """(person, week, last progress note in that week) for everyone with notes before bounds[-1]."""
+    """(person, week, last progress note in that week), and (person, -1, last note before the weeks)."""
     week = week_of(ProgressNote.created_at, bounds)
-    rows = session.execute(
+    earlier = (
+        select(Goal.person_id, literal(-1), func.max(ProgressNote.created_at))
+        .join(Goal, Goal.id == ProgressNote.goal_id)
+        .where(ProgressNote.team_id == team_id, ProgressNote.created_at < bounds[0])
+        .group_by(Goal.person_id)
+    )
+    within = (
         select(Goal.person_id, week, func.max(ProgressNote.created_at))
         .join(Goal, Goal.id == ProgressNote.goal_id)
-        .where(ProgressNote.team_id == team_id, ProgressNote.created_at < bounds[-1])
+        .where(
+            ProgressNote.team_id == team_id,
+            ProgressNote.created_at >= bounds[0],
+            ProgressNote.created_at < bounds[-1],
+        )
         .group_by(Goal.person_id, week)
     )
+    rows = session.execute(union_all(earlier, within))
     return [(int(p), int(w), _aware(at)) for p, w, at in rows]
 
 

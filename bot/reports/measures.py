@@ -128,6 +128,8 @@ class _Person:
     checkins: dict[int, list[queries.CheckInCount]] = field(default_factory=lambda: defaultdict(list))
     goals: dict[int, list[queries.GoalCount]] = field(default_factory=lambda: defaultdict(list))
     held: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    # When each nudge was sent (nudges come sorted): a week's nudges are a bisected slice.
+    sent_at: list[datetime] = field(default_factory=list)
 
 
 def measure(session: Session, team_id: str, weeks: list[Week], now: datetime) -> Measures:
@@ -147,7 +149,8 @@ def measure(session: Session, team_id: str, weeks: list[Week], now: datetime) ->
     for count in queries.checkin_counts(session, team_id, bounds):
         if (found := people.get(count.person_id)) is not None:
             _note_activity(found, count.week, count.last_at)
-            found.checkins[count.week].append(count)
+            if count.week >= 0:
+                found.checkins[count.week].append(count)
     for person_id, week_index, last_at in queries.note_activity(session, team_id, bounds):
         if (found := people.get(person_id)) is not None:
             _note_activity(found, week_index, last_at)
@@ -158,6 +161,8 @@ def measure(session: Session, team_id: str, weeks: list[Week], now: datetime) ->
         held_by = people.get(meeting.person_id)
         if held_by is not None and meeting_held(meeting.status, meeting.starts_at, meeting.minutes, now):
             held_by.held[bisect_right(bounds, meeting.starts_at) - 1] += 1
+    for person in people.values():
+        person.sent_at = [nudge.sent_at for nudge in person.nudges]
     rows: list[PersonWeek] = []
     by_cohort: dict[tuple[str, int], Figures] = {}
     for person_id, person in people.items():
@@ -184,7 +189,8 @@ def _person_week(person: _Person, index: int, week: Week, now: datetime) -> Figu
     if not open_spans:
         return None
     figures = Figures(person.cohort, week, coachees=1)
-    week_nudges = [n for n in person.nudges if week.starts <= n.sent_at < week.ends]
+    first = bisect_left(person.sent_at, week.starts)
+    week_nudges = person.nudges[first : bisect_left(person.sent_at, week.ends, lo=first)]
     figures.nudged = 1 if week_nudges else 0
     figures.nudges_sent = len(week_nudges)
     figures.nudges_answered = sum(1 for n in week_nudges if n.answered)
@@ -225,7 +231,7 @@ def _signals(
     """The weekly summary's flag inputs, as they stood at the end of this week (or now, if sooner)."""
     at = min(week.ends, now)
     heard = [moment for w, moment in person.activity.items() if w <= index and moment < at]
-    before = person.nudges[: bisect_left([n.sent_at for n in person.nudges], at)]
+    before = person.nudges[: bisect_left(person.sent_at, at)]
     paired = max((s.opened for s in open_spans if s.opened < at), default=open_spans[0].opened)
     return Signals(
         now=at,
