@@ -38,6 +38,7 @@ from bot.platform.slack import make_web_client
 from bot.privacy.area import AREA as PRIVACY
 from bot.privacy.installations import TeamClients, installation_store
 from bot.privacy.oauth import oauth_flow
+from bot.reports.area import AREA as REPORTS
 from bot.summaries.area import AREA as SUMMARIES
 from bot.workshops.area import AREA as WORKSHOPS
 from storage.db import Database
@@ -45,7 +46,7 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 # The areas, in the order their /coachbot subcommands are listed.
-AREAS: tuple[Area, ...] = (GOALS, CHECKINS, MEETINGS, SUMMARIES, WORKSHOPS, CALENDAR, PRIVACY, HOME)
+AREAS: tuple[Area, ...] = (GOALS, CHECKINS, MEETINGS, SUMMARIES, REPORTS, WORKSHOPS, CALENDAR, PRIVACY, HOME)
 # Each area's listeners (handlers/<area>.py), and /coachbot's router.
 LISTENERS: tuple[Callable[[App, Services], None], ...] = (
     handlers.goals.register,

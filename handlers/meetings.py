@@ -28,6 +28,7 @@ from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.replies import Reply
 from bot.platform.services import Services
+from bot.reports import coach_command as coach_reports
 from bot.summaries import coach_command as coach_reading
 from handlers.common import actor_of, gateway, just_ack, number_in, send_what_this_request_planned, view_key
 
@@ -37,11 +38,12 @@ Answer = Callable[[Services, Actor, str, Callable[[str], Actor], str], Reply]
 def answer_coach(
     services: Services, actor: Actor, text: str, resolve: Callable[[str], Actor], request_key: str
 ) -> Reply:
-    """`/coach …`: the verbs of pairing (meetings) and of what coaches read (summaries)."""
+    """`/coach …`: the verbs of pairing (meetings), of what coaches read (summaries) and of reports."""
     verb, _, rest = " ".join(text.split()).partition(" ")
     verb = verb.lower()
     reply = coach_reading.answer_coach_verb(services, actor, verb, rest, request_key)
     reply = reply or coach_pairing.answer_coach_verb(services, actor, verb, rest, resolve, request_key)
+    reply = reply or coach_reports.answer_coach_verb(services, actor, verb, rest, request_key)
     return reply or Reply(f"I don't know `/coach {verb}`.\n\n{coach_pairing.COACH_HELP}")
 
 

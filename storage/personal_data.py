@@ -27,7 +27,7 @@ USER_ID_COLUMNS = ("slack_user_id", "recipient")
 # Every table that can hold something about a person, with what it holds. Rows are exported to the
 # person and erased with them, except in the tables KEPT_FOR_OTHERS names.
 REVIEWED: dict[str, str] = {
-    "people": "their cached Slack profile (name, time zone)",
+    "people": "their cached Slack profile (name, time zone) and the cohort an admin put them in",
     "goals": "the goals they set",
     "progress_notes": "progress notes on their goals",
     "deliveries": "messages the bot sent them or will send them",

@@ -18,6 +18,9 @@ DEFAULT_PROGRAM_TZ = "America/New_York"
 DEFAULT_WORKSPACE_RATE = 4.0
 DEFAULT_DATA_GRACE_DAYS = 30
 DEFAULT_RETENTION_DAYS = 730
+DEFAULT_MIN_GROUP = 5
+# Below three people, a figure about a group describes one or two of them: never allowed.
+LOWEST_MIN_GROUP = 3
 
 
 class SettingsError(Exception):
@@ -49,6 +52,8 @@ class Settings:
     term_ends: tuple[date, ...] = ()
     # Where `coachbot serve` is reached from outside (calendar feed URLs); None: no feeds offered.
     public_url: str | None = None
+    # The smallest group a program figure about people may describe (reports, digest, charts).
+    min_group: int = DEFAULT_MIN_GROUP
 
     def __repr__(self) -> str:
         # Secrets never reach a log line, even by accident.
@@ -57,7 +62,7 @@ class Settings:
             f"admin_ids={sorted(self.admin_ids)!r}, tick_seconds={self.tick_seconds!r}, "
             f"program_tz={self.program_tz!r}, workspace_rate={self.workspace_rate!r}, oauth={self.oauth_enabled!r}, "
             f"data_grace_days={self.data_grace_days!r}, retention_days={self.retention_days!r}, "
-            f"public_url={self.public_url!r})"
+            f"public_url={self.public_url!r}, min_group={self.min_group!r})"
         )
 
     @property
@@ -169,6 +174,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         public_url=public_url,
         data_grace_days=_days(env, "COACHBOT_DATA_GRACE_DAYS", DEFAULT_DATA_GRACE_DAYS),
         retention_days=_days(env, "COACHBOT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
+        min_group=_min_group(env),
         bot_token=env.get("SLACK_BOT_TOKEN", "").strip() or None,
         signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip() or None,
         app_token=env.get("SLACK_APP_TOKEN", "").strip() or None,
@@ -196,6 +202,15 @@ def _days(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip() or str(default)
     if not raw.isdigit() or not 1 <= int(raw) <= 36500:
         raise SettingsError(f"{name} must be a whole number of days (1 or more), got {raw!r}")
+    return int(raw)
+
+
+def _min_group(env: Mapping[str, str]) -> int:
+    raw = env.get("COACHBOT_MIN_GROUP", "").strip() or str(DEFAULT_MIN_GROUP)
+    if not raw.isdigit() or int(raw) < LOWEST_MIN_GROUP or int(raw) > 1000:
+        raise SettingsError(
+            f"COACHBOT_MIN_GROUP must be a whole number of people, {LOWEST_MIN_GROUP} or more, got {raw!r}"
+        )
     return int(raw)
 
 

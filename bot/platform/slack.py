@@ -133,9 +133,23 @@ class SlackGateway:
         return str(self.client.users_lookupByEmail(email=email)["user"]["id"])
 
     def upload_file(
-        self, channel: str, filename: str, content: str, title: str, thread_ts: str | None = None
-    ) -> None:
-        """files.getUploadURLExternal, the upload, then files.completeUploadExternal (needs files:write)."""
-        self.client.files_upload_v2(
-            channel=channel, filename=filename, content=content, title=title, thread_ts=thread_ts
+        self,
+        channel: str,
+        filename: str,
+        content: str | bytes,
+        title: str,
+        thread_ts: str | None = None,
+        alt_text: str | None = None,
+    ) -> str:
+        """files.getUploadURLExternal, the upload, then files.completeUploadExternal (needs files:write);
+        returns the file's id."""
+        response = self.client.files_upload_v2(
+            channel=channel,
+            filename=filename,
+            content=content,
+            title=title,
+            thread_ts=thread_ts,
+            alt_txt=alt_text,
         )
+        files = response.get("files") or [{}]
+        return str(files[0].get("id") or "")
