@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import logging
+import time
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from bot import (  # noqa: F401  (each registers its delivery kinds or jobs)
@@ -22,6 +22,8 @@ from bot.clock import Clock, system_clock
 from bot.coalesce import Coalescer
 from bot.installations import TeamClients, installation_store
 from bot.oauth import oauth_flow
+from bot.platform.request_errors import encode, failure_summary, request_kind, sorry_response
+from bot.platform.signatures import signature_matches
 from bot.redact import install_token_redaction
 from bot.services import Services
 from bot.settings import Settings
@@ -34,7 +36,6 @@ log = logging.getLogger(__name__)
 LAZY_WORKERS = 4
 # A busy person's Home tab is published at most about once a second (views.publish is rate limited).
 HOME_REFRESH_INTERVAL = 1.0
-SORRY = "Sorry, something went wrong on our side and nothing was changed. Please try again in a moment."
 
 
 def build_services(
@@ -82,13 +83,36 @@ def build_app(
     )
 
     @app.error
-    def on_error(error: Exception, body: dict[str, Any], response: BoltResponse) -> None:
-        # One place for unexpected failures: log with the kind of request, answer kindly.
-        log.exception("listener failed on %s", body.get("command") or body.get("type"), exc_info=error)
-        if body.get("command") and response is not None:
-            response.status = 200
+    def on_error(
+        error: Exception, body: dict[str, Any], request: BoltRequest, response: BoltResponse | None
+    ) -> None:
+        # One place for unexpected failures: the log gets the kind of request and where it failed,
+        # never its text; Slack gets a kind word, and a request nobody signed gets nothing but 401.
+        if not _signed(request, settings.signing_secret):
+            if response is not None:
+                response.status, response.body = 401, ""
+            return
+        log.error("request failed: %s; %s", request_kind(body), failure_summary(error))
+        if response is not None:
+            response.status, payload = sorry_response(body)
             response.headers["content-type"] = ["application/json;charset=utf-8"]
-            response.body = json.dumps({"response_type": "ephemeral", "text": SORRY})
+            response.body = encode(payload)
 
     register_all(app, services)
     return app
+
+
+def _signed(request: BoltRequest, secret: str | None) -> bool:
+    """Socket Mode requests come over the app's own authenticated socket; HTTP ones must carry Slack's signature."""
+    if request.mode == "socket_mode":
+        return True
+    if not secret:
+        return False
+    headers = {name.lower(): values[0] for name, values in request.headers.items() if values}
+    return signature_matches(
+        secret,
+        request.raw_body.encode(),
+        headers.get("x-slack-request-timestamp"),
+        headers.get("x-slack-signature"),
+        time.time(),
+    )

@@ -17,6 +17,9 @@ DEFAULT_PROGRAM_TZ = "America/New_York"
 DEFAULT_WORKSPACE_RATE = 4.0
 DEFAULT_DATA_GRACE_DAYS = 30
 DEFAULT_RETENTION_DAYS = 730
+# Slack's biggest requests (a view_submission of a full modal) are a few hundred kilobytes.
+DEFAULT_MAX_BODY_BYTES = 1_048_576
+MAX_BODY_RANGE = (16_384, 67_108_864)
 
 
 class SettingsError(Exception):
@@ -44,6 +47,8 @@ class Settings:
     encryption_keys: tuple[str, ...] = ()
     data_grace_days: int = DEFAULT_DATA_GRACE_DAYS
     retention_days: int = DEFAULT_RETENTION_DAYS
+    # A request body larger than this is refused unread (413).
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
     def __repr__(self) -> str:
         # Secrets never reach a log line, even by accident.
@@ -51,7 +56,8 @@ class Settings:
             f"Settings(api_url={self.api_url!r}, database_url={_redact_url(self.database_url)!r}, "
             f"admin_ids={sorted(self.admin_ids)!r}, tick_seconds={self.tick_seconds!r}, "
             f"program_tz={self.program_tz!r}, workspace_rate={self.workspace_rate!r}, oauth={self.oauth_enabled!r}, "
-            f"data_grace_days={self.data_grace_days!r}, retention_days={self.retention_days!r})"
+            f"data_grace_days={self.data_grace_days!r}, retention_days={self.retention_days!r}, "
+            f"max_body_bytes={self.max_body_bytes!r})"
         )
 
     @property
@@ -157,6 +163,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         **_oauth_settings(env),
         data_grace_days=_days(env, "COACHBOT_DATA_GRACE_DAYS", DEFAULT_DATA_GRACE_DAYS),
         retention_days=_days(env, "COACHBOT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
+        max_body_bytes=_max_body_bytes(env),
         bot_token=env.get("SLACK_BOT_TOKEN", "").strip() or None,
         signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip() or None,
         app_token=env.get("SLACK_APP_TOKEN", "").strip() or None,
@@ -173,6 +180,16 @@ def _days(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip() or str(default)
     if not raw.isdigit() or not 1 <= int(raw) <= 36500:
         raise SettingsError(f"{name} must be a whole number of days (1 or more), got {raw!r}")
+    return int(raw)
+
+
+def _max_body_bytes(env: Mapping[str, str]) -> int:
+    raw = env.get("COACHBOT_MAX_BODY_BYTES", "").strip() or str(DEFAULT_MAX_BODY_BYTES)
+    low, high = MAX_BODY_RANGE
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise SettingsError(
+            f"COACHBOT_MAX_BODY_BYTES must be a number of bytes from {low} to {high}, got {raw!r}"
+        )
     return int(raw)
 
 

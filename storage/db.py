@@ -16,6 +16,8 @@ READ_ONLY = "coachbot_read_only"
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for `url`; SQLite connections are tuned for many threads and processes."""
+    # A failed statement's parameters are people's words: errors and logs show the SQL only.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         # Enough pooled connections for the HTTP threads and dispatcher senders: a connection
         # beyond the pool is closed on return, and a new one pays for the pragmas again.

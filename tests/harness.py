@@ -83,7 +83,7 @@ def start_app(settings: Settings, db: Database, clock: Clock) -> RunningApp:
     # Home publishes are not spaced out here, so tests see each refresh at once (Coalescer is tested alone).
     services = build_services(settings, db=db, clock=clock, home_refresh_interval=0.0)
     executor = TrackingExecutor(max_workers=8)
-    server = BackgroundServer(build_app(services, executor=executor), db).start()
+    server = BackgroundServer(build_app(services, executor=executor), services).start()
 
     def stop() -> None:
         server.stop()
