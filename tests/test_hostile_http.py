@@ -43,9 +43,7 @@ def test_odd_timestamps_and_signatures_get_401_never_a_reply(
 
 
 @pytest.fixture
-def small_limit_app(
-    emulator: SlackEmulator, sqlite_db: Database, clock: FixedClock
-) -> Iterator[RunningApp]:
+def small_limit_app(emulator: SlackEmulator, sqlite_db: Database, clock: FixedClock) -> Iterator[RunningApp]:
     running = start_app(settings_for(emulator, sqlite_db.url, max_body_bytes=SMALL_LIMIT), sqlite_db, clock)
     yield running
     running.stop()
