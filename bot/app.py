@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
@@ -22,7 +23,14 @@ from bot.clock import Clock, system_clock
 from bot.coalesce import Coalescer
 from bot.installations import TeamClients, installation_store
 from bot.oauth import oauth_flow
-from bot.platform.request_errors import encode, failure_summary, request_kind, sorry_response
+from bot.platform.payloads import payload_problem
+from bot.platform.request_errors import (
+    encode,
+    failure_summary,
+    guard_follow_up,
+    request_kind,
+    sorry_response,
+)
 from bot.platform.signatures import signature_matches
 from bot.redact import install_token_redaction
 from bot.services import Services
@@ -98,7 +106,20 @@ def build_app(
             response.headers["content-type"] = ["application/json;charset=utf-8"]
             response.body = encode(payload)
 
+    @app.middleware
+    def refuse_malformed(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
+        # Only Slack can sign, but a listener should never meet a shape Slack does not send.
+        problem = payload_problem(body)
+        if problem is None:
+            next()
+            return None
+        log.warning("refused a malformed request: %s (%s)", request_kind(body), problem)
+        # Events answered 200, or Slack would retry them; the rest get a quiet 400.
+        return BoltResponse(status=200 if body.get("type") == "event_callback" else 400, body="")
+
     register_all(app, services)
+    for listener in app._listeners:  # Bolt keeps them here; its own lazy error log quotes messages
+        listener.lazy_functions = [guard_follow_up(f, log) for f in listener.lazy_functions]
     return app
 
 

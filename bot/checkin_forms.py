@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.form_state import metadata, metadata_id
 from bot.goal_forms import StateValues
 from bot.ids import CheckinField, SettingsField
 from bot.nudge_settings import NudgeSettings, settings_problems
@@ -106,9 +106,5 @@ def session_reminders_from_state(values: StateValues) -> list[int] | None:
 
 def note_target(private_metadata: str) -> tuple[int, str] | None:
     """(goal id, message ts) the note modal was opened for, or None for metadata we did not write."""
-    try:
-        data = json.loads(private_metadata or "{}")
-    except ValueError:
-        return None
-    goal_id, ts = data.get("goal_id"), data.get("ts")
-    return (goal_id, ts) if isinstance(goal_id, int) and isinstance(ts, str) else None
+    goal_id, ts = metadata_id(private_metadata, "goal_id"), metadata(private_metadata).get("ts")
+    return (goal_id, ts) if goal_id is not None and isinstance(ts, str) else None

@@ -96,7 +96,13 @@ def wsgi_app(app: App, services: Services) -> WsgiApp:
                 return [b"database unreachable\n"]
             start_response("200 OK", [("Content-Type", "text/plain")])
             return [b"ok\n"]
-        return slack_handler(environ, start_response)
+        try:
+            return slack_handler(environ, start_response)
+        except Exception as error:
+            # Bolt reads the body and builds its context before any listener or error handler runs:
+            # a signed body it cannot read changed nothing, and gets a quiet 400, not a traceback.
+            log.warning("refused a request Bolt could not read (%s)", type(error).__name__)
+            return _refuse(start_response, "400 Bad Request", b"bad request\n")
 
     settings = services.settings
     if not settings.signing_secret:  # Socket Mode and tests of the bare app: nothing to serve signed

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
 from bot.dates import DateError, parse_datetime
+from bot.form_state import metadata_id
 from bot.goal_forms import StateValues
 from bot.ids import MeetingField
 
@@ -20,11 +20,7 @@ def state_text(values: StateValues, field: str) -> str:
 
 
 def meeting_id_from_metadata(private_metadata: str) -> int | None:
-    try:
-        meeting_id = json.loads(private_metadata or "{}").get("meeting_id")
-    except (ValueError, AttributeError):
-        return None
-    return meeting_id if isinstance(meeting_id, int) else None
+    return metadata_id(private_metadata, "meeting_id")
 
 
 def booking_from_state(

@@ -176,11 +176,14 @@ def register_buttons(app: App, services: Services) -> None:
     def show_coach_answer(
         body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
+        view_id = (body.get("view") or {}).get("id")
+        if not view_id:
+            return  # the question is asked in a modal; a click from anywhere else has nothing to update
         actor = actor_of(services, client, context)
         told = action["action_id"] == Action.TELL_COACH_YES
         has_coach = coach_of(services, actor) is not None
         view = consent_answered_view(current_support_text(services, actor), told, has_coach)
-        gateway(client).update_view(body["view"]["id"], view)
+        gateway(client).update_view(view_id, view)
 
     for answer_action in NUDGE_ANSWERS:
         app.action(answer_action)(ack=record_answer, lazy=[update_message])

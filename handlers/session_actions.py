@@ -34,6 +34,9 @@ def _view_key(team_id: str, view: dict[str, Any]) -> str:
     return f"{team_id}:view:{view.get('id')}:{view.get('hash')}"
 
 
+ANSWERED_KEY = "coachbot_agreement_answered"
+
+
 def register(app: App, services: Services) -> None:
     def just_ack(ack: Ack) -> None:
         ack()
@@ -51,13 +54,16 @@ def register(app: App, services: Services) -> None:
     def answer_agreement(agreed: bool) -> Any:
         def ack_answer(ack: Ack, action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
             ack()
-            agreement.answer_agreement(services, actor_of(services, client, context), _number(action), agreed)
+            actor = actor_of(services, client, context)
+            context[ANSWERED_KEY] = agreement.answer_agreement(services, actor, _number(action), agreed)
 
         return ack_answer
 
     def thank_for_answer(
         action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
+        if not context.get(ANSWERED_KEY) or not respond.response_url:
+            return  # not this person's agreement, or a click from somewhere with no message to answer
         if action["action_id"] == SessionAction.AGREE:
             respond(text="Thank you: I've let your coach know you agree.", replace_original=False)
         else:

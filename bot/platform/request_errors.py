@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
 import re
 import traceback
+from collections.abc import Callable
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import DBAPIError
 
 SORRY = "Sorry, something went wrong on our side and nothing was changed. Please try again in a moment."
@@ -76,3 +80,26 @@ def _id(value: Any) -> str:
 def _module(filename: str) -> str:
     parts = filename.replace("\\", "/").split("/")
     return "/".join(parts[-2:])
+
+
+def report_failure(log: logging.Logger, what: str, error: Exception) -> None:
+    """Log a failure without its message: Slack's refusal as a warning with its code, anything else
+    as an error with where it failed."""
+    if isinstance(error, SlackApiError):
+        code = error.response.get("error") if error.response is not None else None
+        log.warning("%s: Slack answered %s", what, _id(code))
+    else:
+        log.error("%s failed: %s", what, failure_summary(error))
+
+
+def guard_follow_up(function: Callable[..., None], log: logging.Logger) -> Callable[..., None]:
+    """A lazy listener whose failure is logged by report_failure (Bolt's own log line quotes the message)."""
+
+    @functools.wraps(function)  # Bolt reads the wrapped function's argument names
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            function(*args, **kwargs)
+        except Exception as error:
+            report_failure(log, f"follow-up {function.__name__}", error)
+
+    return run
