@@ -11,13 +11,14 @@ from bot.coach_alerts import coach_of, plan_coach_alert
 from bot.errors import UserError
 from bot.goals import GoalInfo, goal_info
 from bot.ids import Action
-from bot.nudge_plan import replan_person
+from bot.nudge_plan import NUDGE_KIND, replan_person
 from bot.nudges import plan_snooze
 from bot.people import Actor
 from bot.services import Services
 from bot.support import support_text_for
 from bot.views.nudges import answer_line
 from storage import checkins as queries
+from storage import deliveries as delivery_queries
 from storage import goals as goal_queries
 from storage.models import Goal, GoalStatus, Person
 from storage.models_nudges import Answer
@@ -79,6 +80,12 @@ def answer_nudge(
         session.flush()
         replan_person(session, actor.person_id, now)
         return True
+
+
+def is_own_nudge(services: Services, actor: Actor, channel: str, ts: str) -> bool:
+    """Whether (channel, ts) is a nudge the app sent this person: a click may change nothing else."""
+    with services.db.read() as session:
+        return delivery_queries.sent_message_to(session, actor.person_id, NUDGE_KIND, channel, ts)
 
 
 def message_answers(services: Services, actor: Actor, message_ts: str) -> dict[int, str]:

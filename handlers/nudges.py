@@ -59,6 +59,10 @@ def _message_ts(body: dict[str, Any]) -> str:
     return str((body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get("ts") or "")
 
 
+def _message_channel(body: dict[str, Any]) -> str:
+    return str((body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id") or "")
+
+
 def register(app: App, services: Services) -> None:
     register_commands(app, services)
     register_buttons(app, services)
@@ -118,11 +122,11 @@ def register_buttons(app: App, services: Services) -> None:
     def record_answer(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
-        goal_id, ts = number_in(action), _message_ts(body)
-        if goal_id is not None and ts:
+        goal_id, ts, channel = number_in(action), _message_ts(body), _message_channel(body)
+        actor = actor_of(services, client, context)
+        if goal_id is not None and ts and checkins.is_own_nudge(services, actor, channel, ts):
             # A goal closed meanwhile: the message update that follows shows what is true.
             with suppress(UserError):
-                actor = actor_of(services, client, context)
                 checkins.answer_nudge(
                     services, actor, goal_id, NUDGE_ANSWERS[action["action_id"]], ts, services.now()
                 )
@@ -130,11 +134,10 @@ def register_buttons(app: App, services: Services) -> None:
         ack()
 
     def update_message(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        message, ts = body.get("message") or {}, _message_ts(body)
-        channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
-        if not (message and ts and channel):
-            return
+        message, ts, channel = body.get("message") or {}, _message_ts(body), _message_channel(body)
         actor = actor_of(services, client, context)
+        if not (message and ts and channel and checkins.is_own_nudge(services, actor, channel, ts)):
+            return  # only the app's own nudge to this person is ever changed by their click
         answers = checkins.message_answers(services, actor, ts)
         blocks = Block.parse_all(answered_blocks(message.get("blocks") or [], answers))
         gateway(client).update_message(channel, ts, message.get("text") or "Check-in", blocks)

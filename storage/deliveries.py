@@ -242,3 +242,19 @@ def failures(session: Session, *conditions: Any) -> list[str]:
             select(Delivery).where(Delivery.status == DeliveryStatus.FAILED, *conditions)
         )
     ]
+
+
+def sent_message_to(session: Session, person_id: int, kind: str, channel: str, ts: str) -> bool:
+    """Whether the app sent `person_id` a message of `kind` that Slack placed at (channel, ts)."""
+    found = session.scalar(
+        select(Delivery.id)
+        .where(
+            Delivery.person_id == person_id,
+            Delivery.kind == kind,
+            Delivery.status == DeliveryStatus.SENT,
+            Delivery.message_channel == channel,
+            Delivery.message_ts == ts,
+        )
+        .limit(1)
+    )
+    return found is not None

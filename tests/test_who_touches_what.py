@@ -1,0 +1,40 @@
+"""Who may see and touch what: a click changes only the app's own message to the clicker, admin
+rights count only for the workspace's own people, private workshops stay with their channel."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.emulator import SlackEmulator
+from bot.emulator.workspace import Message
+from tests.conftest import FixedClock
+from tests.harness import RunningApp, Slack, block_texts, find_button
+from tests.test_nudges import TUESDAY_NINE_CHICAGO, checkins, send_due_at
+
+FORGED = [{"type": "section", "block_id": "x", "text": {"type": "mrkdwn", "text": "<!channel> Your coach quit"}}]
+
+
+def test_a_nudge_click_naming_someone_elses_message_changes_nothing(
+    slack: Slack, randy: str, app: RunningApp, clock: FixedClock, emulator: SlackEmulator
+) -> None:
+    sam = slack.person("sam")  # another coachee in Chicago, nudged at the same hour
+    slack.goal("add Read one NEJM article a week", user=randy)
+    slack.goal("cadence 1 daily", user=randy)
+    slack.goal("add Finish the renal block", user=sam)
+    slack.goal("cadence 1 daily", user=sam)
+    send_due_at(slack, app, clock, TUESDAY_NINE_CHICAGO)
+    [own] = slack.dms(randy)
+    [theirs] = slack.dms(sam)
+    block_id, button = find_button(own.blocks, "On track")
+    # Randy's own goal button, but the click names Sam's nudge (and then a message that never was).
+    for channel, ts in ((theirs.channel, theirs.ts), (own.channel, "1234567890.000100")):
+        forged = Message(channel, ts, "Check-in", FORGED)
+        assert slack.driver.click(randy, button, block_id=block_id, message=forged).status == 200
+    app.wait_idle()
+    assert theirs.edited == 0 and "Your coach quit" not in block_texts(theirs.blocks)
+    assert not emulator.calls_to("chat.update")
+    assert checkins(app) == []  # nothing recorded from a message that was not Randy's nudge
+    # Randy's click on his own nudge still counts and updates it.
+    slack.click_message(randy, replace(own), "On track")
+    slack.wait_for_edit(own)
+    assert "On track: noted" in block_texts(own.blocks)
