@@ -42,6 +42,7 @@ class Profile:
     tz: str
     is_admin: bool
     is_deleted: bool
+    team_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class SlackGateway:
             tz=user.get("tz") or "UTC",
             is_admin=bool(user.get("is_admin") or user.get("is_owner")),
             is_deleted=bool(user.get("deleted")),
+            team_id=str(user.get("team_id") or ""),
         )
 
     def channel(self, channel_id: str) -> ChannelInfo:

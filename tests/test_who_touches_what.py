@@ -38,3 +38,11 @@ def test_a_nudge_click_naming_someone_elses_message_changes_nothing(
     slack.click_message(randy, replace(own), "On track")
     slack.wait_for_edit(own)
     assert "On track: noted" in block_texts(own.blocks)
+
+
+def test_an_admin_of_another_organisation_is_no_admin_here(slack: Slack, dean: str, drlee: str, priya: str) -> None:
+    # A Slack Connect guest: users.info says is_admin, but about their own organisation's team.
+    guest = slack.person("partner_admin", is_admin=True, is_owner=True, home_team="T0PARTNER")
+    reply = slack.command("/coach", "assign @drlee @priya", user=guest)
+    assert "Only program admins" in reply.text
+    assert "now paired" in slack.command("/coach", "assign @drlee @priya", user=dean).text

@@ -60,13 +60,17 @@ class Workspace:
         is_owner: bool = False,
         email: str | None = None,
         user_id: str | None = None,
+        home_team: str | None = None,
     ) -> str:
-        """Add a person; their tz_offset and label follow their zone as Slack reports them."""
+        """Add a person; their tz_offset and label follow their zone as Slack reports them.
+
+        `home_team`: a Slack Connect guest from another organisation; users.info reports their own
+        team, and is_admin/is_owner are about that team."""
         user_id = user_id or self.new_id("U")
         with self.lock:
             self.users[user_id] = {
                 "id": user_id,
-                "team_id": self.team_id,
+                "team_id": home_team or self.team_id,
                 "name": name,
                 "real_name": name.title(),
                 "deleted": False,
