@@ -13,6 +13,7 @@ from slack_sdk.oauth.installation_store import InstallationStore
 from bot.clock import Clock
 from bot.coalesce import Coalescer
 from bot.people import Actor, ActorCache, resolve_actor
+from bot.platform.channel_access import ChannelAccess
 from bot.settings import Settings
 from bot.slack import SlackGateway
 from storage.db import Database
@@ -44,6 +45,7 @@ class Services:
     installations: InstallationStore | None = field(default=None, compare=False)
     team_clients: Callable[[str], WebClient | None] | None = field(default=None, compare=False)
     daily: DailyGate = field(default_factory=DailyGate, compare=False)
+    channels: ChannelAccess = field(default_factory=ChannelAccess, compare=False)
 
     def now(self) -> datetime:
         return self.clock()

@@ -85,8 +85,14 @@ def answer_workshop_command(
             workshops.get_workshop(services, actor, number)  # refuses what they may not edit
             return WorkshopReply("")
         case ListWorkshops():
-            items = workshops.upcoming_sessions(services, actor.team_id)
             can_manage = roles.is_admin(services, actor) or roles.is_lead(services, actor)
+            items = [
+                (workshop, session)
+                for workshop, session in workshops.upcoming_sessions(services, actor.team_id)
+                # Those who announce workshops see them all; others, a private channel's only if members.
+                if can_manage
+                or services.channels.can_see(slack, actor.team_id, workshop.draft.channel_id, actor.user_id)
+            ]
             return WorkshopReply(
                 workshop_list_text(items), workshop_list_blocks(items, can_manage=can_manage)
             )

@@ -29,6 +29,7 @@ def register(app: App, services: Services) -> None:
         user_id = event.get("user") or ""
         if user_id and user_id != context.bot_user_id:
             team_id = context.team_id or event.get("team") or ""
+            services.channels.forget(team_id, event.get("channel") or "")  # a new member sees it at once
             welcome(
                 services,
                 gateway(client),

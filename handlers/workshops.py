@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.errors import UserError
 from bot.form_state import number_from_metadata
 from bot.ids import Action, Callback
-from bot.rsvps import ANSWERS, record_rsvp, rsvp_state
+from bot.rsvps import ANSWERS, may_answer, record_rsvp, rsvp_state
 from bot.services import Services
 from bot.views.workshops import rsvp_reply
 from bot.workshop_commands import parse_workshop_command
@@ -18,6 +18,8 @@ from bot.workshop_followups import after_command, after_edit, announce_created
 from bot.workshop_messages import confirm_rsvp, refresh_session_message, show_attendees
 from bot.workshop_replies import answer_workshop_command, submit_workshop_form
 from handlers.common import actor_of, command_key, gateway, just_ack, number_in, view_key
+
+ANSWERED_KEY = "coachbot_rsvp_occurrence"
 
 
 def register(app: App, services: Services) -> None:
@@ -50,15 +52,17 @@ def register(app: App, services: Services) -> None:
 
     def record_answer(ack: Ack, action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         # The answer is stored before Slack gets its ack, so a click that returns 200 is counted.
+        # Only someone who may see the session answers it: a click from outside a private channel
+        # (or from another workspace) is acknowledged and changes nothing.
         occurrence_id = number_in(action)
-        if occurrence_id is not None:
-            record_rsvp(
-                services, actor_of(services, client, context), occurrence_id, ANSWERS[action["action_id"]]
-            )
+        actor = actor_of(services, client, context)
+        if occurrence_id is not None and may_answer(services, gateway(client), actor, occurrence_id):
+            record_rsvp(services, actor, occurrence_id, ANSWERS[action["action_id"]])
+            context[ANSWERED_KEY] = occurrence_id
         ack()
 
-    def after_answer(action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        occurrence_id = number_in(action)
+    def after_answer(client: WebClient, context: BoltContext) -> None:
+        occurrence_id = context.get(ANSWERED_KEY)
         if occurrence_id is None:
             return
         slack = gateway(client)
@@ -72,8 +76,11 @@ def register(app: App, services: Services) -> None:
 
     def who_is_coming(action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         occurrence_id = number_in(action)
-        if occurrence_id is not None:
-            show_attendees(services, gateway(client), occurrence_id, context.user_id or "")
+        slack = gateway(client)
+        if occurrence_id is not None and may_answer(
+            services, slack, actor_of(services, client, context), occurrence_id
+        ):
+            show_attendees(services, slack, occurrence_id, context.user_id or "")
 
     def submit_workshop(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         actor = actor_of(services, client, context)

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.emulator import SlackEmulator
+from bot.emulator import SlackDriver, SlackEmulator
 from bot.emulator.workspace import Message
+from bot.workshop_schedule import REMINDER
+from storage.models_workshops import Rsvp
 from tests.conftest import FixedClock
-from tests.harness import RunningApp, Slack, block_texts, find_button
+from tests.harness import SIGNING_SECRET, RunningApp, Slack, block_texts, find_button
+from tests.workshop_helpers import announced, count, pending
 from tests.test_nudges import TUESDAY_NINE_CHICAGO, checkins, send_due_at
 
-FORGED = [{"type": "section", "block_id": "x", "text": {"type": "mrkdwn", "text": "<!channel> Your coach quit"}}]
+FORGED = [
+    {"type": "section", "block_id": "x", "text": {"type": "mrkdwn", "text": "<!channel> Your coach quit"}}
+]
 
 
 def test_a_nudge_click_naming_someone_elses_message_changes_nothing(
@@ -40,9 +45,44 @@ def test_a_nudge_click_naming_someone_elses_message_changes_nothing(
     assert "On track: noted" in block_texts(own.blocks)
 
 
-def test_an_admin_of_another_organisation_is_no_admin_here(slack: Slack, dean: str, drlee: str, priya: str) -> None:
+def test_an_admin_of_another_organisation_is_no_admin_here(
+    slack: Slack, dean: str, drlee: str, priya: str
+) -> None:
     # A Slack Connect guest: users.info says is_admin, but about their own organisation's team.
     guest = slack.person("partner_admin", is_admin=True, is_owner=True, home_team="T0PARTNER")
     reply = slack.command("/coach", "assign @drlee @priya", user=guest)
     assert "Only program admins" in reply.text
     assert "now paired" in slack.command("/coach", "assign @drlee @priya", user=dean).text
+
+
+PRIVATE_QUICK = '#m3-case-review "Case review with Dr Okafor" 2026-12-10 17:00 for 90m'
+
+
+def test_a_private_channels_workshop_is_seen_and_answered_only_by_its_members(
+    slack: Slack, app: RunningApp, emulator: SlackEmulator
+) -> None:
+    dean = slack.person("dean", "America/New_York", is_admin=True)
+    member = slack.person("mia")
+    outsider = slack.person("oscar")
+    channel = slack.channel("m3-case-review", [dean, member], private=True)
+    slack.workshop(PRIVATE_QUICK, user=dean)
+    announcement = announced(app, slack, channel)
+    assert "Case review" in slack.command("/workshop", "list", user=member).text
+    assert "Case review" not in slack.command("/workshop", "list", user=outsider).text
+    # The outsider forges clicks on the announcement they cannot see; so does someone of another workspace.
+    elsewhere = emulator.add_workspace("T0ELSEWHERE", "Elsewhere")
+    stranger = elsewhere.add_user("stranger", "America/Chicago")
+    stranger_driver = SlackDriver(emulator, app.url, SIGNING_SECRET, elsewhere)
+    block_id, going = find_button(announcement.blocks, "Going")
+    _, who = find_button(announcement.blocks, "Who's coming")
+    for driver, user in ((slack.driver, outsider), (stranger_driver, stranger)):
+        for button in (going, who):
+            assert driver.click(user, button, block_id=block_id, message=announcement).status == 200
+    app.wait_idle()
+    assert count(app, Rsvp) == 0
+    assert not pending(app, REMINDER)
+    assert not slack.ephemerals(outsider) and "going" not in str(emulator.calls_to("chat.postEphemeral"))
+    # A member's answer counts.
+    slack.click_message(member, announcement, "Going")
+    app.wait_idle()
+    assert count(app, Rsvp) == 1

@@ -97,13 +97,18 @@ class Workspace:
     def user_by_name(self, name: str) -> str | None:
         return next((uid for uid, user in self.users.items() if user["name"] == name), None)
 
-    def add_channel(self, name: str, members: list[str] | None = None, *, bot_member: bool = True) -> str:
+    def add_channel(
+        self, name: str, members: list[str] | None = None, *, bot_member: bool = True, private: bool = False
+    ) -> str:
+        """A channel; a private one is invisible to the app unless the app is a member (as in Slack)."""
         channel_id = self.new_id("C")
         with self.lock:
             self.channels[channel_id] = {
                 "id": channel_id,
                 "name": name,
-                "is_channel": True,
+                "is_channel": not private,
+                "is_group": private,
+                "is_private": private,
                 "is_archived": False,
                 "members": list(members or []),
                 "bot_member": bot_member,
