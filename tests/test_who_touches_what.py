@@ -11,8 +11,8 @@ from bot.workshop_schedule import REMINDER
 from storage.models_workshops import Rsvp
 from tests.conftest import FixedClock
 from tests.harness import SIGNING_SECRET, RunningApp, Slack, block_texts, find_button
-from tests.workshop_helpers import announced, count, pending
 from tests.test_nudges import TUESDAY_NINE_CHICAGO, checkins, send_due_at
+from tests.workshop_helpers import announced, count, pending
 
 FORGED = [
     {"type": "section", "block_id": "x", "text": {"type": "mrkdwn", "text": "<!channel> Your coach quit"}}
