@@ -25,7 +25,7 @@ from tests.harness import RunningApp, Slack, run_due
 from tests.test_manifest import ROOT
 from tests.workshop_helpers import QUICK
 
-EXAMPLES = 60  # per kind of request: four kinds keep the whole file well under a minute
+EXAMPLES = 100  # per kind of request: four kinds keep the whole file well under a minute
 
 
 def app_ids() -> dict[str, list[str]]:
