@@ -213,7 +213,8 @@ def register_modals(app: App, services: Services) -> None:
         except UserError as error:
             ack(response_action="errors", errors={CheckinField.NOTE: error.message})
             return
-        checkins.record_goal_statuses(services, actor, form.statuses, key, now)
+        withheld = result.support_text is not None  # well-being 1 or 2: the coach sees it only after a yes
+        checkins.record_goal_statuses(services, actor, form.statuses, key, now, withheld=withheld)
         mark_changed(context)
         if result.support_text is not None:
             # Well-being 1 or 2: the support resources at once, in the same window.

@@ -141,7 +141,9 @@ class Slack:
         return reply
 
     # ---- channels and messages ---------------------------------------------------------------
-    def channel(self, name: str, members: list[str], *, bot_member: bool = True, private: bool = False) -> str:
+    def channel(
+        self, name: str, members: list[str], *, bot_member: bool = True, private: bool = False
+    ) -> str:
         return self.ws.add_channel(name, members, bot_member=bot_member, private=private)
 
     def posts(self, channel: str, *, thread_ts: str | None = None) -> list[Message]:

@@ -133,7 +133,12 @@ def support_view(support_text: str, checkin_id: int) -> View:
             ),
             SectionBlock(text=MarkdownTextObject(text=support_text)),
             SectionBlock(
-                text=MarkdownTextObject(text="Would you like your coach to know you're having a hard time?")
+                text=MarkdownTextObject(
+                    text="Would you like your coach to know you're having a hard time?\n"
+                    "_Only if you say yes_ does your coach see this check-in: your score, your note and "
+                    "the goal answers in it, and a short message that you'd like them to know. If you say "
+                    "no, or don't answer, your coach sees none of it, anywhere."
+                )
             ),
             ActionsBlock(
                 block_id="tell_coach",
