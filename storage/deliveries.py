@@ -258,3 +258,24 @@ def sent_message_to(session: Session, person_id: int, kind: str, channel: str, t
         .limit(1)
     )
     return found is not None
+
+
+def forget_mentions(session: Session, team_id: str, user_id: str) -> int:
+    """Blank the rendered payload of every delivery that mentions `user_id` (a coach's summary parts
+    quote their coachees): pending ones are cancelled, sent ones keep only their record."""
+    mentions = or_(
+        Delivery.payload.contains(f"<@{user_id}>", autoescape=True),
+        Delivery.payload.contains(f"<@{user_id}|", autoescape=True),
+        Delivery.payload.contains(f'"{user_id}"', autoescape=True),
+    )
+    where = (Delivery.team_id == team_id, mentions)
+    session.execute(
+        update(Delivery)
+        .where(*where, Delivery.status == DeliveryStatus.PENDING)
+        .values(status=DeliveryStatus.CANCELLED, last_error="person left")
+        .execution_options(synchronize_session=False)
+    )
+    result: Any = session.execute(
+        update(Delivery).where(*where).values(payload="{}").execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
