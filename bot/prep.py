@@ -13,6 +13,7 @@ from bot.errors import UserError
 from bot.meeting_schedule import BRIEF_SUFFIX, meeting_prefix
 from bot.meetings import CHECKLIST, MeetingInfo, get_meeting, meeting_info
 from bot.people import Actor
+from bot.platform.text import esc
 from bot.services import Services
 from bot.slack import SlackGateway
 from bot.views.prep import ANSWER_MAX, brief_message
@@ -129,7 +130,7 @@ def checkins_since(services: Services, coachee: Actor, since: datetime | None, r
         line = f"{local_timestamp(row.created_at, reader_tz)}: {_ANSWER_WORDS.get(row.answer, row.answer)}"
         if row.wellbeing is not None:
             line += f", well-being {row.wellbeing}/5"
-        line += f" — {row.note}" if row.note else ""
+        line += f" — {esc(row.note)}" if row.note else ""
         lines.append(line)
     return lines
 

@@ -15,6 +15,7 @@ from bot.errors import UserError
 from bot.form_state import number_from_metadata
 from bot.ids import WorkshopField
 from bot.people import Actor
+from bot.platform.text import esc
 from bot.services import Services
 from bot.slack import SlackGateway
 from bot.views.workshop_modal import saved_workshop_modal
@@ -107,7 +108,8 @@ def answer_workshop_command(
             info = workshops.cancel_workshop(services, actor, number)
             told = "Everyone who said Going or Maybe is being told." if info.announcement_ts else ""
             return WorkshopReply(
-                f"Workshop #{number} ({info.draft.title}) is cancelled. {told}".strip(), workshop_id=info.id
+                f"Workshop #{number} ({esc(info.draft.title)}) is cancelled. {told}".strip(),
+                workshop_id=info.id,
             )
     raise AssertionError(f"unhandled workshop command {command!r}")
 

@@ -24,6 +24,7 @@ from bot.goals import GoalOverview
 from bot.ids import MeetingField, SessionAction, SessionCallback
 from bot.meetings import CHECKLIST, MeetingInfo
 from bot.people import Actor
+from bot.platform.text import esc
 from bot.views.meetings import when_for
 
 SECTION_MAX = 3000
@@ -41,7 +42,7 @@ def checklist_block_id(meeting_id: int) -> str:
 def _goal_lines(goals: GoalOverview) -> str:
     if not goals.active:
         return "_No active goals yet._"
-    return "\n".join(f"• #{goal.number} {goal.title}" for goal in goals.active[:15])
+    return "\n".join(f"• #{goal.number} {esc(goal.title)}" for goal in goals.active[:15])
 
 
 def prep_message(meeting: MeetingInfo, goals: GoalOverview, agreement: str | None) -> tuple[str, list[Block]]:
@@ -116,7 +117,7 @@ def brief_message(
             f"*Their prep checklist: {len(ticked)}/{len(CHECKLIST)} done*\n"
             + ("\n".join(f"✓ {label}" for label in ticked) or "_Nothing ticked yet._")
         ),
-        _section("*Agenda items*\n" + ("\n".join(f"• {item}" for item in agenda) or "_None yet._")),
+        _section("*Agenda items*\n" + ("\n".join(f"• {esc(item)}" for item in agenda) or "_None yet._")),
         _section(
             "*Check-ins since the last session*\n" + ("\n".join(f"• {c}" for c in checkins) or "_None._")
         ),
@@ -125,7 +126,7 @@ def brief_message(
         blocks.append(
             _section(
                 "*From the last session*\n"
-                f"Took away: {last.takeaways or '—'}\nWill do before next time: {last.next_actions or '—'}"
+                f"Took away: {esc(last.takeaways) or '—'}\nWill do before next time: {esc(last.next_actions) or '—'}"
             )
         )
     if meeting.is_first:

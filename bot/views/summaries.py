@@ -9,9 +9,9 @@ from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, MarkdownTe
 
 from bot.dates import describe_due, local_timestamp
 from bot.meetings import CHECKLIST
+from bot.platform.text import esc
 from bot.summaries import CoacheeSummary, GoalLine
 from bot.summary_flags import EMOJI, QUESTIONS, Flag, rules_text
-from bot.views.workshops import esc
 
 MAX_BLOCKS = 50  # Slack's limit per message
 SECTION_MAX = 3000  # Slack's limit per section text

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 
 from bot.ids import Action
 from bot.ids import Block as BlockId
+from bot.platform.text import esc
 from bot.rsvps import Attendees
 from bot.when import Repeat, describe_duration, describe_offset, slack_date
 from bot.workshops import SessionInfo, WorkshopDraft, WorkshopInfo
@@ -23,11 +24,6 @@ from storage.models_workshops import Answer
 
 _NTH = {1: "first", 2: "second", 3: "third", 4: "fourth"}
 ANSWER_WORDS = {Answer.GOING: "going", Answer.MAYBE: "a maybe", Answer.NO: "not coming"}
-
-
-def esc(text: str) -> str:
-    """People's words inside mrkdwn: `<!channel>` in a title must not ping the whole channel."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def when_text(workshop: WorkshopInfo, session: SessionInfo) -> str:
