@@ -1,4 +1,8 @@
-"""The one wiring point: settings, database and Slack client in, a Bolt App out."""
+"""The one wiring point: settings, database and Slack client in, a Bolt App out.
+
+What coachbot is made of is listed here: the areas (their delivery kinds, planners and
+`/coachbot` subcommands go on the services' registry) and each area's listeners.
+"""
 
 from __future__ import annotations
 
@@ -11,19 +15,22 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
-from bot import (  # noqa: F401  (each registers its delivery kinds or jobs)
-    coach_alerts,
-    nudges,
-    privacy_jobs,
-    session_deliveries,
-    summary_deliveries,
-    workshop_deliveries,
-)
-from bot.clock import Clock, system_clock
-from bot.coalesce import Coalescer
-from bot.installations import TeamClients, installation_store
-from bot.oauth import oauth_flow
+import handlers.checkins
+import handlers.coachbot
+import handlers.goals
+import handlers.home
+import handlers.meetings
+import handlers.privacy
+import handlers.workshops
+from bot.checkins.area import AREA as CHECKINS
+from bot.goals.area import AREA as GOALS
+from bot.home.area import AREA as HOME
+from bot.meetings.area import AREA as MEETINGS
+from bot.platform.areas import Area, Registry
+from bot.platform.clock import Clock, system_clock
+from bot.platform.coalesce import Coalescer
 from bot.platform.payloads import payload_problem
+from bot.platform.redact import install_token_redaction
 from bot.platform.request_errors import (
     encode,
     failure_summary,
@@ -31,15 +38,31 @@ from bot.platform.request_errors import (
     request_kind,
     sorry_response,
 )
+from bot.platform.services import Services
+from bot.platform.settings import Settings
 from bot.platform.signatures import signature_matches
-from bot.redact import install_token_redaction
-from bot.services import Services
-from bot.settings import Settings
-from bot.slack import make_web_client
-from handlers import register_all
+from bot.platform.slack import make_web_client
+from bot.privacy.area import AREA as PRIVACY
+from bot.privacy.installations import TeamClients, installation_store
+from bot.privacy.oauth import oauth_flow
+from bot.summaries.area import AREA as SUMMARIES
+from bot.workshops.area import AREA as WORKSHOPS
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+
+# The areas, in the order their /coachbot subcommands are listed.
+AREAS: tuple[Area, ...] = (GOALS, CHECKINS, MEETINGS, SUMMARIES, WORKSHOPS, PRIVACY, HOME)
+# Each area's listeners (handlers/<area>.py), and /coachbot's router.
+LISTENERS: tuple[Callable[[App, Services], None], ...] = (
+    handlers.goals.register,
+    handlers.checkins.register,
+    handlers.coachbot.register,
+    handlers.meetings.register,
+    handlers.workshops.register,
+    handlers.privacy.register,
+    handlers.home.register,
+)
 
 LAZY_WORKERS = 4
 # A busy person's Home tab is published at most about once a second (views.publish is rate limited).
@@ -52,6 +75,7 @@ def build_services(
     db: Database | None = None,
     clock: Clock = system_clock,
     home_refresh_interval: float = HOME_REFRESH_INTERVAL,
+    areas: tuple[Area, ...] = AREAS,
 ) -> Services:
     """The services every listener and job gets; `home_refresh_interval` spaces out a person's Home publishes."""
     database = db or Database(settings.database_url)
@@ -63,6 +87,7 @@ def build_services(
         home_refreshes=Coalescer(home_refresh_interval),
         installations=store,
         team_clients=TeamClients(settings, store) if store is not None else None,
+        registry=Registry.of(areas),
     )
 
 
@@ -117,7 +142,8 @@ def build_app(
         # Events answered 200, or Slack would retry them; the rest get a quiet 400.
         return BoltResponse(status=200 if body.get("type") == "event_callback" else 400, body="")
 
-    register_all(app, services)
+    for register in LISTENERS:
+        register(app, services)
     for listener in app._listeners:  # Bolt keeps them here; its own lazy error log quotes messages
         listener.lazy_functions = [guard_follow_up(f, log) for f in listener.lazy_functions]
     return app

@@ -15,8 +15,8 @@ from sqlalchemy import text
 from waitress import wasyncore
 from waitress.server import create_server
 
+from bot.platform.services import Services
 from bot.platform.signatures import plausible_signature_headers, signature_matches
-from bot.services import Services
 
 if TYPE_CHECKING:
     from waitress.server import BaseWSGIServer, MultiSocketServer

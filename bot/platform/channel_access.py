@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
-from bot.slack import SlackGateway
+from bot.platform.slack import SlackGateway
 
 log = logging.getLogger(__name__)
 

@@ -1,9 +1,8 @@
-"""Text one person typed, shown to another: escaped for mrkdwn so it reads as text, never as markup."""
+"""Text helpers every area shares: showing one person's words to another as text, never as markup."""
 
 from __future__ import annotations
 
 
-def esc(text: str) -> str:
-    """`<!channel>`, `<@U…>` and `<https://…|label>` in someone's words appear literally: no ping,
-    no disguised link (Slack's three escapes, & first)."""
+def escape_mrkdwn(text: str) -> str:
+    """People's words inside mrkdwn: `<!channel>` in a title must not ping the whole channel."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
