@@ -91,9 +91,9 @@ def answer_workshop_command(
             items = [
                 (workshop, session)
                 for workshop, session in workshops.upcoming_sessions(services, actor.team_id)
-                # Those who announce workshops see them all; others, a private channel's only if members.
-                if can_manage
-                or services.channels.can_see(slack, actor.team_id, workshop.draft.channel_id, actor.user_id)
+                # A private channel's workshops are listed to its members only, admins and leads included
+                # (they may still edit or cancel one by its number).
+                if services.channels.can_see(slack, actor.team_id, workshop.draft.channel_id, actor.user_id)
             ]
             return WorkshopReply(
                 workshop_list_text(items), workshop_list_blocks(items, can_manage=can_manage)

@@ -64,11 +64,14 @@ def test_a_private_channels_workshop_is_seen_and_answered_only_by_its_members(
     dean = slack.person("dean", "America/New_York", is_admin=True)
     member = slack.person("mia")
     outsider = slack.person("oscar")
+    other_admin = slack.person("ada", is_admin=True)
     channel = slack.channel("m3-case-review", [dean, member], private=True)
     slack.workshop(PRIVATE_QUICK, user=dean)
     announcement = announced(app, slack, channel)
     assert "Case review" in slack.command("/workshop", "list", user=member).text
     assert "Case review" not in slack.command("/workshop", "list", user=outsider).text
+    # An admin who is not in the channel does not see it listed either.
+    assert "Case review" not in slack.command("/workshop", "list", user=other_admin).text
     # The outsider forges clicks on the announcement they cannot see; so does someone of another workspace.
     elsewhere = emulator.add_workspace("T0ELSEWHERE", "Elsewhere")
     stranger = elsewhere.add_user("stranger", "America/Chicago")
@@ -86,3 +89,5 @@ def test_a_private_channels_workshop_is_seen_and_answered_only_by_its_members(
     slack.click_message(member, announcement, "Going")
     app.wait_idle()
     assert count(app, Rsvp) == 1
+    # The unlisted admin may still cancel it by its number.
+    assert "is cancelled" in slack.command("/workshop", "cancel 1", user=other_admin).text
