@@ -55,7 +55,8 @@ def a_coachee_with_a_bit_of_everything(slack: Slack, app: RunningApp, coach: str
 
 
 def exported(slack: Slack, user: str) -> dict[str, Any]:
-    slack.emulator.wait_for_call("files.completeUploadExternal")
+    dm = slack.ws.dm_channel(user)
+    slack.emulator.wait_for(lambda _c: any(dm in f["channels"] for f in list(slack.ws.files.values())))
     [stored] = [f for f in slack.ws.files.values() if slack.ws.dm_channel(user) in f["channels"]]
     document: dict[str, Any] = json.loads(stored["data"])
     return document
@@ -89,6 +90,31 @@ def test_a_coachs_export_holds_their_own_private_notes(
     a_coachee_with_a_bit_of_everything(slack, app, coach, coachee)
     slack.coachbot("export", user=coach)
     assert exported(slack, coach)["data"]["meetings"][0]["coach_note"] == "Seemed tired; ask about sleep"
+
+
+def test_a_coachs_export_holds_what_the_coach_wrote_not_the_coachees_words(
+    slack: Slack, app: RunningApp, paired: tuple[str, str]
+) -> None:
+    coach, coachee = paired
+    a_coachee_with_a_bit_of_everything(slack, app, coach, coachee)
+    with app.services.db.transaction() as session:
+        session.execute(
+            update(Meeting).values(
+                agenda_note="Quetzal worries", takeaways="Xylem insight", next_actions="Zephyr plan"
+            )
+        )
+    slack.coachbot("export", user=coach)
+    document = exported(slack, coach)
+    [meeting] = document["data"]["meetings"]
+    assert meeting["coach_note"] == "Seemed tired; ask about sleep" and meeting["starts_at"]
+    words = json.dumps(document)
+    for phrase in ("Electives", "Quetzal", "Xylem", "Zephyr", "Pass Step 1", "cardio block"):
+        assert phrase not in words, phrase
+    assert "agenda_items" not in document["data"]
+    # They stay the coachee's: in the coachee's own export.
+    slack.coachbot("export", user=coachee)
+    mine = json.dumps(exported(slack, coachee))
+    assert all(phrase in mine for phrase in ("Electives", "Quetzal", "Xylem", "Zephyr"))
 
 
 def test_delete_my_data_asks_first_and_keeping_it_changes_nothing(
