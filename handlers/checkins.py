@@ -39,6 +39,7 @@ from bot.meetings import service as meetings
 from bot.platform.dates import local_today
 from bot.platform.errors import UserError
 from bot.platform.services import Services
+from bot.platform.text import escape_mrkdwn
 from handlers.common import (
     actor_of,
     command_key,
@@ -95,7 +96,7 @@ def register_commands(app: App, services: Services) -> None:
         except UserError as error:
             ack(text=error.message)
             return
-        ack(text=f"Noted: {text}")
+        ack(text=f"Noted: {escape_mrkdwn(text)}")
 
     def open_checkin(command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if (command.get("text") or "").strip():
