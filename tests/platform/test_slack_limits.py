@@ -123,6 +123,11 @@ def test_every_message_and_view_fits_slacks_limits_at_maximum_input_sizes(
     home = slack.open_home(coachee)
     assert "title1" in block_texts(home["blocks"])
     say(coachee, "/checkin", long_words("checkin", NOTE_MAX))
+    # The forms that carry those words: editing a goal, a check-in over twenty goals.
+    say(coachee, "/goal", "edit 1")
+    slack.open_modal(coachee, callback="goal_modal")
+    say(coachee, "/checkin", "")
+    slack.open_modal(coachee, callback="checkin_modal")
     assert "booked" in slack.meeting("@priya tomorrow 9am", user=coach).text
     prep = slack.wait_for_dm(coachee, "Getting ready")
     slack.click_in_message(coachee, prep, "Add an agenda item")
@@ -131,7 +136,9 @@ def test_every_message_and_view_fits_slacks_limits_at_maximum_input_sizes(
     slack.submit(coachee, modal, {"agenda_text": {"type": "plain_text_input", "value": agenda}})
     app.wait_idle()
     say(coach, "/coach", "summary")
+    slack.open_home(coach)
     app.wait_idle()
+    clock.advance(days=1)  # the nudges of twenty goals, the session's reminders and follow-up
     run_due(app, slack.emulator)
     # A weekly workshop with 43 dates, its title as long as allowed; someone joins its channel.
     channel = slack.channel("m1-coaching", [dean, coachee])
