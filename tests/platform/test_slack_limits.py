@@ -132,8 +132,10 @@ def test_every_message_and_view_fits_slacks_limits_at_maximum_input_sizes(
     prep = slack.wait_for_dm(coachee, "Getting ready")
     slack.click_in_message(coachee, prep, "Add an agenda item")
     modal = slack.open_modal(coachee)
-    agenda = long_words("agenda", 3000)
+    agenda = long_words("agendaend", 3000)
     slack.submit(coachee, modal, {"agenda_text": {"type": "plain_text_input", "value": agenda}})
+    brief = slack.wait_for_dm(coach, "Prep brief")
+    slack.emulator.wait_for(lambda _c: "agendaend" in block_texts(brief.blocks))  # split, not cut
     app.wait_idle()
     say(coach, "/coach", "summary")
     slack.open_home(coach)
