@@ -90,7 +90,7 @@ def main() -> None:
     }
     port = free_port()
     command = [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    process: subprocess.Popen[bytes] = start(command + ["--no-scheduler"], env, port, "/healthz")
+    process: subprocess.Popen[bytes] = start([*command, "--no-scheduler"], env, port, "/healthz")
     try:
         now = str(int(time.time()))
         cases = {
