@@ -13,7 +13,7 @@ from bot.platform.services import Services
 from bot.workshops.commands import parse_workshop_command
 from bot.workshops.followups import after_command, after_edit, announce_created
 from bot.workshops.ids import WorkshopAction, WorkshopCallback
-from bot.workshops.messages import confirm_rsvp, refresh_session_message, show_attendees, welcome
+from bot.workshops.messages import confirm_rsvp, refresh_occurrence_message, show_attendees, welcome
 from bot.workshops.replies import answer_workshop_command, submit_workshop_form
 from bot.workshops.rsvps import ANSWERS, may_answer, record_rsvp, rsvp_state
 from bot.workshops.views import rsvp_reply
@@ -68,7 +68,7 @@ def register(app: App, services: Services) -> None:
         slack = gateway(client)
         actor = actor_of(services, client, context)
         state = rsvp_state(services, actor, occurrence_id)
-        refresh_session_message(services, slack, occurrence_id)
+        refresh_occurrence_message(services, slack, occurrence_id)
         if state.problem:
             confirm_rsvp(slack, state, actor.user_id, state.problem)
         elif state.workshop and state.session and state.answer:

@@ -6,7 +6,14 @@ import re
 from collections.abc import Callable
 
 from bot.meetings import service as meetings
-from bot.meetings.views import booked_reply, meeting_list_blocks, meeting_list_text, reminders_reply
+from bot.meetings.views import (
+    booked_reply,
+    meeting_list_blocks,
+    meeting_list_text,
+    reminders_reply,
+    time_question,
+)
+from bot.platform.dates import local_today
 from bot.platform.errors import UserError
 from bot.platform.mentions import leading_mentions
 from bot.platform.people import Actor
@@ -45,7 +52,7 @@ def answer_meeting_command(
     text = " ".join(text.split())
     verb, _, rest = text.partition(" ")
     verb = verb.lower()
-    now = services.now()
+    today = local_today(services.now(), actor.tz)
     if opens_modal(text):
         return Reply("")
     if verb == "help":
@@ -64,9 +71,11 @@ def answer_meeting_command(
         number = _number(number_word, "move")
         if not when:
             raise UserError(f"Say when to move it to, e.g. `/meeting move {number} Dec 10 1:30pm`.")
-        starts_at, minutes = meetings.parse_when(when, now, actor.tz)
-        moved = meetings.move(services, actor, number, starts_at, minutes)
-        return Reply(booked_reply(moved, actor, verb="moved"))
+        asked = meetings.parse_when(when, services.reader(actor))
+        if asked.doubt:
+            return Reply(*time_question(asked, actor, {"move": number}, today))
+        moved = meetings.move(services, actor, number, asked.starts_at, asked.minutes)
+        return Reply(booked_reply(moved, actor, verb="moved", today=today))
     if verb == "reminders":
         if not rest:
             return Reply(reminders_reply(meetings.reminders(services, actor), changed=False))
@@ -78,6 +87,8 @@ def answer_meeting_command(
     if not when:
         raise UserError(f"When would you like to meet? {meetings.WHEN_HELP}.")
     other = resolve(users[0])
-    starts_at, minutes = meetings.parse_when(when, now, actor.tz)
-    booked = meetings.book(services, actor, other, starts_at, minutes, request_key=request_key)
-    return Reply(booked_reply(booked, actor, verb="booked"))
+    asked = meetings.parse_when(when, services.reader(actor))
+    if asked.doubt:
+        return Reply(*time_question(asked, actor, {"with": other.user_id}, today))
+    booked = meetings.book(services, actor, other, asked.starts_at, asked.minutes, request_key=request_key)
+    return Reply(booked_reply(booked, actor, verb="booked", today=today))

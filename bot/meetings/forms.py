@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
+from datetime import time as clock
 from typing import Any
 
 from bot.meetings.ids import MeetingField
-from bot.platform.dates import DateError, parse_datetime
+from bot.platform.dates import DateError, Reader, wall_time
 from bot.platform.form_state import StateValues, metadata_id
 
 
@@ -39,9 +40,12 @@ def booking_from_state(
         errors[MeetingField.TIME] = "Pick a time."
     else:
         try:
-            starts_at = parse_datetime(f"{day} {time}", now, tz)
-        except DateError as error:
+            picked = wall_time(date.fromisoformat(day), clock.fromisoformat(time), Reader.of(tz, now))
+            starts_at = picked.astimezone(UTC)
+        except DateError as error:  # the clocks skip that time
             errors[MeetingField.TIME] = str(error)
+        except ValueError:
+            errors[MeetingField.TIME] = "Pick a date and a time from the pickers."
     raw_minutes = (state_value(values, MeetingField.DURATION).get("selected_option") or {}).get("value", "30")
     minutes = int(raw_minutes) if str(raw_minutes).isdigit() else 30
     if errors or starts_at is None or not person:

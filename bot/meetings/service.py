@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
@@ -15,7 +15,7 @@ from bot.meetings.schedule import (
     plan_reminders_for,
     reminder_offsets,
 )
-from bot.platform.dates import DateError, describe_minutes, parse_datetime, parse_duration
+from bot.platform.dates import DateError, Reader, describe_minutes, read_duration, read_moment
 from bot.platform.errors import UserError
 from bot.platform.people import Actor, actor_from_person
 from bot.platform.services import Services
@@ -82,21 +82,30 @@ def meeting_info(session: Session, meeting: Meeting) -> MeetingInfo:
     )
 
 
-def parse_when(text: str, now: datetime, tz: str) -> tuple[datetime, int]:
-    """`<when> [for <duration>]` in the booker's zone → (start in UTC, minutes)."""
+@dataclass(frozen=True)
+class When:
+    """A session's time as read: start in UTC, length, and why to confirm it first (None: no need)."""
+
+    starts_at: datetime
+    minutes: int
+    doubt: str | None = None
+
+
+def parse_when(text: str, reader: Reader) -> When:
+    """`<when> [for <length>]` in the booker's zone and locale."""
     minutes = DEFAULT_MINUTES
     match = _FOR.match(text.strip())
     if match:
         text = match.group("when")
         try:
-            minutes = parse_duration(match.group("length"))
+            minutes = read_duration(match.group("length"))
         except DateError as error:
-            raise UserError(f"{error}") from None
+            raise UserError(str(error)) from None
     try:
-        starts_at = parse_datetime(text, now, tz)
+        reading = read_moment(text, reader)
     except DateError as error:
-        raise UserError(f"{error} For example {WHEN_HELP}.") from None
-    return starts_at, minutes
+        raise UserError(str(error)) from None
+    return When(reading.value.astimezone(UTC), minutes, reading.doubt)
 
 
 def _check_time(starts_at: datetime, minutes: int, now: datetime) -> None:
@@ -227,7 +236,7 @@ def parse_offsets(words: str) -> list[int]:
     if words.strip().lower() in {"off", "none"}:
         return []
     try:
-        offsets = sorted({parse_duration(word) for word in words.split()}, reverse=True)
+        offsets = sorted({read_duration(word) for word in words.split()}, reverse=True)
     except DateError:
         raise UserError(
             "Write how long before a session you'd like reminding, e.g. `/meeting reminders 24h 1h`, "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
@@ -19,24 +20,28 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.meetings.ids import MeetingCallback, MeetingField
-from bot.meetings.service import DEFAULT_MINUTES, NOTE_MAX, MeetingInfo
-from bot.platform.dates import describe_minutes, local_timestamp
+from bot.meetings.ids import MeetingAction, MeetingCallback, MeetingField
+from bot.meetings.service import DEFAULT_MINUTES, NOTE_MAX, MeetingInfo, When
+from bot.platform.asking import confirm_blocks
+from bot.platform.dates import describe_minutes, local_timestamp, show_moment, zone
 from bot.platform.people import Actor
 from bot.platform.when import describe_offset
 
 DURATIONS = [15, 30, 45, 60, 90, 120]
 
 
-def when_for(starts_at: datetime, minutes: int, reader: Actor) -> str:
-    """“Thu Dec 3, 1:00 PM (30 minutes)” in the reader's own zone."""
-    return f"{local_timestamp(starts_at, reader.tz)} ({describe_minutes(minutes)})"
+def when_for(starts_at: datetime, minutes: int, reader: Actor, today: date | None = None) -> str:
+    """“Thu Dec 3, 1:00 PM (30 minutes)” in the reader's own zone; given today, the year when it is not this one."""
+    shown = (
+        local_timestamp(starts_at, reader.tz) if today is None else show_moment(starts_at, reader.tz, today)
+    )
+    return f"{shown} ({describe_minutes(minutes)})"
 
 
-def booked_reply(meeting: MeetingInfo, reader: Actor, *, verb: str) -> str:
+def booked_reply(meeting: MeetingInfo, reader: Actor, *, verb: str, today: date | None = None) -> str:
     other = meeting.other(reader)
     return (
-        f"Session #{meeting.id} with <@{other.user_id}> {verb}: {when_for(meeting.starts_at, meeting.minutes, reader)}, "
+        f"Session #{meeting.id} with <@{other.user_id}> {verb}: {when_for(meeting.starts_at, meeting.minutes, reader, today)}, "
         f"your time. I've let them know in their time zone."
     )
 
@@ -143,3 +148,22 @@ def meeting_modal(
             ),
         ],
     )
+
+
+def time_question(
+    asked: When, reader: Actor, payload: dict[str, Any], today: date
+) -> tuple[str, list[Block]]:
+    """“Did you mean Wed Dec 2, 7:00 PM …?” with Yes / No; the time (and who, or which session) ride on Yes."""
+    shown = show_moment(asked.starts_at, reader.tz, today)
+    question = f"Did you mean *{shown}* ({describe_minutes(asked.minutes)}), your time? ({asked.doubt}.)"
+    local = asked.starts_at.astimezone(zone(reader.tz))
+    retype = (
+        (
+            "Type it again with the date and time in full, "
+            f"e.g. `{local:%b} {local.day} {local.year} {local.hour % 12 or 12}:{local:%M}{local:%p}`."
+        )
+        .replace("AM`", "am`")
+        .replace("PM`", "pm`")
+    )
+    value = {**payload, "at": asked.starts_at.isoformat(), "min": asked.minutes}
+    return question, confirm_blocks(question, shown, MeetingAction.TIME_YES, value, retype)

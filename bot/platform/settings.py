@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -49,6 +50,8 @@ class Settings:
     retention_days: int = DEFAULT_RETENTION_DAYS
     # A request body larger than this is refused unread (413).
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    # Last days of the program's terms, so "by end of term" can be read.
+    term_ends: tuple[date, ...] = ()
 
     def __repr__(self) -> str:
         # Secrets never reach a log line, even by accident.
@@ -173,7 +176,18 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         tick_seconds=tick,
         program_tz=program_tz,
         workspace_rate=rate,
+        term_ends=_term_ends(env.get("COACHBOT_TERM_ENDS", "")),
     )
+
+
+def _term_ends(raw: str) -> tuple[date, ...]:
+    """`2026-12-18,2027-05-14` → the days, sorted."""
+    try:
+        return tuple(sorted(date.fromisoformat(part.strip()) for part in raw.split(",") if part.strip()))
+    except ValueError:
+        raise SettingsError(
+            f"COACHBOT_TERM_ENDS must be dates like 2026-12-18,2027-05-14 (last day of each term), got {raw!r}"
+        ) from None
 
 
 def _days(env: Mapping[str, str], name: str, default: int) -> int:

@@ -44,6 +44,7 @@ class Profile:
     is_admin: bool
     is_deleted: bool
     team_id: str = ""
+    locale: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class SlackGateway:
         quick = WebClient(
             token=self.client.token, base_url=self.client.base_url, timeout=PROFILE_TIMEOUT_SECONDS
         )
-        user = quick.users_info(user=user_id)["user"]
+        user = quick.users_info(user=user_id, include_locale=True)["user"]
         profile = user.get("profile") or {}
         name = (
             profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user["name"]
@@ -82,6 +83,7 @@ class SlackGateway:
             is_admin=bool(user.get("is_admin") or user.get("is_owner")),
             is_deleted=bool(user.get("deleted")),
             team_id=str(user.get("team_id") or ""),
+            locale=str(user.get("locale") or ""),
         )
 
     def channel(self, channel_id: str) -> ChannelInfo:

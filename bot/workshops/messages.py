@@ -12,11 +12,11 @@ from bot.platform.delivery import dispatcher as dispatch
 from bot.platform.services import Services
 from bot.platform.slack import SlackGateway
 from bot.workshops import rsvps, schedule
-from bot.workshops.service import WorkshopError, WorkshopInfo, upcoming_sessions, workshop_by_id
+from bot.workshops.service import WorkshopError, WorkshopInfo, upcoming_occurrences, workshop_by_id
 from bot.workshops.views import (
-    next_session_heading,
-    session_blocks,
-    session_text,
+    next_occurrence_heading,
+    occurrence_blocks,
+    occurrence_text,
     welcome_blocks,
     welcome_text,
     who_is_coming_text,
@@ -101,7 +101,7 @@ def refresh_messages(services: Services, slack: SlackGateway, workshop_id: int) 
             _update(slack, workshop, session.id)
 
 
-def refresh_session_message(services: Services, slack: SlackGateway, occurrence_id: int) -> None:
+def refresh_occurrence_message(services: Services, slack: SlackGateway, occurrence_id: int) -> None:
     """Show the current counts on a session's announcement.
 
     Two clicks' refreshes can reach Slack in either order; whoever finds the counts changed
@@ -129,13 +129,13 @@ def _update(slack: SlackGateway, workshop: WorkshopInfo, occurrence_id: int) -> 
     session = workshop.session(occurrence_id)
     if not (session.message_channel and session.message_ts):
         return
-    heading = "" if session.message_ts == workshop.announcement_ts else next_session_heading()
+    heading = "" if session.message_ts == workshop.announcement_ts else next_occurrence_heading()
     try:
         slack.update_message(
             session.message_channel,
             session.message_ts,
-            session_text(workshop, session),
-            session_blocks(workshop, session, heading=heading),
+            occurrence_text(workshop, session),
+            occurrence_blocks(workshop, session, heading=heading),
         )
     except (SlackApiError, SlackRequestError, OSError) as error:
         log.warning("could not update workshop message %s: %s", session.message_ts, error)
@@ -174,7 +174,7 @@ def welcome(
 
     Channels without upcoming workshops stay quiet; a retried event is welcomed once.
     """
-    items = [(w, s) for w, s in upcoming_sessions(services, team_id, channel_id) if w.announcement_ts]
+    items = [(w, s) for w, s in upcoming_occurrences(services, team_id, channel_id) if w.announcement_ts]
     if not items:
         return False
     with services.db.transaction() as session:

@@ -12,7 +12,7 @@ from bot.platform.services import Services
 from bot.platform.slack import SlackGateway
 from bot.workshops import schedule
 from bot.workshops.ids import WorkshopAction
-from bot.workshops.service import SessionInfo, WorkshopInfo, workshop_info
+from bot.workshops.service import OccurrenceInfo, WorkshopInfo, workshop_info
 from storage import workshops as queries
 from storage.models import Person
 from storage.models.workshops import Occurrence, Rsvp, RsvpAnswer, WorkshopStatus
@@ -23,7 +23,7 @@ class RsvpState:
     """Where a person stands on a session; `problem` says why they cannot answer it any more."""
 
     workshop: WorkshopInfo | None
-    session: SessionInfo | None
+    session: OccurrenceInfo | None
     answer: RsvpAnswer | None
     problem: str | None = None
 

@@ -55,15 +55,19 @@ def test_someone_outside_the_pair_is_refused_and_nothing_is_booked(
 def test_a_time_in_the_past_is_refused(slack: Slack, app: RunningApp, paired: tuple[str, str]) -> None:
     coach, _ = paired
     assert "already passed" in slack.meeting("@priya 2026-11-20 13:00", user=coach).text
-    assert "already passed" in slack.meeting("@priya 9am", user=coach).text  # 10:00 in New York now
+    assert "already passed" in slack.meeting("@priya Nov 23 9am", user=coach).text
+    # A time alone that has passed today (10:00 in New York now) is read as tomorrow's, and asked about.
+    asked = slack.meeting("@priya 9am", user=coach).text
+    assert "Did you mean *Tue Nov 24, 9:00 AM*" in asked and "9am has passed today" in asked
     assert meetings(app) == []
 
 
 def test_an_unreadable_time_says_how_to_write_it(slack: Slack, paired: tuple[str, str]) -> None:
     coach, _ = paired
     reply = slack.meeting("@priya whenever suits", user=coach)
-    assert "2026-12-03 13:00" in reply.text and "/meeting @drlee next Tuesday 2pm for 45m" in reply.text
-    assert "45m, 1h" in slack.meeting("@priya tomorrow 9am for ages", user=coach).text
+    assert "I couldn't read “whenever suits” as a date and time. Try “Dec 9 at 3pm” or" in reply.text
+    length = slack.meeting("@priya tomorrow 9am for ages", user=coach).text
+    assert length == "I couldn't read “ages” as a length of time. Try “45 minutes” or “1h30”."
 
 
 def test_list_shows_upcoming_sessions_with_numbers_in_the_readers_zone(

@@ -131,7 +131,7 @@ def test_every_message_and_view_fits_slacks_limits_at_maximum_input_sizes(
     assert "booked" in slack.meeting("@priya tomorrow 9am", user=coach).text
     prep = slack.wait_for_dm(coachee, "Getting ready")
     slack.click_in_message(coachee, prep, "Add an agenda item")
-    modal = slack.open_modal(coachee)
+    modal = slack.open_modal(coachee, callback="agenda_modal")
     agenda = long_words("agendaend", 3000)
     slack.submit(coachee, modal, {"agenda_text": {"type": "plain_text_input", "value": agenda}})
     brief = slack.wait_for_dm(coach, "Prep brief")
