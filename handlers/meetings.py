@@ -253,7 +253,8 @@ def register_time_answers(app: App, services: Services) -> None:
         ack()
 
     def tell_confirmed(respond: Respond, client: WebClient, context: BoltContext) -> None:
-        respond(text=context.get(ANSWER_KEY) or "", replace_original=True)
+        if respond.response_url:  # the question is an ephemeral message; a forged click may have none
+            respond(text=context.get(ANSWER_KEY) or "", replace_original=True)
         send_what_this_request_planned(services, client, context)
 
     app.action(MeetingAction.TIME_YES)(ack=confirm_time, lazy=[tell_confirmed])
