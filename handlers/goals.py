@@ -7,6 +7,7 @@ follow in lazy listeners.
 from __future__ import annotations
 
 from contextlib import suppress
+from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -25,7 +26,8 @@ from bot.goals.commands import (
 from bot.goals.forms import goal_draft_from_state, goal_number_from_metadata, progress_note_from_state
 from bot.goals.ids import GoalAction, GoalCallback, GoalField, ProgressField
 from bot.goals.replies import answer_delete, answer_goal_command, answer_outcome
-from bot.goals.views import goal_modal, progress_modal, saved_modal
+from bot.goals.views import goal_modal, progress_modal, saved_modal, saved_reply
+from bot.platform.asking import FIX_ACTION, answer_key, fix_reply, payload_of
 from bot.platform.dates import local_today
 from bot.platform.errors import UserError
 from bot.platform.replies import Reply
@@ -50,6 +52,7 @@ def register(app: App, services: Services) -> None:
     register_reply_buttons(app, services)
     register_home_buttons(app, services)
     register_modals(app, services)
+    register_date_answers(app, services)
 
 
 def register_command(app: App, services: Services) -> None:
@@ -118,7 +121,8 @@ def register_reply_buttons(app: App, services: Services) -> None:
 
     def answer(client: WebClient, context: BoltContext, respond: Respond) -> None:
         reply = context.get(REPLY_KEY)
-        if isinstance(reply, Reply) and reply.text:
+        # A forged click may come with no message behind it (no response_url): nothing to replace.
+        if isinstance(reply, Reply) and reply.text and respond.response_url:
             blocks = [block.to_dict() for block in reply.blocks] or None
             respond(text=reply.text, blocks=blocks, replace_original=True)
         refresh_home_of(services, client, context)
@@ -219,3 +223,44 @@ def register_modals(app: App, services: Services) -> None:
 
     app.view(GoalCallback.GOAL)(ack=submit_goal, lazy=[refresh])
     app.view(GoalCallback.PROGRESS)(ack=submit_progress, lazy=[refresh])
+
+
+ANSWER_KEY = "coachbot_answer_text"
+
+
+def register_date_answers(app: App, services: Services) -> None:
+    """The buttons under “Did you mean …?”: Yes saves the goal as read, No saves nothing."""
+
+    def save_confirmed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        actor = actor_of(services, client, context)
+        payload = payload_of(action) or {}
+        try:
+            due = date.fromisoformat(str(payload.get("due")))
+            draft = goals.GoalDraft(title=str(payload.get("title") or ""), target_date=due)
+            key = answer_key(actor.team_id, actor.user_id, payload)
+            goal, _ = goals.add_goal(services.db, actor, draft, services.now(), key)
+        except ValueError:
+            context[ANSWER_KEY] = "That question is out of date: nothing saved. Type `/goal add …` again."
+        except UserError as error:
+            context[ANSWER_KEY] = f"Nothing saved: {error.message}"
+        else:
+            mark_changed(context)
+            today = local_today(services.now(), actor.tz)
+            context[ANSWER_KEY] = saved_reply(goal, goals.smart_questions(goal.draft), today)
+        ack()
+
+    def answer(respond: Respond, client: WebClient, context: BoltContext) -> None:
+        if respond.response_url:  # the question is an ephemeral message; a forged click may have none
+            respond(text=context.get(ANSWER_KEY) or "", replace_original=True)
+        refresh_home_of(services, client, context)
+
+    def fix(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        if respond.response_url:
+            respond(text=fix_reply(action), replace_original=True)
+
+    app.action(GoalAction.DATE_YES)(ack=save_confirmed, lazy=[answer])
+    # The same “No, let me fix it” sits under the meeting questions: it stores nothing anywhere.
+    app.action(FIX_ACTION)(fix)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -20,11 +21,14 @@ from bot.meetings.commands import answer_meeting_command, opens_modal
 from bot.meetings.forms import booking_from_state, meeting_id_from_metadata, state_text
 from bot.meetings.ids import MeetingAction, MeetingCallback, MeetingField
 from bot.meetings.prep_views import agenda_modal, coach_note_modal, follow_up_modal
-from bot.meetings.views import meeting_modal
+from bot.meetings.views import booked_reply, meeting_modal
+from bot.platform.asking import answer_key, payload_of
+from bot.platform.dates import local_today
 from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.replies import Reply
 from bot.platform.services import Services
+from bot.reports import coach_command as coach_reports
 from bot.summaries import coach_command as coach_reading
 from handlers.common import actor_of, gateway, just_ack, number_in, send_what_this_request_planned, view_key
 
@@ -34,11 +38,12 @@ Answer = Callable[[Services, Actor, str, Callable[[str], Actor], str], Reply]
 def answer_coach(
     services: Services, actor: Actor, text: str, resolve: Callable[[str], Actor], request_key: str
 ) -> Reply:
-    """`/coach …`: the verbs of pairing (meetings) and of what coaches read (summaries)."""
+    """`/coach …`: the verbs of pairing (meetings), of what coaches read (summaries) and of reports."""
     verb, _, rest = " ".join(text.split()).partition(" ")
     verb = verb.lower()
     reply = coach_reading.answer_coach_verb(services, actor, verb, rest, request_key)
     reply = reply or coach_pairing.answer_coach_verb(services, actor, verb, rest, resolve, request_key)
+    reply = reply or coach_reports.answer_coach_verb(services, actor, verb, rest, request_key)
     return reply or Reply(f"I don't know `/coach {verb}`.\n\n{coach_pairing.COACH_HELP}")
 
 
@@ -85,6 +90,9 @@ def _checklist_meeting(action: dict[str, Any]) -> int:
     return int(number) if number.isdigit() else 0
 
 
+ANSWERED_KEY = "coachbot_agreement_answered"
+
+
 def register_actions(app: App, services: Services) -> None:
     def tick_checklist(ack: Ack, action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ack()
@@ -99,8 +107,9 @@ def register_actions(app: App, services: Services) -> None:
     def answer_agreement(agreed: bool) -> Any:
         def ack_answer(ack: Ack, action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
             ack()
-            agreement.answer_agreement(
-                services, actor_of(services, client, context), (number_in(action) or 0), agreed
+            actor = actor_of(services, client, context)
+            context[ANSWERED_KEY] = agreement.answer_agreement(
+                services, actor, (number_in(action) or 0), agreed
             )
 
         return ack_answer
@@ -108,6 +117,8 @@ def register_actions(app: App, services: Services) -> None:
     def thank_for_answer(
         action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
+        if not context.get(ANSWERED_KEY) or not respond.response_url:
+            return  # not this person's agreement, or a click from somewhere with no message to answer
         if action["action_id"] == MeetingAction.AGREE:
             respond(text="Thank you: I've let your coach know you agree.", replace_original=False)
         else:
@@ -139,16 +150,16 @@ def register_actions(app: App, services: Services) -> None:
         if booking is None:
             ack(response_action="errors", errors=errors)
             return
-        person, starts_at, minutes, note = booking
-        other = services.actor(gateway(client), actor.team_id, person)
+        other = services.actor(gateway(client), actor.team_id, booking.person)
         try:
             meetings.book(
                 services,
                 actor,
                 other,
-                starts_at,
-                minutes,
-                agenda_note=note,
+                booking.starts_at,
+                booking.minutes,
+                agenda_note=booking.note,
+                location=booking.place,
                 request_key=view_key(actor.team_id, view),
             )
         except UserError as error:
@@ -212,6 +223,50 @@ def register_actions(app: App, services: Services) -> None:
         app.view(callback)(ack=submit_text, lazy=[after_text])
 
 
+ANSWER_KEY = "coachbot_meeting_answer"
+
+
+def register_time_answers(app: App, services: Services) -> None:
+    """“Yes, <time>” under a question about a booking or a move: do it now, as read."""
+
+    def confirm_time(ack: Ack, action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        actor = actor_of(services, client, context)
+        payload = payload_of(action) or {}
+        try:
+            starts_at = datetime.fromisoformat(str(payload.get("at")))
+            minutes = int(payload.get("min") or 0)
+            if starts_at.tzinfo is None:
+                raise ValueError("a time without its zone")
+            if "move" in payload:
+                place = str(payload["where"]) if payload.get("where") else None
+                answer = meetings.move(services, actor, int(payload["move"]), starts_at, minutes, place)
+                verb = "moved"
+            else:
+                other = services.actor(gateway(client), actor.team_id, str(payload.get("with") or ""))
+                key = answer_key(actor.team_id, actor.user_id, payload)
+                location = str(payload.get("where") or "")
+                answer = meetings.book(
+                    services, actor, other, starts_at, minutes, location=location, request_key=key
+                )
+                verb = "booked"
+        except (ValueError, TypeError):
+            context[ANSWER_KEY] = "That question is out of date: nothing booked. Type `/meeting …` again."
+        except UserError as error:
+            context[ANSWER_KEY] = f"Nothing booked: {error.message}"
+        else:
+            today = local_today(services.now(), actor.tz)
+            context[ANSWER_KEY] = booked_reply(answer, actor, verb=verb, today=today)
+        ack()
+
+    def tell_confirmed(respond: Respond, client: WebClient, context: BoltContext) -> None:
+        if respond.response_url:  # the question is an ephemeral message; a forged click may have none
+            respond(text=context.get(ANSWER_KEY) or "", replace_original=True)
+        send_what_this_request_planned(services, client, context)
+
+    app.action(MeetingAction.TIME_YES)(ack=confirm_time, lazy=[tell_confirmed])
+
+
 def register(app: App, services: Services) -> None:
     register_commands(app, services)
     register_actions(app, services)
+    register_time_answers(app, services)

@@ -28,6 +28,7 @@ def upsert_person(
     is_workspace_admin: bool,
     is_deleted: bool,
     now: datetime,
+    locale: str = "",
 ) -> Person:
     """Insert the person or refresh their cached profile; safe when two requests race."""
     values = dict(
@@ -35,6 +36,7 @@ def upsert_person(
         slack_user_id=slack_user_id,
         display_name=display_name,
         tz=tz,
+        locale=locale[:16],
         is_workspace_admin=is_workspace_admin,
         is_deleted=is_deleted,
         profile_refreshed_at=now,
@@ -101,3 +103,8 @@ def revoke(session: Session, person_id: int, role: RoleName) -> bool:
         .returning(ProgramRole.id)
     )
     return result.first() is not None
+
+
+def set_cohort(session: Session, person_id: int, cohort: str | None) -> None:
+    """Put the person in a cohort (None: in none)."""
+    session.execute(update(Person).where(Person.id == person_id).values(cohort=cohort))

@@ -83,7 +83,7 @@ def start_app(settings: Settings, db: Database, clock: Clock) -> RunningApp:
     # Home publishes are not spaced out here, so tests see each refresh at once (Coalescer is tested alone).
     services = build_services(settings, db=db, clock=clock, home_refresh_interval=0.0)
     executor = TrackingExecutor(max_workers=8)
-    server = BackgroundServer(build_app(services, executor=executor), db).start()
+    server = BackgroundServer(build_app(services, executor=executor), services).start()
 
     def stop() -> None:
         server.stop()
@@ -160,8 +160,10 @@ class Slack:
         return reply
 
     # ---- channels and messages ---------------------------------------------------------------
-    def channel(self, name: str, members: list[str], *, bot_member: bool = True) -> str:
-        return self.ws.add_channel(name, members, bot_member=bot_member)
+    def channel(
+        self, name: str, members: list[str], *, bot_member: bool = True, private: bool = False
+    ) -> str:
+        return self.ws.add_channel(name, members, bot_member=bot_member, private=private)
 
     def posts(self, channel: str, *, thread_ts: str | None = None) -> list[Message]:
         """Messages everyone in `channel` sees (no ephemerals), top level or in one thread."""
@@ -292,13 +294,14 @@ class Slack:
         self.emulator.wait_for(lambda _calls: message.edited >= edits, timeout)
         return message
 
+    def reply_message(self, user: str, reply: Response) -> Message:
+        """The ephemeral message Slack shows for a command's ack reply."""
+        blocks = reply.json.get("blocks") or []
+        return Message(self.ws.dm_channel(user), f"{time.time():.6f}", reply.text, blocks, ephemeral_to=user)
+
     def click_in_reply(self, user: str, reply: Response, label: str) -> Response:
         """Click a button on the ephemeral reply a command got on its ack (Slack sends its response_url)."""
-        blocks = reply.json.get("blocks") or []
-        message = Message(
-            self.ws.dm_channel(user), f"{time.time():.6f}", reply.text, blocks, ephemeral_to=user
-        )
-        return self.click_in_message(user, message, label)
+        return self.click_in_message(user, self.reply_message(user, reply), label)
 
     def wait_for_response(self, containing: str) -> dict[str, Any]:
         """The first message the app sent to a response_url whose text contains `containing`."""

@@ -24,6 +24,7 @@ class GoalAction(enum.StrEnum):
     CONFIRM_DELETE = "goal_confirm_delete"
     KEEP = "goal_keep"
     SUGGESTED = "goal_suggested"  # a "Did you mean …?" button; its value is the /goal text to run
+    DATE_YES = "goal_date_yes"  # under “Did you mean … due …?”
 
 
 class GoalField(enum.StrEnum):

@@ -20,6 +20,7 @@ from bot.goals.commands import (
 )
 from bot.goals.views import (
     CADENCE_LABELS,
+    date_question,
     delete_question,
     did_you_mean,
     goal_list_blocks,
@@ -32,6 +33,7 @@ from bot.platform.dates import local_today
 from bot.platform.people import Actor
 from bot.platform.replies import Reply
 from bot.platform.services import Services
+from bot.platform.text import escape_mrkdwn
 from storage.models import GoalStatus
 
 _STATUS_REPLIES = {
@@ -67,14 +69,16 @@ def answer_goal_command(services: Services, actor: Actor, command: GoalCommand, 
                 goal_list_text(overview, today, actor.tz), goal_list_blocks(overview, today, actor.tz)
             )
         case AddGoal(text):
-            draft = goals.parse_quick_goal(text, today)
-            goal, _ = goals.add_goal(services.db, actor, draft, now, request_key)
+            quick = goals.parse_quick_goal(text, services.reader(actor))
+            if quick.doubt:
+                return Reply(*date_question(quick, today))  # nothing is stored until they confirm
+            goal, _ = goals.add_goal(services.db, actor, quick.draft, now, request_key)
             return Reply(saved_reply(goal, goals.smart_questions(goal.draft), today), changed_goals=True)
         case ChangeStatus(verb, numbers):
             results = goals.change_statuses(services.db, actor, numbers, verb, now)
             lines = [
                 (_STATUS_REPLIES[verb] if changed else _UNCHANGED[verb]).format(
-                    n=goal.number, title=goal.title
+                    n=goal.number, title=escape_mrkdwn(goal.title)
                 )
                 for goal, changed in results
             ]
@@ -94,11 +98,16 @@ def answer_goal_command(services: Services, actor: Actor, command: GoalCommand, 
             return Reply("")
         case LogProgress(number, note):
             goal = goals.log_progress(services.db, actor, number, note, now, request_key)
-            return Reply(f"Progress noted on goal #{number} ({goal.title}): {note}", changed_goals=True)
+            return Reply(
+                f"Progress noted on goal #{number} ({escape_mrkdwn(goal.title)}): {escape_mrkdwn(note)}",
+                changed_goals=True,
+            )
         case SetCadence(number, cadence):
             goal = goals.set_cadence(services.db, actor, number, cadence, now)
             label = CADENCE_LABELS[cadence].lower()
-            return Reply(f"Check-ins for goal #{number} ({goal.title}): {label}.", changed_goals=True)
+            return Reply(
+                f"Check-ins for goal #{number} ({escape_mrkdwn(goal.title)}): {label}.", changed_goals=True
+            )
     raise AssertionError(f"unhandled goal command {command!r}")
 
 
@@ -106,13 +115,14 @@ def answer_outcome(services: Services, actor: Actor, number: int, achieved: bool
     """ "Yes, done" or "Not this time" on a goal being closed; a repeat click changes nothing."""
     goal, changed = goals.close_goal(services.db, actor, number, achieved, services.now())
     if not changed:
-        return Reply(f"Goal #{number} is {CLOSED_AS[goal.status]}: {goal.title}.")
+        return Reply(f"Goal #{number} is {CLOSED_AS[goal.status]}: {escape_mrkdwn(goal.title)}.")
     if achieved:
         return Reply(
-            f"🎉 Goal #{number} completed: {goal.title}. What made the difference?", changed_goals=True
+            f"🎉 Goal #{number} completed: {escape_mrkdwn(goal.title)}. What made the difference?",
+            changed_goals=True,
         )
     text = (
-        f"Goal #{number} closed as not achieved this time: {goal.title}. What did you learn? "
+        f"Goal #{number} closed as not achieved this time: {escape_mrkdwn(goal.title)}. What did you learn? "
         f"A note is optional. `/goal reopen {number}` brings the goal back."
     )
     return Reply(text, learned_blocks(text, number), changed_goals=True)
@@ -123,4 +133,4 @@ def answer_delete(services: Services, actor: Actor, numbers: tuple[int, ...]) ->
     if not titles:
         return Reply("Already deleted.")
     listed = ", ".join(f"#{n}" for n in numbers)
-    return Reply(f"Deleted {listed}: {'; '.join(titles)}.", changed_goals=True)
+    return Reply(f"Deleted {listed}: {'; '.join(escape_mrkdwn(t) for t in titles)}.", changed_goals=True)

@@ -5,16 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from slack_sdk.models.blocks import Block
+
 from bot.goals import service as goals
 from bot.home.views import coach_section, home_view
 from bot.meetings import pairings
+from bot.platform import roles
 from bot.platform.dates import local_today
 from bot.platform.people import Actor
 from bot.platform.services import Services
 from bot.platform.slack import SlackGateway
+from bot.reports.views import chart_home_section
 from bot.summaries.roster_views import roster_home_section
+from bot.summaries.schedule import DIGEST_KIND
 from bot.summaries.service import flags_by_coachee
 from storage.checkins import open_need_help
+from storage.deliveries import latest_file
 from storage.people import has_opened_home, note_home_opened
 
 # A "need help" stays open on the coach's Home for two weeks, or until the goal is answered on track.
@@ -45,22 +51,32 @@ def open_home(services: Services, slack: SlackGateway, actor: Actor) -> None:
     services.home_refreshes.run((actor.team_id, actor.user_id), _publisher(services, slack, actor))
 
 
+def _program_chart(services: Services, actor: Actor) -> list[Block]:
+    """An admin's Home leads with the chart of their latest digest, once there is one."""
+    if not roles.is_admin(services, actor):
+        return []
+    with services.db.read() as session:
+        chart = latest_file(session, actor.person_id, DIGEST_KIND)
+    return [] if chart is None else chart_home_section(*chart)
+
+
 def _publisher(services: Services, slack: SlackGateway, actor: Actor) -> Callable[[], None]:
     def publish() -> None:
         overview = goals.overview(services.db, actor)
         entries = pairings.roster(services, actor)
         flags = {}
-        if entries:
-            with services.db.read() as session:
-                flags = flags_by_coachee(session, actor.team_id, actor.person_id, services.now())
         helped: dict[int, list[tuple[int, str, datetime]]] = {}
         if entries:
             with services.db.read() as session:
+                flags = flags_by_coachee(session, actor.team_id, actor.person_id, services.now())
                 people = [entry.coachee.person_id for entry in entries]
                 helped = open_need_help(session, people, services.now() - NEED_HELP_OPEN)
         roster = roster_home_section(entries, actor.tz, flags, helped)
         coach = coach_section(pairings.my_coach(services, actor), actor.tz)
         today = local_today(services.now(), actor.tz)
-        slack.publish_home(actor.user_id, home_view(overview, today, actor.tz, [coach, roster]))
+        slack.publish_home(
+            actor.user_id,
+            home_view(overview, today, actor.tz, [coach, _program_chart(services, actor), roster]),
+        )
 
     return publish

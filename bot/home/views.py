@@ -23,6 +23,7 @@ from bot.goals.service import GoalOverview
 from bot.goals.views import closed_counts_text, goal_line
 from bot.meetings.pairings import MyCoach
 from bot.platform.dates import local_timestamp
+from bot.platform.text import SECTION_MAX, shorten
 
 HOME_BLOCK_LIMIT = 100
 _BLOCKS_PER_GOAL = 3
@@ -49,7 +50,7 @@ def home_view(overview: GoalOverview, today: date, tz: str, sections: Sequence[l
     for goal in overview.active[:room]:
         value = str(goal.number)
         blocks += [
-            SectionBlock(text=MarkdownTextObject(text=goal_line(goal, today, tz))),
+            SectionBlock(text=MarkdownTextObject(text=shorten(goal_line(goal, today, tz), SECTION_MAX))),
             ActionsBlock(
                 block_id=f"goal_{goal.number}",
                 elements=[

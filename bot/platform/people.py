@@ -30,6 +30,7 @@ class Actor:
     tz: str
     is_workspace_admin: bool
     tz_known: bool = True
+    locale: str = ""  # Slack's, e.g. en-GB: whether they write the day first
 
 
 class ActorCache:
@@ -96,9 +97,13 @@ def _resolve(db: Database, slack: SlackGateway, team_id: str, user_id: str, now:
         log.warning("users.info failed for %s: %s", user_id, getattr(error, "response", error))
         if person is not None:
             return actor_from_person(team_id, person)
-        name, tz, is_admin, deleted, refreshed = user_id, "UTC", False, False, None
+        name, tz, is_admin, deleted, refreshed, locale = user_id, "UTC", False, False, None, ""
     else:
-        name, tz, is_admin, deleted = profile.display_name, profile.tz, profile.is_admin, profile.is_deleted
+        name, tz, deleted = profile.display_name, profile.tz, profile.is_deleted
+        # Slack's is_admin is about the user's own team: a guest from another organisation (Slack
+        # Connect) or another workspace of a Grid is never an admin here.
+        is_admin = profile.is_admin and profile.team_id == team_id
+        locale = profile.locale
         refreshed = now
     with db.transaction() as session:
         person = upsert_person(
@@ -110,6 +115,7 @@ def _resolve(db: Database, slack: SlackGateway, team_id: str, user_id: str, now:
             is_workspace_admin=is_admin,
             is_deleted=deleted,
             now=now,
+            locale=locale,
         )
         if refreshed is None:
             person.profile_refreshed_at = None
@@ -126,4 +132,5 @@ def actor_from_person(team_id: str, person: Person) -> Actor:
         display_name=person.display_name,
         tz=person.tz,
         is_workspace_admin=person.is_workspace_admin,
+        locale=person.locale or "",
     )

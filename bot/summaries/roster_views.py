@@ -17,7 +17,8 @@ from slack_sdk.models.blocks import (
 from bot.meetings.pairings import RosterEntry
 from bot.meetings.service import CHECKLIST
 from bot.platform.dates import local_timestamp
-from bot.platform.text import escape_mrkdwn
+from bot.platform.text import SECTION_MAX, shorten
+from bot.platform.text import escape_mrkdwn as esc
 from bot.summaries.flags import EMOJI, Flag, rules_text
 
 ROSTER_LINES_MAX = 40
@@ -39,6 +40,8 @@ def _line(
     who = f"<@{entry.coachee.user_id}>"
     if with_coach:
         who += f" ← coach <@{entry.coach.user_id}>"
+    if entry.cohort:
+        who += f" · cohort {esc(entry.cohort)}"
     for flag in (flags or {}).get(entry.coachee.person_id, []):
         who += f" {EMOJI[flag]} _{flag}_"
     return f"{who} · {agreed} · {session}"
@@ -76,8 +79,8 @@ def roster_home_section(
     for entry in entries:
         line = _line(entry, tz, with_coach=False, flags=flags)
         for number, title, at in (need_help or {}).get(entry.coachee.person_id, []):
-            line += f"\n🤝 Need help on #{number} {escape_mrkdwn(title)} (since {local_timestamp(at, tz)})"
-        lines.append(line)
+            line += f"\n🤝 Need help on #{number} {esc(title)} (since {local_timestamp(at, tz)})"
+        lines.append(shorten(line, SECTION_MAX))
     return [
         HeaderBlock(text="Your coachees"),
         *[SectionBlock(text=MarkdownTextObject(text=line)) for line in lines[:20]],

@@ -31,12 +31,16 @@ class Person(Base):
     slack_user_id: Mapped[str] = mapped_column(String(32))
     display_name: Mapped[str] = mapped_column(String(255), default="")
     tz: Mapped[str] = mapped_column(String(64), default="UTC")
+    # Slack's locale (users.info include_locale): whether they write 12/11 for 12 November.
+    locale: Mapped[str] = mapped_column(String(16), default="", server_default="")
     is_workspace_admin: Mapped[bool] = mapped_column(default=False)
     is_deleted: Mapped[bool] = mapped_column(default=False)
     profile_refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_goal_number: Mapped[int] = mapped_column(Integer, default=0)
     # Set when they first open the Home tab: until then there is no Home to keep fresh.
     home_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Class year or program ("M1 2030", "IM PGY-2"), set by an admin; reports break down by it.
+    cohort: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     goals: Mapped[list[Goal]] = relationship(back_populates="person")

@@ -55,8 +55,16 @@ def a_coachee_with_a_bit_of_everything(slack: Slack, app: RunningApp, coach: str
 
 
 def exported(slack: Slack, user: str) -> dict[str, Any]:
-    slack.emulator.wait_for_call("files.completeUploadExternal")
-    [stored] = [f for f in slack.ws.files.values() if slack.ws.dm_channel(user) in f["channels"]]
+    """The export's JSON file in the person's DM (their calendar files are there too)."""
+
+    def json_files(_calls: object) -> list[dict[str, Any]]:
+        return [
+            f
+            for f in slack.ws.files.values()
+            if slack.ws.dm_channel(user) in f["channels"] and f["name"].endswith(".json")
+        ]
+
+    [stored] = slack.emulator.wait_for(json_files)
     document: dict[str, Any] = json.loads(stored["data"])
     return document
 
@@ -78,7 +86,7 @@ def test_export_sends_a_json_file_and_a_summary_in_a_dm_with_everything_about_th
     assert data["reminder_preferences"] and data["workshop_rsvps"][0]["answer"] == "going"
     # The coach's private note is the coach's: never in the coachee's export.
     assert "coach_note" not in data["meetings"][0] and "tired" not in json.dumps(document)
-    [thread_reply] = [m for m in slack.dms(coachee) if m.files]
+    [thread_reply] = [m for m in slack.dms(coachee) if m.files and m.thread_ts]
     assert thread_reply.thread_ts == summary.ts
 
 
@@ -89,6 +97,31 @@ def test_a_coachs_export_holds_their_own_private_notes(
     a_coachee_with_a_bit_of_everything(slack, app, coach, coachee)
     slack.coachbot("export", user=coach)
     assert exported(slack, coach)["data"]["meetings"][0]["coach_note"] == "Seemed tired; ask about sleep"
+
+
+def test_a_coachs_export_holds_what_the_coach_wrote_not_the_coachees_words(
+    slack: Slack, app: RunningApp, paired: tuple[str, str]
+) -> None:
+    coach, coachee = paired
+    a_coachee_with_a_bit_of_everything(slack, app, coach, coachee)
+    with app.services.db.transaction() as session:
+        session.execute(
+            update(Meeting).values(
+                agenda_note="Quetzal worries", takeaways="Xylem insight", next_actions="Zephyr plan"
+            )
+        )
+    slack.coachbot("export", user=coach)
+    document = exported(slack, coach)
+    [meeting] = document["data"]["meetings"]
+    assert meeting["coach_note"] == "Seemed tired; ask about sleep" and meeting["starts_at"]
+    words = json.dumps(document)
+    for phrase in ("Electives", "Quetzal", "Xylem", "Zephyr", "Pass Step 1", "cardio block"):
+        assert phrase not in words, phrase
+    assert "agenda_items" not in document["data"]
+    # They stay the coachee's: in the coachee's own export.
+    slack.coachbot("export", user=coachee)
+    mine = json.dumps(exported(slack, coachee))
+    assert all(phrase in mine for phrase in ("Electives", "Quetzal", "Xylem", "Zephyr"))
 
 
 def test_delete_my_data_asks_first_and_keeping_it_changes_nothing(

@@ -26,7 +26,7 @@ from bot.platform.delivery.failures import MAX_ATTEMPTS as MAX_ATTEMPTS  # kept 
 from bot.platform.delivery.failures import PERMANENT_ERRORS as PERMANENT_ERRORS
 from bot.platform.delivery.failures import run_hook, settle_failure
 from bot.platform.delivery.pacing import Pacer
-from bot.platform.delivery.registry import DeliveryInfo, Skip
+from bot.platform.delivery.registry import Attachment, DeliveryInfo, Skip
 from bot.platform.services import Services
 from bot.platform.slack import SlackGateway
 from storage import deliveries as store
@@ -171,7 +171,39 @@ def post_one(
         return None
     if pacer is not None:
         pacer.succeeded(delivery.team_id)
+    if outgoing.attachment is not None:
+        _upload(services, slack, delivery, channel, outgoing.attachment, outgoing.thread_ts)
     return Posted(delivery, channel, ts)
+
+
+def _upload(
+    services: Services,
+    slack: SlackGateway,
+    delivery: DeliveryInfo,
+    channel: str,
+    file: Attachment,
+    thread_ts: str | None,
+) -> None:
+    """The message is out; its file follows it into the same conversation (a DM needs no scope beyond
+    files:write). A failed upload leaves the message sent, and says so in the log."""
+    try:
+        content = file.content() if callable(file.content) else file.content
+    except Exception as error:  # a file that cannot be made must not resend the message
+        log.warning("delivery %s: file not made (%s)", delivery.id, type(error).__name__)
+        return
+    try:
+        file_id = slack.upload_file(
+            channel, file.filename, content, file.title, thread_ts=thread_ts, alt_text=file.alt_text
+        )
+    except SlackApiError as error:
+        log.warning("delivery %s: file upload failed (%s)", delivery.id, error.response.get("error"))
+        return
+    except (SlackRequestError, OSError) as error:
+        log.warning("delivery %s: file upload failed (%s)", delivery.id, type(error).__name__)
+        return
+    if file_id:
+        with services.db.transaction() as session:
+            store.note_file(session, delivery.id, file_id, file.alt_text or file.title)
 
 
 def settle_sent(services: Services, worker: str, posted: list[Posted], now: datetime) -> None:

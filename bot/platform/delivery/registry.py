@@ -42,6 +42,17 @@ class DeliveryInfo:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file uploaded right after the message, into the same conversation (a chart, a CSV);
+    `content` may be a function that makes it, called once the message is out (a slow chart)."""
+
+    filename: str
+    content: str | bytes | Callable[[], bytes]
+    title: str
+    alt_text: str | None = None
+
+
+@dataclass(frozen=True)
 class Outgoing:
     """A message to post; `channel` defaults to the delivery's recipient (a user id opens the DM)."""
 
@@ -49,6 +60,7 @@ class Outgoing:
     blocks: list[Block] = field(default_factory=list)
     channel: str | None = None
     thread_ts: str | None = None
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)
