@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from bot import cli_admin
 from bot.agreement import set_agreement_text
 from bot.app import build_app, build_services
+from bot.clock import Clock, system_clock
 from bot.errors import UserError
 from bot.roster_import import import_file
 from bot.schedule import start_scheduler
@@ -145,12 +146,12 @@ def socket(settings: Settings, *, scheduler: bool = True) -> None:
             jobs.shutdown(wait=True)
 
 
-def worker(settings: Settings, stop: threading.Event | None = None) -> None:
-    """The dispatcher alone; runs until interrupted (or `stop` is set)."""
+def worker(settings: Settings, stop: threading.Event | None = None, clock: Clock = system_clock) -> None:
+    """The dispatcher alone; runs until interrupted (or `stop` is set). `clock`: a virtual one (tests)."""
     if not settings.oauth_enabled:  # OAuth mode sends with each workspace's own token
         settings.require_worker()
         _check_token(settings)
-    services = _services(settings)
+    services = build_services(settings, db=_database(settings), clock=clock)
     jobs = _scheduler(services, True)
     assert jobs is not None
     stop = stop or threading.Event()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.models.blocks import Block
@@ -57,6 +57,17 @@ class Skip:
     reason: str
 
 
+@dataclass(frozen=True)
+class UsefulUntil:
+    """The last moment a delivery is still worth sending, and why it stops being so after."""
+
+    deadline: datetime
+    why: str
+
+
+# A kind that says nothing is worth sending for a day after it was due.
+DEFAULT_USEFUL_FOR = timedelta(days=1)
+
 Renderer = Callable[[Services, DeliveryInfo, datetime], Outgoing | Skip]
 AfterSend = Callable[[Services, DeliveryInfo, str, str, datetime], None]
 Planner = Callable[[Services, datetime], None]
@@ -64,6 +75,19 @@ Planner = Callable[[Services, datetime], None]
 AfterSettle = Callable[[Services, DeliveryInfo, str, datetime], None]
 # after_send for many sent rows at once: [(delivery, channel, ts)]; the dispatcher prefers it.
 AfterSendBatch = Callable[[Services, list[tuple[DeliveryInfo, str, str]], datetime], None]
+Usefulness = Callable[[Services, DeliveryInfo], UsefulUntil]
+
+
+def useful_for(window: timedelta, why: str) -> Usefulness:
+    """A kind still useful `window` after it was due."""
+
+    def until(services: Services, delivery: DeliveryInfo) -> UsefulUntil:
+        return UsefulUntil(delivery.due_at + window, why)
+
+    return until
+
+
+default_usefulness = useful_for(DEFAULT_USEFUL_FOR, "more than a day late")
 
 
 @dataclass(frozen=True)
@@ -73,6 +97,7 @@ class Kind:
     after_skip: AfterSettle | None = None
     after_failure: AfterSettle | None = None
     after_send_batch: AfterSendBatch | None = None
+    useful_until: Usefulness = default_usefulness
 
 
 KINDS: dict[str, Kind] = {}
@@ -87,11 +112,13 @@ def register_kind(
     after_skip: AfterSettle | None = None,
     after_failure: AfterSettle | None = None,
     after_send_batch: AfterSendBatch | None = None,
+    useful_until: Usefulness = default_usefulness,
 ) -> None:
     """Declare a delivery kind; `after_send(services, delivery, channel, ts, now)` runs once it is sent,
     `after_skip` once it is skipped and `after_failure` once it has failed for good (with the error);
-    `after_send_batch`, if given, does after_send's work for many rows in one go."""
-    KINDS[name] = Kind(render, after_send, after_skip, after_failure, after_send_batch)
+    `after_send_batch`, if given, does after_send's work for many rows in one go; `useful_until`
+    says how late it is still worth sending (after that it is skipped with the reason)."""
+    KINDS[name] = Kind(render, after_send, after_skip, after_failure, after_send_batch, useful_until)
 
 
 def register_planner(name: str, planner: Planner) -> None:

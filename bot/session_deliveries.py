@@ -6,13 +6,13 @@ session), is skipped, so nothing stale is ever sent even if a row escaped cancel
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from slack_sdk.models.blocks import SectionBlock
 
 from bot import audit, goals
 from bot.agreement import agreement_text
-from bot.deliveries import DeliveryInfo, Outgoing, Skip, register_kind
+from bot.deliveries import DeliveryInfo, Outgoing, Skip, UsefulUntil, register_kind
 from bot.meeting_schedule import (
     AGREEMENT,
     AGREEMENT_NOTICE,
@@ -133,7 +133,14 @@ def render_agreement_notice(services: Services, delivery: DeliveryInfo, now: dat
 
 
 register_kind(NOTICE, render_notice)
-register_kind(REMINDER, render_reminder)
+def reminder_useful_until(services: Services, delivery: DeliveryInfo) -> UsefulUntil:
+    """A session reminder is worth sending until the session starts."""
+    meeting = get_meeting(services, int(delivery.payload.get("meeting_id", 0)))
+    starts_at = meeting.starts_at if meeting is not None else delivery.due_at + timedelta(hours=1)
+    return UsefulUntil(starts_at, "the session has started")
+
+
+register_kind(REMINDER, render_reminder, useful_until=reminder_useful_until)
 register_kind(PREP, render_prep)
 register_kind(BRIEF, render_brief, after_send=note_brief_opened)
 register_kind(FOLLOW_UP, render_follow_up)

@@ -17,6 +17,10 @@ DEFAULT_PROGRAM_TZ = "America/New_York"
 DEFAULT_WORKSPACE_RATE = 4.0
 DEFAULT_DATA_GRACE_DAYS = 30
 DEFAULT_RETENTION_DAYS = 730
+# A dispatcher's claim on a row lasts this long unless its heartbeat renews it: a crashed process's
+# rows come back within it. It must outlast the send timeout (a post in flight keeps its claim).
+DEFAULT_LEASE_SECONDS = 20.0
+DEFAULT_SEND_TIMEOUT_SECONDS = 10.0
 
 
 class SettingsError(Exception):
@@ -36,6 +40,9 @@ class Settings:
     program_tz: str = DEFAULT_PROGRAM_TZ
     # Messages per second per workspace from one dispatcher process; None lifts the cap (benchmarks).
     workspace_rate: float | None = DEFAULT_WORKSPACE_RATE
+    lease_seconds: float = DEFAULT_LEASE_SECONDS
+    # How long a chat.postMessage may take before its outcome counts as unknown.
+    send_timeout_seconds: float = DEFAULT_SEND_TIMEOUT_SECONDS
     # OAuth install into many workspaces (all three set), with tokens encrypted by encryption_keys.
     client_id: str | None = None
     client_secret: str | None = None
@@ -166,7 +173,31 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         tick_seconds=tick,
         program_tz=program_tz,
         workspace_rate=rate,
+        **_delivery_timing(env),
     )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = env.get(name, "").strip() or str(default)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low:g} and {high:g} seconds, got {raw}")
+    return value
+
+
+def _delivery_timing(env: Mapping[str, str]) -> dict[str, float]:
+    """COACHBOT_LEASE_SECONDS and COACHBOT_SEND_TIMEOUT_SECONDS; a lease must outlast a send."""
+    lease = _seconds(env, "COACHBOT_LEASE_SECONDS", DEFAULT_LEASE_SECONDS, 2, 600)
+    timeout = _seconds(env, "COACHBOT_SEND_TIMEOUT_SECONDS", DEFAULT_SEND_TIMEOUT_SECONDS, 0.2, 60)
+    if timeout * 1.5 >= lease:
+        raise SettingsError(
+            "COACHBOT_LEASE_SECONDS must be more than 1.5 times COACHBOT_SEND_TIMEOUT_SECONDS "
+            f"(got {lease:g} and {timeout:g}): a send in flight must keep its claim"
+        )
+    return {"lease_seconds": lease, "send_timeout_seconds": timeout}
 
 
 def _days(env: Mapping[str, str], name: str, default: int) -> int:

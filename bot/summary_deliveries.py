@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import Block
 
 from bot import audit
 from bot.dates import local_today
-from bot.deliveries import DeliveryInfo, Outgoing, Skip, register_kind, register_planner
+from bot.deliveries import DeliveryInfo, Outgoing, Skip, register_kind, register_planner, useful_for
 from bot.digest import build_digest, digest_messages
 from bot.services import Services
 from bot.summaries import coach_summary
@@ -119,7 +119,10 @@ def render_part(services: Services, delivery: DeliveryInfo, now: datetime) -> Ou
     )
 
 
-register_kind(SUMMARY_KIND, render_weekly, after_weekly_sent, after_failure=forget_parts)
-register_kind(DIGEST_KIND, render_weekly, after_weekly_sent, after_failure=forget_parts)
+WEEKLY_USEFUL = useful_for(LATE_LIMIT, "a weekly summary more than 3 days late")
+register_kind(
+    SUMMARY_KIND, render_weekly, after_weekly_sent, after_failure=forget_parts, useful_until=WEEKLY_USEFUL
+)
+register_kind(DIGEST_KIND, render_weekly, after_weekly_sent, after_failure=forget_parts, useful_until=WEEKLY_USEFUL)
 register_kind(PART_KIND, render_part)
 register_planner("weekly_summaries", plan_weekly)

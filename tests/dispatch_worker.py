@@ -1,24 +1,30 @@
-"""A dispatcher process for the crash and multi-worker tests (and the benchmark).
+"""Dispatcher processes for the crash, fault and multi-worker tests (and the benchmark).
 
 `claim`: claim every due row, say so, then hang until killed.
 `drain`: run dispatcher passes until no row is pending or claimed, then print how many it sent.
+`worker`: the real `coachbot worker` (settings from the environment, as in production), with the
+test kind registered and, given `--clock-file`, a virtual clock read from that file.
 `--ahead S` runs the process's clock S seconds ahead (past a dead process's lease, without waiting).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
 from bot import dispatch
 from bot.app import build_services
-from bot.deliveries import DeliveryInfo, Outgoing, Skip, register_kind
+from bot.cli import worker
+from bot.clock import Clock, system_clock
+from bot.deliveries import DeliveryInfo, Outgoing, Skip, UsefulUntil, default_usefulness, register_kind
 from bot.services import Services
-from bot.settings import Settings
+from bot.settings import Settings, load_settings
 from bot.slack import make_web_client
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus
@@ -31,7 +37,39 @@ def render_hello(services: Services, delivery: DeliveryInfo, now: datetime) -> O
     return Outgoing(text=f"hello {delivery.payload['n']}")
 
 
-register_kind(KIND, render_hello)
+def hello_useful_until(services: Services, delivery: DeliveryInfo) -> UsefulUntil:
+    """A payload may say how long it stays useful (a reminder until its session, a nudge its day)."""
+    if "useful_until" in delivery.payload:
+        deadline = datetime.fromisoformat(str(delivery.payload["useful_until"]))
+        return UsefulUntil(deadline, str(delivery.payload.get("why", "too late")))
+    return default_usefulness(services, delivery)
+
+
+def register() -> None:
+    register_kind(KIND, render_hello, useful_until=hello_useful_until)
+
+
+register()
+
+
+class FileClock:
+    """A virtual clock another process moves: the file holds an ISO 8601 time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __call__(self) -> datetime:
+        for _ in range(50):
+            text = self.path.read_text().strip()
+            if text:  # a writer may be half-way through
+                return datetime.fromisoformat(text)
+            time.sleep(0.001)
+        raise RuntimeError(f"{self.path} stays empty")
+
+    def set(self, at: datetime) -> None:
+        staging = self.path.with_suffix(".tmp")
+        staging.write_text(at.isoformat())
+        staging.replace(self.path)
 
 
 def unsettled(services: Services) -> int:
@@ -48,19 +86,27 @@ def unsettled(services: Services) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["claim", "drain"])
-    parser.add_argument("--db", required=True)
+    parser.add_argument("mode", choices=["claim", "drain", "worker"])
+    parser.add_argument("--db")
     parser.add_argument("--schema")
-    parser.add_argument("--api", required=True)
+    parser.add_argument("--api")
     parser.add_argument("--ahead", type=float, default=0.0)
     parser.add_argument("--rate", type=float, default=1000.0)
     parser.add_argument("--deadline", type=float, default=60.0)
+    parser.add_argument("--clock-file", type=Path)
     args = parser.parse_args()
+    if args.mode == "worker":
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        clock: Clock = FileClock(args.clock_file) if args.clock_file else system_clock
+        worker(load_settings(), clock=clock)
+        return 0
     connect = {"options": f"-csearch_path={args.schema}"} if args.schema else {}
     db = Database(args.db, connect_args=connect) if connect else Database(args.db)
     ahead = timedelta(seconds=args.ahead)
     settings = Settings(bot_token=BOT_TOKEN, api_url=args.api, database_url=args.db, workspace_rate=args.rate)
-    services = build_services(settings, db=db, clock=lambda: datetime.now(UTC) + ahead)
+    services = build_services(
+        settings, db=db, clock=(lambda: datetime.now(UTC) + ahead) if args.ahead else system_clock
+    )
     if args.mode == "claim":
         claimed = dispatch.claim(services, services.now(), "doomed-worker", limit=100_000)
         print(f"claimed {len(claimed)}", flush=True)

@@ -116,7 +116,7 @@ def test_a_429_returns_the_row_and_slows_that_workspace(services: Services, emul
     assert dispatch.run_due(services, make_web_client(BOT_TOKEN, emulator.url), services.now()) == 0
     [row] = rows(services)
     assert row.status == DeliveryStatus.PENDING, row.last_error
-    assert row.due_at == services.now() + timedelta(seconds=3)
+    assert row.not_before == services.now() + timedelta(seconds=3)
     assert row.attempts == 0  # Slack's limit is not the row's fault
     assert dispatch.shared_pacer(services).rate("T0COACH01") == 2
 
