@@ -201,9 +201,12 @@ def post_one(
     with services.db.transaction() as session:
         # The last look before the post leaves: still ours, with time for the post to finish.
         margin = timedelta(seconds=services.settings.send_timeout_seconds)
-        if not store.mark_posting(session, [delivery.id], worker, now + margin):
-            log.warning("delivery %s: claim lost before sending; left to whoever holds it", delivery.id)
-            return None
+        held = store.mark_posting(session, [delivery.id], worker, now + margin)
+        if not held:  # if still ours, it goes back for anyone (us included) to take at once
+            store.retry_at(session, delivery.id, worker, now, "handed back: its claim ran short", refund_attempt=True)
+    if not held:
+        log.warning("delivery %s: its claim ran short before sending; not sent by this pass", delivery.id)
+        return None
     try:
         channel, ts = slack.post_message(
             outgoing.channel or delivery.recipient,
@@ -262,7 +265,9 @@ class Heartbeat:
         self._thread.join(timeout=5)
 
     def _run(self) -> None:
-        while not self._stop.wait(self.lease.total_seconds() / 4):
+        # Often enough that a held row always has a send timeout's worth of lease left.
+        every = (self.lease.total_seconds() - self.services.settings.send_timeout_seconds) / 3
+        while not self._stop.wait(max(0.1, every)):
             try:
                 with self.services.db.transaction() as session:
                     store.renew_leases(session, self.worker, self.now() + self.lease)
@@ -304,10 +309,27 @@ class Pass:
         """The pass's `now`, moving on with real time in whole seconds: a long paced pass keeps its
         leases and Retry-After times honest, and a short one acts exactly at the `now` it was given.
         A virtual clock that moves on (the sandbox) is followed."""
-        moved = self.started_at + timedelta(seconds=int(time.monotonic() - self.started))
-        return max(moved, self.services.now()) if self.virtual else moved
+        elapsed = time.monotonic() - self.started
+        if not self.virtual:
+            return self.started_at + timedelta(seconds=elapsed)
+        return max(self.started_at + timedelta(seconds=int(elapsed)), self.services.now())
 
     def run(self) -> int:
+        try:
+            return self._run()
+        finally:
+            self._give_back_unstarted()
+
+    def _give_back_unstarted(self) -> None:
+        """A pass that stops early (an error) returns rows it never started, for anyone to take now."""
+        for _, _, delivery in self.queue:
+            try:
+                self._hand_back(delivery, 0.0)
+            except Exception:  # the database is away: the lease runs out and the row comes back
+                return
+        self.queue.clear()
+
+    def _run(self) -> int:
         exhausted = False
         with Heartbeat(self.services, self.worker, self.now), ThreadPoolExecutor(
             SEND_THREADS, thread_name_prefix="send"
@@ -386,7 +408,7 @@ class Pass:
                 delivery.id,
                 self.worker,
                 self.now() + timedelta(seconds=wait_seconds),
-                "handed back unsent: the workspace is paused",
+                "handed back unsent",
                 refund_attempt=True,
             )
 

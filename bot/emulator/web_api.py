@@ -80,7 +80,10 @@ class SlackEmulator:
             def do_POST(self) -> None:
                 emulator._handle(self)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 256  # many dispatcher threads connect at once; 5 would drop some
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         threading.Thread(
             target=self._server.serve_forever, args=(0.05,), name="slack-emulator", daemon=True

@@ -12,7 +12,7 @@ import threading
 import time
 from datetime import datetime
 
-from bot.clock import system_clock
+from bot.clock import HostClock, system_clock
 from bot.services import Services
 from storage.send_slots import db_now
 
@@ -26,7 +26,8 @@ _report_lock = threading.Lock()
 
 
 def uses_database_clock(services: Services) -> bool:
-    return services.clock is system_clock and services.db.engine.dialect.name == "postgresql"
+    real = services.clock is system_clock or isinstance(services.clock, HostClock)
+    return real and services.db.engine.dialect.name == "postgresql"
 
 
 def delivery_now(services: Services) -> datetime:
