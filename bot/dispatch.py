@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -30,7 +30,7 @@ from bot.platform.delivery.clock import delivery_now, uses_database_clock
 from bot.platform.delivery.shared_pacing import SharedPacer
 from bot.send_failures import MAX_ATTEMPTS as MAX_ATTEMPTS  # kept importable from here
 from bot.send_failures import PERMANENT_ERRORS as PERMANENT_ERRORS
-from bot.send_failures import classify, run_hook, settle_failure
+from bot.send_failures import Failure, Outcome, classify, run_hook, settle_failure
 from bot.services import Services
 from bot.settings import DEFAULT_LEASE_SECONDS
 from bot.slack import SlackGateway
@@ -47,7 +47,7 @@ IDLE_WAIT_SECONDS = 0.05
 SETTLE_BATCH = 50
 # Message metadata naming the delivery, so a message in Slack can be traced to its row.
 METADATA_EVENT = "coachbot_delivery"
-_PACERS: dict[tuple[str, float | None], Pacer | SharedPacer] = {}
+_PACERS: dict[tuple[int, float | None], Pacer | SharedPacer] = {}
 _PASSES = itertools.count(1)
 
 
@@ -64,7 +64,7 @@ def worker_name() -> str:
 
 def shared_pacer(services: Services) -> Pacer | SharedPacer:
     """One workspace rate: in the database on PostgreSQL (all processes), else in this process."""
-    key = (services.db.url, services.settings.workspace_rate)
+    key = (id(services.db), services.settings.workspace_rate)
     if key not in _PACERS:
         rate = services.settings.workspace_rate
         shared = services.db.engine.dialect.name == "postgresql"
@@ -154,9 +154,9 @@ def send_one(
 ) -> bool:
     """Render and send one claimed delivery, then settle its row; True if a message went out."""
     posted = post_one(services, slack, delivery, worker, now, pacer=pacer)
-    if posted is not None:
+    if isinstance(posted, Posted):
         settle_sent(services, worker, [posted], now)
-    return posted is not None
+    return isinstance(posted, Posted)
 
 
 def _skip(services: Services, kind: Kind, delivery: DeliveryInfo, worker: str, reason: str, now: datetime) -> None:
@@ -174,8 +174,9 @@ def post_one(
     now: datetime,
     *,
     pacer: SendPacer | None = None,
-) -> Posted | None:
-    """Render and post; skips and failures are settled here, a success is returned to settle."""
+) -> Posted | Failure | None:
+    """Render and post; skips and failures are settled here (a failure is returned too, so the
+    pass can pause a workspace Slack is failing for), a success is returned to settle."""
     kind = KINDS.get(delivery.kind)
     if kind is None:
         with services.db.transaction() as session:
@@ -217,10 +218,10 @@ def post_one(
         )
     except Exception as error:
         failure = classify(error)
-        if failure.outcome.value == "rate_limited" and pacer is not None:
+        if failure.outcome is Outcome.RATE_LIMITED and pacer is not None:
             pacer.slow_down(delivery.team_id, failure.retry_after)
-        settle_failure(services, kind, delivery, worker, now, failure, useful.deadline)
-        return None
+        retry = settle_failure(services, kind, delivery, worker, now, failure, useful.deadline)
+        return replace(failure, retry_at=retry)
     if pacer is not None:
         pacer.succeeded(delivery.team_id)
     return Posted(delivery, channel, ts)
@@ -301,7 +302,11 @@ class Pass:
         self.batch = BATCH if not rate else int(min(BATCH, max(SEND_THREADS, rate * self.lease.total_seconds() / 2)))
         self.queue: list[tuple[float, int, DeliveryInfo]] = []
         self.order = itertools.count()
-        self.running: set[Future[Posted | None]] = set()
+        self.running: set[Future[Posted | Failure | None]] = set()
+        # Workspaces Slack is failing for, paused until when: one row probes, the others wait in
+        # the table until the probe's own retry, instead of each spending a send on an outage.
+        self.troubled: dict[str, datetime] = {}
+        self.sending: dict[Future[Posted | Failure | None], DeliveryInfo] = {}
         self.posted: list[Posted] = []
         self.sent = 0
 
@@ -324,7 +329,7 @@ class Pass:
         """A pass that stops early (an error) returns rows it never started, for anyone to take now."""
         for _, _, delivery in self.queue:
             try:
-                self._hand_back(delivery, 0.0)
+                self._hand_back(delivery, self.now())
             except Exception:  # the database is away: the lease runs out and the row comes back
                 return
         self.queue.clear()
@@ -357,13 +362,17 @@ class Pass:
     def _collect(self) -> None:
         for future in [f for f in self.running if f.done()]:
             self.running.discard(future)
+            delivery = self.sending.pop(future)
             try:
                 posted = future.result()
             except Exception:
                 log.exception("a send failed unexpectedly")
                 continue
-            if posted is not None:
+            if isinstance(posted, Posted):
                 self.posted.append(posted)
+                self.troubled.pop(delivery.team_id, None)
+            elif isinstance(posted, Failure) and posted.retry_at and posted.outcome is Outcome.TRANSIENT:
+                self.troubled[delivery.team_id] = posted.retry_at
 
     def _settle(self) -> None:
         # Sent rows are settled together: one transaction, and after-send work done in bulk.
@@ -379,6 +388,10 @@ class Pass:
             if ready_at > clock:
                 return min(ready_at - clock, IDLE_WAIT_SECONDS * 4)
             heapq.heappop(self.queue)
+            paused = self.troubled.get(delivery.team_id)
+            if paused is not None and paused > self.now():
+                self._hand_back(delivery, paused)  # with the probe: oldest first when Slack is back
+                continue
             slack = self.gateways.for_team(delivery.team_id)
             if slack is None:
                 with self.services.db.transaction() as session:
@@ -389,26 +402,26 @@ class Pass:
             again = self.pacer.take(delivery.team_id, delivery.recipient)
             if again - clock > self.lease.total_seconds() / 2:
                 # A long pause (Retry-After): the row waits in the table, not in this process.
-                self._hand_back(delivery, again - clock)
+                self._hand_back(delivery, self.now() + timedelta(seconds=again - clock))
                 continue
             if again:
                 heapq.heappush(self.queue, (again, next(self.order), delivery))
                 continue
-            self.running.add(
-                pool.submit(
-                    post_one, self.services, slack, delivery, self.worker, self.now(), pacer=self.pacer
-                )
+            future = pool.submit(
+                post_one, self.services, slack, delivery, self.worker, self.now(), pacer=self.pacer
             )
+            self.running.add(future)
+            self.sending[future] = delivery
         return IDLE_WAIT_SECONDS
 
-    def _hand_back(self, delivery: DeliveryInfo, wait_seconds: float) -> None:
+    def _hand_back(self, delivery: DeliveryInfo, not_before: datetime) -> None:
         with self.services.db.transaction() as session:
             store.retry_at(
                 session,
                 delivery.id,
                 self.worker,
-                self.now() + timedelta(seconds=wait_seconds),
-                "handed back unsent",
+                not_before,
+                "handed back unsent (Slack is failing for this workspace, or it is paused)",
                 refund_attempt=True,
             )
 

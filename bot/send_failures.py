@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.error import URLError
 
@@ -55,6 +55,8 @@ class Failure:
     code: str
     outcome: Outcome
     retry_after: int = 1
+    # When the row will be tried again, once settled.
+    retry_at: datetime | None = None
 
 
 def classify(error: Exception) -> Failure:
@@ -97,8 +99,8 @@ def settle_failure(
     now: datetime,
     failure: Failure,
     useful_until: datetime,
-) -> None:
-    """Retry, record as unconfirmed, or fail the row, as `failure` says."""
+) -> datetime | None:
+    """Retry, record as unconfirmed, or fail the row, as `failure` says; returns the retry time."""
     error = f"{failure.code} (attempt {delivery.attempts})"
     with services.db.transaction() as session:
         if failure.outcome is Outcome.AMBIGUOUS:
@@ -114,24 +116,25 @@ def settle_failure(
                 f"ratelimited ({failure.retry_after}s)",
                 refund_attempt=True,
             )
-            return
+            return None
         elif failure.outcome is Outcome.TRANSIENT or (
             failure.outcome is Outcome.UNKNOWN and delivery.attempts < MAX_ATTEMPTS
         ):
             # One last try just before the deadline rather than none; after it, a skip says why.
             retry = min(now + backoff(delivery.attempts), max(now, useful_until))
             store.retry_at(session, delivery.id, worker, retry, error)
-            return
+            return retry
         else:
             unconfirmed = False
             failed = store.mark_failed(session, delivery.id, worker, error)
     if unconfirmed:
         if kind.after_skip is not None:
             run_hook("after_skip", kind.after_skip, services, delivery, store.UNCONFIRMED, now)
-        return
+        return None
     log.warning("delivery %s failed for good: %s", delivery.id, error)
     if failed and kind.after_failure is not None:
         run_hook("after_failure", kind.after_failure, services, delivery, error, now)
+    return None
 
 
 def _retry_after(headers: object) -> int:
