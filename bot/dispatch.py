@@ -47,7 +47,6 @@ IDLE_WAIT_SECONDS = 0.05
 SETTLE_BATCH = 50
 # Message metadata naming the delivery, so a message in Slack can be traced to its row.
 METADATA_EVENT = "coachbot_delivery"
-_PACERS: dict[tuple[int, float | None], Pacer | SharedPacer] = {}
 _PASSES = itertools.count(1)
 
 
@@ -57,6 +56,20 @@ class SendPacer(Protocol):
     def succeeded(self, team: str) -> None: ...
 
 
+def take_many(pacer: SendPacer, team: str, channels: list[str]) -> list[float | None]:
+    """Send slots for many rows: each a monotonic start time, or None (ask again later)."""
+    many = getattr(pacer, "take_many", None)
+    if many is not None:
+        starts: list[float | None] = many(team, channels)
+        return starts
+    clock = time.monotonic()
+    found: list[float | None] = []
+    for channel in channels:
+        again = pacer.take(team, channel)
+        found.append(clock if again == 0.0 else (again if again - clock > 1.0 else None))
+    return found
+
+
 def worker_name() -> str:
     """This process and pass: two passes of one process never settle each other's rows."""
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{next(_PASSES)}"
@@ -64,12 +77,12 @@ def worker_name() -> str:
 
 def shared_pacer(services: Services) -> Pacer | SharedPacer:
     """One workspace rate: in the database on PostgreSQL (all processes), else in this process."""
-    key = (id(services.db), services.settings.workspace_rate)
-    if key not in _PACERS:
-        rate = services.settings.workspace_rate
+    pacers: dict[float | None, Pacer | SharedPacer] = services.db.process_state.setdefault("pacers", {})
+    rate = services.settings.workspace_rate
+    if rate not in pacers:
         shared = services.db.engine.dialect.name == "postgresql"
-        _PACERS[key] = SharedPacer(services.db, rate) if shared else Pacer(rate)
-    return _PACERS[key]
+        pacers[rate] = SharedPacer(services.db, rate) if shared else Pacer(rate)
+    return pacers[rate]
 
 
 def info(row: Delivery) -> DeliveryInfo:
@@ -307,6 +320,8 @@ class Pass:
         # the table until the probe's own retry, instead of each spending a send on an outage.
         self.troubled: dict[str, datetime] = {}
         self.sending: dict[Future[Posted | Failure | None], DeliveryInfo] = {}
+        # Rows whose send slot is taken: (start time, order, row, the gateway to send it by).
+        self.slotted: list[tuple[float, int, DeliveryInfo, SlackGateway]] = []
         self.posted: list[Posted] = []
         self.sent = 0
 
@@ -327,12 +342,13 @@ class Pass:
 
     def _give_back_unstarted(self) -> None:
         """A pass that stops early (an error) returns rows it never started, for anyone to take now."""
-        for _, _, delivery in self.queue:
+        for delivery in [d for _, _, d in self.queue] + [d for _, _, d, _ in self.slotted]:
             try:
                 self._hand_back(delivery, self.now())
             except Exception:  # the database is away: the lease runs out and the row comes back
                 return
         self.queue.clear()
+        self.slotted.clear()
 
     def _run(self) -> int:
         exhausted = False
@@ -340,12 +356,12 @@ class Pass:
             SEND_THREADS, thread_name_prefix="send"
         ) as pool:
             while True:
-                if not exhausted and len(self.queue) + len(self.running) < self.batch:
+                if not exhausted and len(self.queue) + len(self.slotted) + len(self.running) < self.batch:
                     exhausted = self._claim_more()
                 self._collect()
                 if len(self.posted) >= SETTLE_BATCH or not self.running:
                     self._settle()
-                if not self.queue and not self.running and exhausted:
+                if not self.queue and not self.slotted and not self.running and exhausted:
                     return self.sent
                 wait_for = self._start_ready(pool)
                 if self.running:
@@ -381,13 +397,33 @@ class Pass:
         self.sent += len(batch)
 
     def _start_ready(self, pool: ThreadPoolExecutor) -> float:
-        """Start what the pacer allows; returns how long to wait before asking again."""
-        while self.queue and len(self.running) < SEND_THREADS:
-            ready_at, _, delivery = self.queue[0]
-            clock = time.monotonic()
-            if ready_at > clock:
-                return min(ready_at - clock, IDLE_WAIT_SECONDS * 4)
-            heapq.heappop(self.queue)
+        """Start the rows whose send slot has come; returns how long to wait before looking again."""
+        self._reserve()
+        clock = time.monotonic()
+        while self.slotted and len(self.running) < SEND_THREADS and self.slotted[0][0] <= clock:
+            _, _, delivery, slack = heapq.heappop(self.slotted)
+            future = pool.submit(
+                post_one, self.services, slack, delivery, self.worker, self.now(), pacer=self.pacer
+            )
+            self.running.add(future)
+            self.sending[future] = delivery
+        times = [self.slotted[0][0]] if self.slotted else []
+        times += [self.queue[0][0]] if self.queue else []
+        if not times:
+            return IDLE_WAIT_SECONDS
+        return max(0.0, min(min(times) - time.monotonic(), IDLE_WAIT_SECONDS * 4))
+
+    def _reserve(self) -> None:
+        """Take send slots for the rows that are next, several in one go, and queue each at its time."""
+        free = SEND_THREADS * 2 - len(self.slotted)
+        if free <= 0:
+            return
+        clock = time.monotonic()
+        ready = []
+        while self.queue and len(ready) < free and self.queue[0][0] <= clock:
+            ready.append(heapq.heappop(self.queue)[2])
+        by_team: dict[str, list[tuple[DeliveryInfo, SlackGateway]]] = {}
+        for delivery in ready:
             paused = self.troubled.get(delivery.team_id)
             if paused is not None and paused > self.now():
                 self._hand_back(delivery, paused)  # with the probe: oldest first when Slack is back
@@ -399,20 +435,18 @@ class Pass:
                         session, delivery.id, self.worker, "coachbot is not installed in this workspace"
                     )
                 continue
-            again = self.pacer.take(delivery.team_id, delivery.recipient)
-            if again - clock > self.lease.total_seconds() / 2:
-                # A long pause (Retry-After): the row waits in the table, not in this process.
-                self._hand_back(delivery, self.now() + timedelta(seconds=again - clock))
-                continue
-            if again:
-                heapq.heappush(self.queue, (again, next(self.order), delivery))
-                continue
-            future = pool.submit(
-                post_one, self.services, slack, delivery, self.worker, self.now(), pacer=self.pacer
-            )
-            self.running.add(future)
-            self.sending[future] = delivery
-        return IDLE_WAIT_SECONDS
+            by_team.setdefault(delivery.team_id, []).append((delivery, slack))
+        for team, rows in by_team.items():
+            starts = take_many(self.pacer, team, [d.recipient for d, _ in rows])
+            for (delivery, slack), start in zip(rows, starts, strict=True):
+                if isinstance(start, float) and start and start - clock > self.lease.total_seconds() / 2:
+                    # A long pause (Retry-After): the row waits in the table, not in this process.
+                    self._hand_back(delivery, self.now() + timedelta(seconds=start - clock))
+                    continue
+                if start is None:
+                    heapq.heappush(self.queue, (clock + IDLE_WAIT_SECONDS * 2, next(self.order), delivery))
+                    continue
+                heapq.heappush(self.slotted, (start, next(self.order), delivery, slack))
 
     def _hand_back(self, delivery: DeliveryInfo, not_before: datetime) -> None:
         with self.services.db.transaction() as session:

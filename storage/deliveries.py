@@ -168,9 +168,20 @@ def settle_abandoned(session: Session, now: datetime, limit: int = 500) -> list[
 
 def renew_leases(session: Session, worker: str, until: datetime) -> int:
     """The heartbeat: every row `worker` still holds is held until `until`; returns how many."""
+    # Rows are locked in id order, as every other many-row update here does: no deadlocks.
+    mine = (
+        select(Delivery.id)
+        .where(Delivery.status == DeliveryStatus.CLAIMED, Delivery.claimed_by == worker)
+        .order_by(Delivery.id)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        mine = mine.with_for_update()
+    ids = list(session.scalars(mine))
+    if not ids:
+        return 0
     result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
         update(Delivery)
-        .where(Delivery.status == DeliveryStatus.CLAIMED, Delivery.claimed_by == worker)
+        .where(Delivery.id.in_(ids), Delivery.claimed_by == worker)
         .values(lease_until=until)
         .execution_options(synchronize_session=False)
     )
@@ -253,7 +264,8 @@ def mark_sent_many(session: Session, worker: str, sent: Sequence[tuple[int, str,
         )
     )
     params = [
-        {"row_id": row_id, "channel": channel, "ts": ts, "sent_at_value": now} for row_id, channel, ts in sent
+        {"row_id": row_id, "channel": channel, "ts": ts, "sent_at_value": now}
+        for row_id, channel, ts in sorted(sent)  # id order: the lock order of every many-row update
     ]
     result = session.connection().execute(stmt, params)
     return int(result.rowcount or 0)

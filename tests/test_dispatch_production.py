@@ -1,10 +1,9 @@
 """The dispatcher in production: pacing, 429 and 5xx handling, the scheduler, `coachbot worker`,
-a SIGKILLed process's rows sent once after its lease, and three workers on PostgreSQL."""
+and three workers on PostgreSQL (crashes and other faults: test_dispatch_faults.py)."""
 
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -190,25 +189,6 @@ def worker_process(mode: str, db_url: str, api: str, *extra: str) -> subprocess.
 
 def received(emulator: SlackEmulator) -> Counter[str]:
     return Counter(c.args["text"] for c in emulator.calls_to("chat.postMessage"))
-
-
-def test_rows_held_by_a_sigkilled_process_are_sent_exactly_once_after_the_lease(
-    services: Services, emulator: SlackEmulator, sqlite_db: Database
-) -> None:
-    users = [emulator.workspace.add_user(f"student{n}") for n in range(30)]
-    plan_hellos(services, users)
-    doomed = worker_process("claim", sqlite_db.url, emulator.url)
-    assert doomed.stdout is not None and doomed.stdout.readline().strip() == "claimed 30"
-    os.kill(doomed.pid, signal.SIGKILL)
-    doomed.wait(timeout=10)
-    assert {r.status for r in rows(services)} == {DeliveryStatus.CLAIMED}
-
-    early = worker_process("drain", sqlite_db.url, emulator.url, "--deadline", "1")
-    assert early.communicate(timeout=30)[0].strip() == "sent 0"  # still leased: nobody may send
-    ahead = str(dispatch.LEASE.total_seconds() + 1)
-    heir = worker_process("drain", sqlite_db.url, emulator.url, "--ahead", ahead)
-    assert heir.communicate(timeout=30)[0].strip() == "sent 30"
-    assert received(emulator) == Counter({f"hello {n}": 1 for n in range(30)})
 
 
 @pytest.mark.parametrize("faults", [False, True], ids=["clean", "with_429_and_500"])

@@ -13,6 +13,8 @@ from storage.db import Database
 log = logging.getLogger("bot.dispatch")
 
 PRUNE_EVERY_SECONDS = 600.0
+# Sends are reserved at most this far ahead: a process holds few slots it might not use.
+HORIZON_SECONDS = 0.5
 
 
 class SharedPacer:
@@ -29,11 +31,20 @@ class SharedPacer:
 
     def take(self, team: str, channel: str) -> float:
         """0.0 when a send may start now (the slot is taken), else the monotonic time to ask again."""
+        start = self.take_many(team, [channel])[0]
+        return time.monotonic() + 0.1 if start is None else (0.0 if start <= time.monotonic() else start)
+
+    def take_many(self, team: str, channels: list[str]) -> list[float | None]:
+        """Reserve sends for many channels in one transaction: each gets the monotonic time it may
+        start (within a short horizon), or None to ask again later."""
         interval = 1.0 / self.cap if self.cap else 0.0
         with self.db.transaction() as session:
-            wait = send_slots.take(session, team, f"{team}/{channel}", interval, CHANNEL_INTERVAL_SECONDS)
+            offsets = send_slots.take_many(
+                session, team, [f"{team}/{c}" for c in channels], interval, CHANNEL_INTERVAL_SECONDS, HORIZON_SECONDS
+            )
         self._prune()
-        return 0.0 if wait <= 0 else time.monotonic() + wait
+        clock = time.monotonic()
+        return [None if offset is None else clock + offset for offset in offsets]
 
     def slow_down(self, team: str, retry_after: float = 1.0) -> None:
         with self.db.transaction() as session:
