@@ -13,8 +13,8 @@ from slack_bolt import Ack, App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress import serve
 
+from bot.platform.slack import make_web_client
 from bot.server import HTTP_THREADS
-from bot.slack import make_web_client
 
 
 def main() -> None:

@@ -28,14 +28,14 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
-from bot import nudges  # noqa: E402, F401  (registers the nudge kind)
-from bot.app import build_services  # noqa: E402
-from bot.deliveries import DeliveryInfo, Outgoing, register_kind  # noqa: E402
-from bot.dispatch import run_due  # noqa: E402
+from bot.app import AREAS, build_services  # noqa: E402
 from bot.emulator import SlackEmulator  # noqa: E402
-from bot.services import Services  # noqa: E402
-from bot.settings import DEFAULT_WORKSPACE_RATE, Settings  # noqa: E402
-from bot.slack import make_web_client  # noqa: E402
+from bot.platform.areas import Area  # noqa: E402
+from bot.platform.delivery.dispatcher import run_due  # noqa: E402
+from bot.platform.delivery.registry import DeliveryInfo, Kind, Outgoing  # noqa: E402
+from bot.platform.services import Services  # noqa: E402
+from bot.platform.settings import DEFAULT_WORKSPACE_RATE, Settings  # noqa: E402
+from bot.platform.slack import make_web_client  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Cadence, Delivery, DeliveryStatus, Goal, GoalStatus, Person  # noqa: E402
@@ -154,7 +154,7 @@ def render_announcement(services: Services, delivery: DeliveryInfo, now: datetim
     return Outgoing(text=f"announcement {delivery.payload['n']}", channel=delivery.recipient)
 
 
-register_kind("bench_announcement", render_announcement)
+BENCH = Area("bench", kinds={"bench_announcement": Kind(render_announcement)})
 
 
 def plan_announcements(db: Database, recipients: list[str], now: datetime) -> None:
@@ -215,7 +215,9 @@ def capacity(count: int, database_url: str | None) -> dict[str, Any]:
     plan_nudges(db, count, now)
     emulator = EmulatorProcess(count, 0, latency=0.020)
     services = build_services(
-        Settings(bot_token=TOKEN, api_url=emulator.url, database_url=db.url, workspace_rate=None), db=db
+        Settings(bot_token=TOKEN, api_url=emulator.url, database_url=db.url, workspace_rate=None),
+        db=db,
+        areas=(*AREAS, BENCH),
     )
     started = time.perf_counter()
     sent = drain(services, emulator.url)
@@ -243,7 +245,9 @@ def pacing(seconds: int, database_url: str | None) -> dict[str, Any]:
     db = database(database_url)
     plan_announcements(db, recipients, datetime.now(UTC))
     services = build_services(
-        Settings(bot_token=TOKEN, api_url=emulator.url, database_url=db.url, workspace_rate=cap), db=db
+        Settings(bot_token=TOKEN, api_url=emulator.url, database_url=db.url, workspace_rate=cap),
+        db=db,
+        areas=(*AREAS, BENCH),
     )
     drain(services, emulator.url)
     posts = emulator.finish()

@@ -13,8 +13,8 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from storage.models import Delivery, DeliveryStatus, Goal, GoalStatus, Person, ProgressNote
-from storage.models_nudges import Answer, CheckIn
-from storage.models_sessions import Meeting, Pairing
+from storage.models.checkins import CheckIn, NudgeAnswer
+from storage.models.meetings import Meeting, Pairing
 
 TEAM = "T_BENCH"
 SECRET = "a private worry nobody else may read"
@@ -125,7 +125,7 @@ def build_program(
                 )
                 if (w + e) % 4 == 3:
                     continue  # an unanswered nudge
-                answer = Answer.NEED_HELP if (w + e) % 7 == 0 else Answer.ON_TRACK
+                answer = NudgeAnswer.NEED_HELP if (w + e) % 7 == 0 else NudgeAnswer.ON_TRACK
                 private = (w + e) % 5 == 0
                 checkins.append(
                     _row(

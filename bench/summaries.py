@@ -29,11 +29,11 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event, text  # noqa: E402
 
 from bench.program import build_program  # noqa: E402
-from bot.services import Services  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.summaries import coach_summary  # noqa: E402
-from bot.summary_schedule import plan_weekly  # noqa: E402
-from bot.views.summaries import summary_messages  # noqa: E402
+from bot.platform.services import Services  # noqa: E402
+from bot.platform.settings import Settings  # noqa: E402
+from bot.summaries.schedule import plan_weekly  # noqa: E402
+from bot.summaries.service import coach_summary  # noqa: E402
+from bot.summaries.views import summary_messages  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 

@@ -1,35 +1,59 @@
-"""The one wiring point: settings, database and Slack client in, a Bolt App out."""
+"""The one wiring point: settings, database and Slack client in, a Bolt App out.
+
+What coachbot is made of is listed here: the areas (their delivery kinds, planners and
+`/coachbot` subcommands go on the services' registry) and each area's listeners.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
-from bot import (  # noqa: F401  (each registers its delivery kinds or jobs)
-    coach_alerts,
-    nudges,
-    privacy_jobs,
-    session_deliveries,
-    summary_deliveries,
-    workshop_deliveries,
-)
-from bot.clock import Clock, system_clock
-from bot.coalesce import Coalescer
-from bot.installations import TeamClients, installation_store
-from bot.oauth import oauth_flow
-from bot.redact import install_token_redaction
-from bot.services import Services
-from bot.settings import Settings
-from bot.slack import make_web_client
-from handlers import register_all
+import handlers.checkins
+import handlers.coachbot
+import handlers.goals
+import handlers.home
+import handlers.meetings
+import handlers.privacy
+import handlers.workshops
+from bot.checkins.area import AREA as CHECKINS
+from bot.goals.area import AREA as GOALS
+from bot.home.area import AREA as HOME
+from bot.meetings.area import AREA as MEETINGS
+from bot.platform.areas import Area, Registry
+from bot.platform.clock import Clock, system_clock
+from bot.platform.coalesce import Coalescer
+from bot.platform.redact import install_token_redaction
+from bot.platform.services import Services
+from bot.platform.settings import Settings
+from bot.platform.slack import make_web_client
+from bot.privacy.area import AREA as PRIVACY
+from bot.privacy.installations import TeamClients, installation_store
+from bot.privacy.oauth import oauth_flow
+from bot.summaries.area import AREA as SUMMARIES
+from bot.workshops.area import AREA as WORKSHOPS
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+
+# The areas, in the order their /coachbot subcommands are listed.
+AREAS: tuple[Area, ...] = (GOALS, CHECKINS, MEETINGS, SUMMARIES, WORKSHOPS, PRIVACY, HOME)
+# Each area's listeners (handlers/<area>.py), and /coachbot's router.
+LISTENERS: tuple[Callable[[App, Services], None], ...] = (
+    handlers.goals.register,
+    handlers.checkins.register,
+    handlers.coachbot.register,
+    handlers.meetings.register,
+    handlers.workshops.register,
+    handlers.privacy.register,
+    handlers.home.register,
+)
 
 LAZY_WORKERS = 4
 # A busy person's Home tab is published at most about once a second (views.publish is rate limited).
@@ -43,6 +67,7 @@ def build_services(
     db: Database | None = None,
     clock: Clock = system_clock,
     home_refresh_interval: float = HOME_REFRESH_INTERVAL,
+    areas: tuple[Area, ...] = AREAS,
 ) -> Services:
     """The services every listener and job gets; `home_refresh_interval` spaces out a person's Home publishes."""
     database = db or Database(settings.database_url)
@@ -54,6 +79,7 @@ def build_services(
         home_refreshes=Coalescer(home_refresh_interval),
         installations=store,
         team_clients=TeamClients(settings, store) if store is not None else None,
+        registry=Registry.of(areas),
     )
 
 
@@ -90,5 +116,6 @@ def build_app(
             response.headers["content-type"] = ["application/json;charset=utf-8"]
             response.body = json.dumps({"response_type": "ephemeral", "text": SORRY})
 
-    register_all(app, services)
+    for register in LISTENERS:
+        register(app, services)
     return app

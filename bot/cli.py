@@ -14,15 +14,16 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot import cli_admin
-from bot.agreement import set_agreement_text
-from bot.app import build_app, build_services
-from bot.clock import Clock, system_clock
-from bot.errors import UserError
-from bot.roster_import import import_file
-from bot.schedule import start_scheduler
-from bot.services import Services
-from bot.settings import Settings, SettingsError, load_settings
-from bot.slack import SlackGateway, make_web_client
+from bot.app import AREAS, build_app, build_services
+from bot.meetings.agreement import set_agreement_text
+from bot.meetings.roster_import import import_file
+from bot.platform.areas import Area
+from bot.platform.clock import Clock, system_clock
+from bot.platform.delivery.scheduler import start_scheduler
+from bot.platform.errors import UserError
+from bot.platform.services import Services
+from bot.platform.settings import Settings, SettingsError, load_settings
+from bot.platform.slack import SlackGateway, make_web_client
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -99,8 +100,8 @@ def _database(settings: Settings) -> Database:
     return db
 
 
-def _services(settings: Settings) -> Services:
-    return build_services(settings, db=_database(settings))
+def _services(settings: Settings, areas: tuple[Area, ...] = AREAS) -> Services:
+    return build_services(settings, db=_database(settings), areas=areas)
 
 
 def _scheduler(services: Services, enabled: bool) -> BackgroundScheduler | None:
@@ -146,12 +147,17 @@ def socket(settings: Settings, *, scheduler: bool = True) -> None:
             jobs.shutdown(wait=True)
 
 
-def worker(settings: Settings, stop: threading.Event | None = None, clock: Clock = system_clock) -> None:
+def worker(
+    settings: Settings,
+    stop: threading.Event | None = None,
+    areas: tuple[Area, ...] = AREAS,
+    clock: Clock = system_clock,
+) -> None:
     """The dispatcher alone; runs until interrupted (or `stop` is set). `clock`: a virtual one (tests)."""
     if not settings.oauth_enabled:  # OAuth mode sends with each workspace's own token
         settings.require_worker()
         _check_token(settings)
-    services = build_services(settings, db=_database(settings), clock=clock)
+    services = build_services(settings, db=_database(settings), areas=areas, clock=clock)
     jobs = _scheduler(services, True)
     assert jobs is not None
     stop = stop or threading.Event()
@@ -194,9 +200,9 @@ def sandbox(db_path: Path | None, empty: bool, start: str | None) -> int:
 
     try:
         start_at = parse_start(start) if start else None
-    except ClockError as error:
+        return run_sandbox(db_path, empty=empty, start=start_at)
+    except ClockError as error:  # a bad --start, or a bad `:start` in the script
         raise SettingsError(str(error)) from None
-    return run_sandbox(db_path, empty=empty, start=start_at)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

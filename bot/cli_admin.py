@@ -6,14 +6,14 @@ import argparse
 import getpass
 from collections.abc import Callable
 
-from bot import dispatch
-from bot.audit import audit_lines
-from bot.errors import UserError
-from bot.privacy import remove_person
-from bot.privacy_jobs import run_retention
-from bot.services import Services
-from bot.settings import Settings, SettingsError
-from bot.slack import make_web_client
+from bot.platform.audit import audit_lines
+from bot.platform.delivery import dispatcher as dispatch
+from bot.platform.errors import UserError
+from bot.platform.services import Services
+from bot.platform.settings import Settings, SettingsError
+from bot.platform.slack import make_web_client
+from bot.privacy.jobs import run_retention
+from bot.privacy.service import remove_person
 
 COMMANDS = {"people", "retention", "audit"}
 

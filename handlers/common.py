@@ -8,11 +8,11 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.dispatch import send_planned_since
-from bot.home import refresh_home
-from bot.people import Actor
-from bot.services import Services
-from bot.slack import SlackGateway
+from bot.home.service import refresh_home
+from bot.platform.delivery.dispatcher import send_planned_since
+from bot.platform.people import Actor
+from bot.platform.services import Services
+from bot.platform.slack import SlackGateway
 
 
 def gateway(client: WebClient) -> SlackGateway:

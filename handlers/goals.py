@@ -12,10 +12,8 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import goals
-from bot.dates import local_today
-from bot.errors import UserError
-from bot.goal_commands import (
+from bot.goals import service as goals
+from bot.goals.commands import (
     AddGoal,
     ChangeStatus,
     EditGoal,
@@ -24,11 +22,13 @@ from bot.goal_commands import (
     SetCadence,
     parse_goal_command,
 )
-from bot.goal_forms import goal_draft_from_state, goal_number_from_metadata, progress_note_from_state
-from bot.goal_replies import answer_goal_command
-from bot.ids import Action, Callback, GoalField, ProgressField
-from bot.services import Services
-from bot.views.goals import goal_modal, progress_modal, saved_modal
+from bot.goals.forms import goal_draft_from_state, goal_number_from_metadata, progress_note_from_state
+from bot.goals.ids import GoalAction, GoalCallback, GoalField, ProgressField
+from bot.goals.replies import answer_goal_command
+from bot.goals.views import goal_modal, progress_modal, saved_modal
+from bot.platform.dates import local_today
+from bot.platform.errors import UserError
+from bot.platform.services import Services
 from handlers.common import (
     actor_of,
     command_key,
@@ -113,15 +113,15 @@ def register_home_buttons(app: App, services: Services) -> None:
         except UserError:
             refresh(client, context)
             return
-        progress = action["action_id"] == Action.HOME_GOAL_PROGRESS
+        progress = action["action_id"] == GoalAction.HOME_GOAL_PROGRESS
         gateway(client).open_view(
             body["trigger_id"], progress_modal(goal) if progress else goal_modal(goal.draft, number)
         )
 
-    app.action(Action.HOME_NEW_GOAL)(ack=just_ack, lazy=[open_new_goal])
-    app.action(Action.HOME_GOAL_DONE)(ack=complete_goal, lazy=[refresh])
-    app.action(Action.HOME_GOAL_EDIT)(ack=just_ack, lazy=[open_goal_form])
-    app.action(Action.HOME_GOAL_PROGRESS)(ack=just_ack, lazy=[open_goal_form])
+    app.action(GoalAction.HOME_NEW_GOAL)(ack=just_ack, lazy=[open_new_goal])
+    app.action(GoalAction.HOME_GOAL_DONE)(ack=complete_goal, lazy=[refresh])
+    app.action(GoalAction.HOME_GOAL_EDIT)(ack=just_ack, lazy=[open_goal_form])
+    app.action(GoalAction.HOME_GOAL_PROGRESS)(ack=just_ack, lazy=[open_goal_form])
 
 
 def register_modals(app: App, services: Services) -> None:
@@ -168,5 +168,5 @@ def register_modals(app: App, services: Services) -> None:
     def refresh(client: WebClient, context: BoltContext) -> None:
         refresh_home_of(services, client, context)
 
-    app.view(Callback.GOAL)(ack=submit_goal, lazy=[refresh])
-    app.view(Callback.PROGRESS)(ack=submit_progress, lazy=[refresh])
+    app.view(GoalCallback.GOAL)(ack=submit_goal, lazy=[refresh])
+    app.view(GoalCallback.PROGRESS)(ack=submit_progress, lazy=[refresh])

@@ -8,12 +8,12 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import privacy_command  # noqa: F401  (registers export and delete with /coachbot)
-from bot.dispatch import send_planned_since
-from bot.ids import Action
-from bot.privacy import delete_person_data
-from bot.privacy_command import KEPT, deleted_text
-from bot.services import Services
+from bot.platform.delivery.dispatcher import send_planned_since
+from bot.platform.services import Services
+from bot.privacy.commands import KEPT, deleted_text
+from bot.privacy.ids import PrivacyAction
+from bot.privacy.jobs import workspace_uninstalled
+from bot.privacy.service import delete_person_data
 
 DELETED_KEY = "coachbot_deleted_text"
 DELETED_AT_KEY = "coachbot_deleted_at"
@@ -39,5 +39,19 @@ def register(app: App, services: Services) -> None:
         ack()
         respond(text=KEPT, replace_original=True)
 
-    app.action(Action.PRIVACY_DELETE)(ack=delete_now, lazy=[tell_after_delete])
-    app.action(Action.PRIVACY_KEEP)(keep)
+    app.action(PrivacyAction.PRIVACY_DELETE)(ack=delete_now, lazy=[tell_after_delete])
+    app.action(PrivacyAction.PRIVACY_KEEP)(keep)
+
+    def uninstalled(ack: Ack, context: BoltContext) -> None:
+        # Database work only, before the ack: a retried event finds it done and changes nothing.
+        workspace_uninstalled(services, context.team_id or "")
+        ack()
+
+    def revoked(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
+        # coachbot asks for bot scopes only, so a revoked bot token is the end of the install.
+        if (event.get("tokens") or {}).get("bot"):
+            workspace_uninstalled(services, context.team_id or "")
+        ack()
+
+    app.event("app_uninstalled")(uninstalled)
+    app.event("tokens_revoked")(revoked)

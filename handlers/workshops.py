@@ -7,16 +7,16 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.errors import UserError
-from bot.form_state import number_from_metadata
-from bot.ids import Action, Callback
-from bot.rsvps import ANSWERS, record_rsvp, rsvp_state
-from bot.services import Services
-from bot.views.workshops import rsvp_reply
-from bot.workshop_commands import parse_workshop_command
-from bot.workshop_followups import after_command, after_edit, announce_created
-from bot.workshop_messages import confirm_rsvp, refresh_session_message, show_attendees
-from bot.workshop_replies import answer_workshop_command, submit_workshop_form
+from bot.platform.errors import UserError
+from bot.platform.form_state import number_from_metadata
+from bot.platform.services import Services
+from bot.workshops.commands import parse_workshop_command
+from bot.workshops.followups import after_command, after_edit, announce_created
+from bot.workshops.ids import WorkshopAction, WorkshopCallback
+from bot.workshops.messages import confirm_rsvp, refresh_session_message, show_attendees, welcome
+from bot.workshops.replies import answer_workshop_command, submit_workshop_form
+from bot.workshops.rsvps import ANSWERS, record_rsvp, rsvp_state
+from bot.workshops.views import rsvp_reply
 from handlers.common import actor_of, command_key, gateway, just_ack, number_in, view_key
 
 
@@ -99,5 +99,22 @@ def register(app: App, services: Services) -> None:
     app.command("/workshop")(ack=acknowledge_workshop, lazy=[follow_up_workshop_command])
     for answer_action in ANSWERS:
         app.action(answer_action)(ack=record_answer, lazy=[after_answer])
-    app.action(Action.WORKSHOP_WHO)(ack=just_ack, lazy=[who_is_coming])
-    app.view(Callback.WORKSHOP)(ack=submit_workshop, lazy=[follow_up_workshop_form])
+    app.action(WorkshopAction.WORKSHOP_WHO)(ack=just_ack, lazy=[who_is_coming])
+    app.view(WorkshopCallback.WORKSHOP)(ack=submit_workshop, lazy=[follow_up_workshop_form])
+
+    def welcome_member(
+        body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        user_id = event.get("user") or ""
+        if user_id and user_id != context.bot_user_id:
+            team_id = context.team_id or event.get("team") or ""
+            welcome(
+                services,
+                gateway(client),
+                team_id,
+                event.get("channel") or "",
+                user_id,
+                body.get("event_id") or "",
+            )
+
+    app.event("member_joined_channel")(ack=just_ack, lazy=[welcome_member])

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models_privacy import AuditEntry
+from storage.models.privacy import AuditEntry
 
 
 def record(

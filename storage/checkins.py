@@ -1,18 +1,18 @@
-"""Queries for check-ins and support text; a request key makes every answer record once."""
+"""Queries for check-ins, nudges (settings rows, quiet periods, goal nudge state, the person's nudge row) and support text."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from storage.models import Goal
-from storage.models_nudges import CheckIn, SupportText
+from storage.models import Cadence, Delivery, DeliveryStatus, Goal, GoalStatus, Person, ProgressNote
+from storage.models.checkins import CheckIn, GoalNudgeState, NudgePrefs, QuietPeriod, SupportText
 
 
 def record(session: Session, **values: Any) -> int | None:
@@ -88,3 +88,130 @@ def set_support_text(session: Session, team_id: str, text: str, by: str, now: da
         session.add(SupportText(team_id=team_id, text=text, updated_by=by, updated_at=now))
     else:
         row.text, row.updated_by, row.updated_at = text, by, now
+
+
+def find_prefs(session: Session, person_id: int) -> NudgePrefs | None:
+    return session.scalars(select(NudgePrefs).where(NudgePrefs.person_id == person_id)).one_or_none()
+
+
+def person_and_prefs(session: Session, person_id: int) -> tuple[Person | None, NudgePrefs | None]:
+    """The person and their settings row (None until first saved), in one query."""
+    row = session.execute(
+        select(Person, NudgePrefs)
+        .outerjoin(NudgePrefs, NudgePrefs.person_id == Person.id)
+        .where(Person.id == person_id)
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def last_notes(session: Session, goal_ids: list[int]) -> dict[int, ProgressNote]:
+    """Each goal's latest progress note (only that one, however many there are)."""
+    if not goal_ids:
+        return {}
+    latest = (
+        select(func.max(ProgressNote.id))
+        .where(ProgressNote.goal_id.in_(goal_ids))
+        .group_by(ProgressNote.goal_id)
+    )
+    return {
+        note.goal_id: note
+        for note in session.scalars(select(ProgressNote).where(ProgressNote.id.in_(latest)))
+    }
+
+
+def prefs_for(session: Session, team_id: str, person_id: int, now: datetime) -> NudgePrefs:
+    """The person's settings row, created with the defaults on first use (safe when two race)."""
+    found = find_prefs(session, person_id)
+    if found is not None:
+        return found
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(NudgePrefs)
+        .values(team_id=team_id, person_id=person_id, updated_at=now, nudge_seq=0, weekends=False)
+        .on_conflict_do_nothing(index_elements=["person_id"])
+    )
+    return session.scalars(select(NudgePrefs).where(NudgePrefs.person_id == person_id)).one()
+
+
+def ensure_prefs(session: Session, people: list[tuple[str, int]], now: datetime) -> None:
+    """Settings rows with the defaults for (team id, person id) pairs that have none, in one go."""
+    if not people:
+        return
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = [
+        dict(team_id=team_id, person_id=person_id, updated_at=now, nudge_seq=0, weekends=False)
+        for team_id, person_id in people
+    ]
+    session.execute(insert(NudgePrefs).values(values).on_conflict_do_nothing(index_elements=["person_id"]))
+
+
+def lock_prefs(session: Session, person_ids: list[int]) -> dict[int, NudgePrefs]:
+    """Settings rows, locked on PostgreSQL (in id order, so two workers never deadlock) so two
+    replans of one person take turns."""
+    query = select(NudgePrefs).where(NudgePrefs.person_id.in_(person_ids)).order_by(NudgePrefs.person_id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return {prefs.person_id: prefs for prefs in session.scalars(query)}
+
+
+def nudged_goals(session: Session, person_ids: list[int]) -> dict[int, list[Goal]]:
+    """Each person's active goals with a cadence, by number."""
+    found: dict[int, list[Goal]] = {person_id: [] for person_id in person_ids}
+    for goal in session.scalars(
+        select(Goal)
+        .where(Goal.person_id.in_(person_ids), Goal.status == GoalStatus.ACTIVE, Goal.cadence != Cadence.OFF)
+        .order_by(Goal.person_id, Goal.number)
+    ):
+        found[goal.person_id].append(goal)
+    return found
+
+
+def overdue_asked(session: Session, goal_ids: list[int]) -> dict[int, date]:
+    """For goals whose overdue question was asked: the target date it was asked about."""
+    if not goal_ids:
+        return {}
+    rows = session.execute(
+        select(GoalNudgeState.goal_id, GoalNudgeState.overdue_asked_for).where(
+            GoalNudgeState.goal_id.in_(goal_ids), GoalNudgeState.overdue_asked_for.is_not(None)
+        )
+    ).all()
+    return {goal_id: asked for goal_id, asked in rows if asked is not None}
+
+
+def remember_overdue_asked(session: Session, team_id: str, goal_id: int, target: date) -> None:
+    state = session.get(GoalNudgeState, goal_id)
+    if state is None:
+        session.add(GoalNudgeState(goal_id=goal_id, team_id=team_id, overdue_asked_for=target))
+    else:
+        state.overdue_asked_for = target
+    session.flush()
+
+
+def quiet_periods(session: Session, team_id: str) -> list[QuietPeriod]:
+    return list(
+        session.scalars(
+            select(QuietPeriod).where(QuietPeriod.team_id == team_id).order_by(QuietPeriod.starts_on)
+        )
+    )
+
+
+def deliveries_by_key(session: Session, dedupe_keys: list[str]) -> dict[str, Delivery]:
+    return {
+        row.dedupe_key: row
+        for row in session.scalars(select(Delivery).where(Delivery.dedupe_key.in_(dedupe_keys)))
+    }
+
+
+def people_with_pending_nudges(session: Session, team_id: str, nudge_kind: str) -> list[int]:
+    return list(
+        session.scalars(
+            select(Delivery.person_id)
+            .where(
+                Delivery.team_id == team_id,
+                Delivery.kind == nudge_kind,
+                Delivery.status == DeliveryStatus.PENDING,
+                Delivery.person_id.is_not(None),
+            )
+            .distinct()
+        )
+    )

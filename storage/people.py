@@ -1,15 +1,15 @@
-"""Queries about people: find, create and refresh the cached Slack profile."""
+"""Queries about people (find, create, refresh the cached Slack profile) and their program roles."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from storage.models import Person
+from storage.models import Person, ProgramRole, RoleName
 
 
 def find_person(session: Session, team_id: str, slack_user_id: str) -> Person | None:
@@ -71,3 +71,33 @@ def note_home_opened(session: Session, person_id: int, now: datetime) -> None:
 
 def has_opened_home(session: Session, person_id: int) -> bool:
     return session.scalar(select(Person.home_opened_at).where(Person.id == person_id)) is not None
+
+
+def has_role(session: Session, person_id: int, role: RoleName) -> bool:
+    return (
+        session.scalar(
+            select(ProgramRole.id).where(ProgramRole.person_id == person_id, ProgramRole.role == role)
+        )
+        is not None
+    )
+
+
+def grant(
+    session: Session, team_id: str, person_id: int, role: RoleName, granted_by: str, now: datetime
+) -> bool:
+    """Grant a role; False when the person already had it."""
+    if has_role(session, person_id, role):
+        return False
+    session.add(
+        ProgramRole(team_id=team_id, person_id=person_id, role=role, granted_by=granted_by, granted_at=now)
+    )
+    return True
+
+
+def revoke(session: Session, person_id: int, role: RoleName) -> bool:
+    result = session.execute(
+        delete(ProgramRole)
+        .where(ProgramRole.person_id == person_id, ProgramRole.role == role)
+        .returning(ProgramRole.id)
+    )
+    return result.first() is not None

@@ -17,8 +17,8 @@ from sqlalchemy import ColumnElement, Table, delete, false, func, insert, or_, s
 from sqlalchemy.orm import Session
 
 from storage.models import Base
-from storage.models_privacy import KeptCoachNote
-from storage.models_sessions import Meeting, Pairing
+from storage.models.meetings import Meeting, Pairing
+from storage.models.privacy import KeptCoachNote
 
 PEOPLE = "people"
 # Columns that hold a Slack user id (not a foreign key) and make a row that person's, in their team.

@@ -11,8 +11,8 @@ from sqlalchemy import ColumnElement, Table, delete, select, true, update
 from sqlalchemy.orm import Session
 
 from storage.models import Base, DeliveryStatus
-from storage.models_privacy import WorkspaceLifecycle
-from storage.oauth_tables import OAUTH_METADATA
+from storage.models.oauth import OAUTH_METADATA
+from storage.models.privacy import WorkspaceLifecycle
 
 log = logging.getLogger(__name__)
 

@@ -1,11 +1,7 @@
-"""Every model module, imported so that Base.metadata knows every table (Alembic, tests)."""
+"""Everything Alembic migrates: our models (storage.models imports every area's) and slack_sdk's OAuth tables."""
 
-from storage import models, models_nudges, models_privacy, models_sessions, models_summaries, models_workshops
-from storage.models import Base
-from storage.oauth_tables import OAUTH_METADATA
+from storage.models import OAUTH_METADATA, Base
 
-MODEL_MODULES = [models, models_nudges, models_sessions, models_summaries, models_workshops, models_privacy]
-# Everything Alembic migrates: our models, and the tables slack_sdk's OAuth stores read and write.
 ALL_METADATA = [Base.metadata, OAUTH_METADATA]
 
-__all__ = ["ALL_METADATA", "MODEL_MODULES", "OAUTH_METADATA", "Base"]
+__all__ = ["ALL_METADATA", "Base"]

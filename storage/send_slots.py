@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import Table, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -33,11 +33,15 @@ def take_many(
     now = db_now(session)
     keys = sorted({workspace, *channels})  # one lock order for every process: no deadlocks
     session.execute(
-        pg_insert(SendSlot).values([{"key": key, "next_at": now} for key in keys]).on_conflict_do_nothing(index_elements=["key"])
+        pg_insert(SendSlot)
+        .values([{"key": key, "next_at": now} for key in keys])
+        .on_conflict_do_nothing(index_elements=["key"])
     )
     slots = {
         slot.key: slot.next_at
-        for slot in session.scalars(select(SendSlot).where(SendSlot.key.in_(keys)).order_by(SendSlot.key).with_for_update())
+        for slot in session.scalars(
+            select(SendSlot).where(SendSlot.key.in_(keys)).order_by(SendSlot.key).with_for_update()
+        )
     }
     starts: list[float | None] = []
     step = timedelta(seconds=interval)
@@ -53,8 +57,9 @@ def take_many(
         slots[workspace] = start + step
         slots[channel] = start + timedelta(seconds=channel_interval)
     table = SendSlot.__table__
+    assert isinstance(table, Table)
     session.connection().execute(
-        update(table).where(table.c.key == bindparam("slot_key")).values(next_at=bindparam("slot_at")),  # type: ignore[attr-defined]
+        update(table).where(table.c.key == bindparam("slot_key")).values(next_at=bindparam("slot_at")),
         [{"slot_key": key, "slot_at": slots[key]} for key in keys],
     )
     return starts
@@ -67,7 +72,9 @@ def hold_back(session: Session, workspace: str, seconds: float) -> None:
     session.execute(
         pg_insert(SendSlot)
         .values(key=workspace, next_at=until)
-        .on_conflict_do_update(index_elements=["key"], set_={"next_at": until}, where=SendSlot.next_at < until)
+        .on_conflict_do_update(
+            index_elements=["key"], set_={"next_at": until}, where=SendSlot.next_at < until
+        )
     )
 
 

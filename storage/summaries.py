@@ -1,9 +1,4 @@
-"""Queries behind weekly summaries and the digest: each covers a whole roster at once (IN / GROUP BY).
-
-A summary costs the same handful of statements for 5 coachees or 50; private notes never leave
-the database (their text is blanked in SQL), and a well-being the coachee chose not to share
-with their coach is left out.
-"""
+"""Queries behind weekly summaries and the digest (each covers a whole roster at once), and who gets one when."""
 
 from __future__ import annotations
 
@@ -11,14 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, delete, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import Delivery, DeliveryStatus, Goal, GoalStatus, Person, ProgressNote
-from storage.models_nudges import Answer, CheckIn
-from storage.models_sessions import Meeting, MeetingStatus, Pairing
-
-NUDGE_KIND = "nudge"  # the nudges' delivery kind (bot.nudge_plan.NUDGE_KIND); storage never imports bot
+from storage.models.checkins import CheckIn, NudgeAnswer
+from storage.models.meetings import Meeting, MeetingStatus, Pairing
+from storage.models.summaries import SummaryPrefs
 
 
 @dataclass(frozen=True)
@@ -52,7 +46,7 @@ class CheckInRow:
     """A check-in as a coach may see it: `note` is empty for private notes."""
 
     person_id: int
-    answer: Answer
+    answer: NudgeAnswer
     wellbeing: int | None
     note: str
     created_at: datetime
@@ -172,13 +166,15 @@ def _aware(value: datetime | str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def nudges_for_flags(session: Session, person_ids: Sequence[int], since: datetime) -> list[NudgeRow]:
+def nudges_for_flags(
+    session: Session, person_ids: Sequence[int], since: datetime, nudge_kind: str
+) -> list[NudgeRow]:
     """Each person's last two sent nudges and every nudge sent since `since`, newest first,
     with whether any answer came back and whether every answer was "on track" (or done)."""
     # One correlated aggregate per nudge: NULL when unanswered, 1 when every answer was on track.
     # (An EXISTS with the answer test lets PostgreSQL hash every check-in of the workspace.)
     all_on_track = (
-        select(func.min(case((CheckIn.answer.in_([Answer.ON_TRACK, Answer.DONE]), 1), else_=0)))
+        select(func.min(case((CheckIn.answer.in_([NudgeAnswer.ON_TRACK, NudgeAnswer.DONE]), 1), else_=0)))
         .where(CheckIn.person_id == Delivery.person_id, CheckIn.message_ts == Delivery.message_ts)
         .scalar_subquery()
     )
@@ -192,7 +188,7 @@ def nudges_for_flags(session: Session, person_ids: Sequence[int], since: datetim
         )
         .where(
             Delivery.person_id.in_(list(person_ids)),
-            Delivery.kind == NUDGE_KIND,
+            Delivery.kind == nudge_kind,
             # sent_at, not status: a status test would lead SQLite to the (status, due_at) index
             # and a scan of every sent row in the workspace, instead of these people's rows.
             Delivery.sent_at.is_not(None),
@@ -271,7 +267,7 @@ class ProgramCounts:
     agreements_signed: int
 
 
-def program_counts(session: Session, team_id: str, since: datetime) -> ProgramCounts:
+def program_counts(session: Session, team_id: str, since: datetime, nudge_kind: str) -> ProgramCounts:
     """The digest's workspace-wide counts since `since`, in three aggregate statements."""
     goals = session.execute(
         select(
@@ -285,7 +281,7 @@ def program_counts(session: Session, team_id: str, since: datetime) -> ProgramCo
     nudges = session.execute(
         select(func.count(), func.sum(case((answered, 1), else_=0))).where(
             Delivery.team_id == team_id,
-            Delivery.kind == NUDGE_KIND,
+            Delivery.kind == nudge_kind,
             Delivery.status == DeliveryStatus.SENT,
             Delivery.sent_at >= since,
         )
@@ -300,3 +296,65 @@ def program_counts(session: Session, team_id: str, since: datetime) -> ProgramCo
         nudges_answered=int(nudges[1] or 0),
         agreements_signed=int(agreed or 0),
     )
+
+
+def coaches_with_coachees(session: Session) -> list[tuple[str, int, str]]:
+    """(team, person id, Slack user) of every coach with an open pairing, in every workspace."""
+    rows = session.execute(
+        select(Person.team_id, Person.id, Person.slack_user_id)
+        .where(
+            Person.is_deleted.is_(False),
+            exists().where(Pairing.coach_id == Person.id, Pairing.closed_at.is_(None)),
+        )
+        .order_by(Person.id)
+    )
+    return [(team, person_id, user) for team, person_id, user in rows]
+
+
+def admins(session: Session, extra_admin_users: Sequence[str]) -> list[tuple[str, int, str]]:
+    """(team, person id, Slack user) of workspace admins and the configured admin ids."""
+    rows = session.execute(
+        select(Person.team_id, Person.id, Person.slack_user_id)
+        .where(
+            Person.is_deleted.is_(False),
+            or_(Person.is_workspace_admin.is_(True), Person.slack_user_id.in_(list(extra_admin_users))),
+        )
+        .order_by(Person.id)
+    )
+    return [(team, person_id, user) for team, person_id, user in rows]
+
+
+def summary_times(session: Session, person_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """(weekday, minute) each person chose; absent means the default."""
+    rows = session.execute(
+        select(SummaryPrefs.person_id, SummaryPrefs.weekday, SummaryPrefs.minute).where(
+            SummaryPrefs.person_id.in_(list(person_ids))
+        )
+    )
+    return {person_id: (weekday, minute) for person_id, weekday, minute in rows}
+
+
+def set_summary_time(
+    session: Session, team_id: str, person_id: int, weekday: int, minute: int, now: datetime
+) -> None:
+    prefs = session.scalars(select(SummaryPrefs).where(SummaryPrefs.person_id == person_id)).one_or_none()
+    if prefs is None:
+        prefs = SummaryPrefs(team_id=team_id, person_id=person_id)
+        session.add(prefs)
+    prefs.weekday, prefs.minute, prefs.updated_at = weekday, minute, now
+
+
+def drop_pending(session: Session, kinds: Sequence[str], person_id: int) -> None:
+    """Forget a person's pending weekly rows (their time changed): the planner makes new ones."""
+    session.execute(
+        delete(Delivery).where(
+            Delivery.kind.in_(list(kinds)),
+            Delivery.person_id == person_id,
+            Delivery.status == DeliveryStatus.PENDING,
+        )
+    )
+
+
+def time_zones(session: Session, person_ids: Sequence[int]) -> dict[int, str]:
+    rows = session.execute(select(Person.id, Person.tz).where(Person.id.in_(list(person_ids))))
+    return {person_id: tz for person_id, tz in rows}

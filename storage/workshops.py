@@ -10,7 +10,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Person
-from storage.models_workshops import Answer, ChannelWelcome, Occurrence, Rsvp, Workshop, WorkshopStatus
+from storage.models.workshops import ChannelWelcome, Occurrence, Rsvp, RsvpAnswer, Workshop, WorkshopStatus
 
 WORKSHOP_LOCK = 7274  # advisory lock namespace for workshop numbers (the migration lock is 727274)
 
@@ -88,20 +88,22 @@ def rsvp_of(session: Session, occurrence_id: int, person_id: int) -> Rsvp | None
     ).one_or_none()
 
 
-def rsvp_counts(session: Session, occurrence_ids: list[int]) -> dict[int, dict[Answer, int]]:
+def rsvp_counts(session: Session, occurrence_ids: list[int]) -> dict[int, dict[RsvpAnswer, int]]:
     """For each session, how many answered Going, Maybe and Can't make it."""
-    counts: dict[int, dict[Answer, int]] = {oid: dict.fromkeys(Answer, 0) for oid in occurrence_ids}
+    counts: dict[int, dict[RsvpAnswer, int]] = {oid: dict.fromkeys(RsvpAnswer, 0) for oid in occurrence_ids}
     rows = session.execute(
         select(Rsvp.occurrence_id, Rsvp.answer, func.count())
         .where(Rsvp.occurrence_id.in_(occurrence_ids))
         .group_by(Rsvp.occurrence_id, Rsvp.answer)
     ).all()
     for occurrence_id, answer, count in rows:
-        counts[occurrence_id][Answer(answer)] = int(count)
+        counts[occurrence_id][RsvpAnswer(answer)] = int(count)
     return counts
 
 
-def attendees(session: Session, occurrence_ids: list[int], answers: set[Answer]) -> list[tuple[Person, Rsvp]]:
+def attendees(
+    session: Session, occurrence_ids: list[int], answers: set[RsvpAnswer]
+) -> list[tuple[Person, Rsvp]]:
     """The people who gave one of `answers` to any of these sessions, with their RSVP, by name."""
     rows = session.execute(
         select(Person, Rsvp)

@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from bot.emulator import SlackDriver, SlackEmulator
 from storage.db import Database
 from storage.migrate import upgrade
 from tests.harness import SIGNING_SECRET, RunningApp, Slack, settings_for, start_app
 
-PG_URL = os.environ.get("TEST_DATABASE_URL")
+# The storage and multi-process tests run on PostgreSQL too; with no server there they fail, loudly.
+PG_URL = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 class FixedClock:
@@ -57,19 +59,19 @@ def sqlite_db(tmp_path: Path) -> Iterator[Database]:
 
 
 def _pg_database(schema: str) -> Database:
-    assert PG_URL
     return Database(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
 
 
 @pytest.fixture
 def pg_schema() -> Iterator[str]:
     """A fresh PostgreSQL schema for one test, dropped afterwards."""
-    if not PG_URL:
-        pytest.skip("TEST_DATABASE_URL is not set")
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = Database(PG_URL)
-    with admin.engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        with admin.engine.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError as error:
+        pytest.fail(f"PostgreSQL is not reachable ({error.orig!r}): start it, or set TEST_DATABASE_URL")
     yield schema
     with admin.engine.begin() as connection:
         connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -133,6 +135,6 @@ def priya(slack: Slack) -> str:
 @pytest.fixture
 def paired(slack: Slack, dean: str, drlee: str, priya: str) -> tuple[str, str]:
     """Dr Lee coaches Priya; returns (coach, coachee)."""
-    reply = slack.command("/coach", "assign @drlee @priya", user=dean)
+    reply = slack.coach("assign @drlee @priya", user=dean)
     assert "now paired" in reply.text, reply.text
     return drlee, priya

@@ -11,15 +11,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot import dispatch
 from bot.app import build_app, build_services
-from bot.clock import Clock
 from bot.emulator import Message, SlackDriver, SlackEmulator
 from bot.emulator.driver import Response, escape_entities
+from bot.platform.clock import Clock
+from bot.platform.delivery import dispatcher as dispatch
+from bot.platform.services import Services
+from bot.platform.settings import Settings
+from bot.platform.slack import make_web_client
 from bot.server import BackgroundServer
-from bot.services import Services
-from bot.settings import Settings
-from bot.slack import make_web_client
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus
 
@@ -136,7 +136,26 @@ class Slack:
 
     def workshop(self, text: str = "", *, user: str) -> Response:
         """`/workshop <text>` with #channels escaped as Slack does; asserts the ack was good."""
-        reply = self.driver.command(user, "/workshop", escape_entities(text, self.emulator, self.ws))
+        return self._acked("/workshop", text, user)
+
+    def meeting(self, text: str = "", *, user: str) -> Response:
+        """`/meeting <text>` with @names escaped as Slack does; asserts the ack was good."""
+        return self._acked("/meeting", text, user)
+
+    def coach(self, text: str = "", *, user: str) -> Response:
+        """`/coach <text>` with @names escaped as Slack does; asserts the ack was good."""
+        return self._acked("/coach", text, user)
+
+    def checkin(self, text: str = "", *, user: str) -> Response:
+        """`/checkin <text>`; asserts the ack was good."""
+        return self._acked("/checkin", text, user)
+
+    def coachbot(self, text: str = "", *, user: str) -> Response:
+        """`/coachbot <text>`; asserts the ack was good."""
+        return self._acked("/coachbot", text, user)
+
+    def _acked(self, name: str, text: str, user: str) -> Response:
+        reply = self.driver.command(user, name, escape_entities(text, self.emulator, self.ws))
         assert reply.status == 200, reply
         return reply
 

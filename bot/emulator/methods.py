@@ -133,7 +133,9 @@ def chat_post_message(ws: Workspace, args: dict[str, Any], now: datetime) -> dic
         except ValueError:
             raise ApiError("invalid_metadata_format") from None
     if metadata is not None and not (
-        isinstance(metadata, dict) and isinstance(metadata.get("event_type"), str) and "event_payload" in metadata
+        isinstance(metadata, dict)
+        and isinstance(metadata.get("event_type"), str)
+        and "event_payload" in metadata
     ):
         raise ApiError("invalid_metadata_format")
     message.metadata = metadata

@@ -100,7 +100,7 @@ class Hands:
         self.sources[form["trigger_id"]] = (user_id, channel, None)
         reply = self.rt.driver.post(urlencode(form))
         if reply.status == 404:
-            self.screen.hint(f"{name} is not a command coachbot offers. Type :help for what you can do.")
+            raise SandboxError(f"{name} is not a command coachbot offers. Type :help for what you can do.")
         elif reply.status != 200:
             self.screen.say(
                 f'── Slack shows {self.screen.name(user_id)}: {name} failed with the error "dispatch_failed"'

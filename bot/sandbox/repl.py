@@ -13,7 +13,9 @@ from types import TracebackType
 from typing import TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.sandbox.clock import ClockError, local_label, parse_duration, parse_target
+from bot.app import AREAS
+from bot.platform.areas import Area
+from bot.sandbox.clock import ClockError, local_label, parse_duration, parse_start, parse_target
 from bot.sandbox.interact import Hands, SandboxError
 from bot.sandbox.render import text_of
 from bot.sandbox.runtime import Runtime
@@ -45,15 +47,17 @@ class Sandbox:
         db_path: Path | None = None,
         empty: bool = False,
         start: datetime | None = None,
+        areas: tuple[Area, ...] = AREAS,
     ) -> None:
         self.out = out
-        self.rt = Runtime(db_path=db_path, start=start)
+        self.rt = Runtime(db_path=db_path, start=start, areas=areas)
         self.ws = self.rt.emulator.workspace
         self.screen = Screen(out, self.ws, self.rt.clock)
         self.hands = Hands(self.rt, self.screen)
         self.empty = empty
         self.user: str | None = None
         self.channel: dict[str, str] = {}
+        self.refused: str | None = None  # why the last line was refused, if it was
 
     def __enter__(self) -> Sandbox:
         self.rt.start()
@@ -81,18 +85,25 @@ class Sandbox:
         name = self.screen.name(self.user)
         return f"{name} in #{self.ws.channels[where]['name']}> " if where else f"{name}> "
 
-    def run(self, lines: Iterable[str], *, echo: bool) -> None:
-        """Handle each line; `echo` writes the prompt and line, as a transcript of a scripted run."""
+    def run(self, lines: Iterable[str], *, echo: bool) -> str | None:
+        """Handle each line; `echo` writes the prompt and line, as a transcript of a scripted run.
+
+        A script stops at the first line the sandbox refuses: the reason is returned, with the line's number.
+        """
         self.welcome()
-        for raw in lines:
+        for number, raw in enumerate(lines, 1):
             line = raw.rstrip("\n")
             if echo:
                 # A transcript: the prompt and what was typed; comments and blank lines as they are.
                 shown = line if not line.strip() or line.lstrip().startswith("#") else self.prompt() + line
                 self.out.write(shown + "\n")
-            if not self.handle(line):
-                break
+            carry_on = self.handle(line)
             self.out.flush()
+            if echo and self.refused is not None:
+                return f"line {number} was refused: {line.strip()}\n  {self.refused}"
+            if not carry_on:
+                break
+        return None
 
     def welcome(self) -> None:
         people = ", ".join(f"{u['name']} ({u['tz']})" for u in self.ws.users.values()) or "nobody yet"
@@ -102,10 +113,9 @@ class Sandbox:
     def handle(self, line: str) -> bool:
         """Play one line; False when the session should end. Bad input only ever prints a hint."""
         line = line.strip()
-        if not line:
-            return True
-        if line.startswith("#"):
-            return True  # a comment in a script
+        self.refused = None
+        if not line or line.startswith("#") or line.startswith(":start "):
+            return True  # a blank line, a comment, or a script's own start time (read before the session)
         try:
             if line.startswith("@"):
                 name, _, rest = line[1:].partition(" ")
@@ -114,7 +124,8 @@ class Sandbox:
                 raise SandboxError("Nobody is here yet: `:adduser randy America/Chicago`, then type as them.")
             return self._as(self.user, line)
         except (SandboxError, ClockError) as error:
-            self.screen.hint(str(error))
+            self.refused = str(error)
+            self.screen.hint(self.refused)
         return True
 
     def _as(self, user: str | None, line: str) -> bool:
@@ -284,14 +295,35 @@ class Sandbox:
 
 
 def main(db_path: Path | None = None, *, empty: bool = False, start: datetime | None = None) -> int:
-    """Run a session on the terminal, or on a script when standard input is not a terminal."""
-    interactive = sys.stdin.isatty()
-    with Sandbox(sys.stdout, db_path=db_path, empty=empty, start=start) as sandbox:
-        if interactive:
+    """Run a session on the terminal, or on a script when standard input is not a terminal.
+
+    A script may carry its own start time (`:start 2026-11-23T09:00-06:00` before its first command),
+    so it replays the same on any day; `--start` wins over it. Exit status 1 when a line is refused.
+    """
+    if sys.stdin.isatty():
+        with Sandbox(sys.stdout, db_path=db_path, empty=empty, start=start) as sandbox:
             sandbox.run(_typed(sandbox), echo=False)
-        else:
-            sandbox.run(sys.stdin, echo=True)
+        return 0
+    script = sys.stdin.readlines()
+    start = start or script_start(script)
+    with Sandbox(sys.stdout, db_path=db_path, empty=empty, start=start) as sandbox:
+        refused = sandbox.run(script, echo=True)
+    if refused:
+        print(f"coachbot sandbox: the script stopped: {refused}", file=sys.stderr)
+        return 1
     return 0
+
+
+def script_start(lines: list[str]) -> datetime | None:
+    """The `:start ISO` a script carries before its first command, if any."""
+    for raw in lines:
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith(":start "):
+            return parse_start(line.removeprefix(":start ").strip())
+        return None
+    return None
 
 
 def _typed(sandbox: Sandbox) -> Iterable[str]:

@@ -13,13 +13,14 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.app import build_app, build_services
+from bot.app import AREAS, build_app, build_services
 from bot.emulator import SlackDriver, SlackEmulator
+from bot.platform.areas import Area
+from bot.platform.settings import Settings
+from bot.platform.slack import make_web_client
 from bot.sandbox import scheduler
 from bot.sandbox.clock import VirtualClock
 from bot.server import BackgroundServer
-from bot.settings import Settings
-from bot.slack import make_web_client
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -61,7 +62,10 @@ class CountingExecutor(ThreadPoolExecutor):
 class Runtime:
     """Starts and stops everything the sandbox plays against; `events` collects Web API changes."""
 
-    def __init__(self, *, db_path: Path | None = None, start: datetime | None = None) -> None:
+    def __init__(
+        self, *, db_path: Path | None = None, start: datetime | None = None, areas: tuple[Area, ...] = AREAS
+    ) -> None:
+        self.areas = areas
         self.clock = VirtualClock(start)
         self.events: list[tuple[str, dict[str, Any]]] = []
         self._events_lock = threading.Lock()
@@ -96,7 +100,9 @@ class Runtime:
             database_url=self.db.url,
         )
         # One person at a keyboard: show each Home refresh at once rather than spacing them out.
-        self.services = build_services(settings, db=self.db, clock=self.clock, home_refresh_interval=0.0)
+        self.services = build_services(
+            settings, db=self.db, clock=self.clock, home_refresh_interval=0.0, areas=self.areas
+        )
         self.client: WebClient = make_web_client(BOT_TOKEN, self.emulator.url)
         app = build_app(self.services, executor=self.executor)
         self.server = BackgroundServer(app, self.db).start()

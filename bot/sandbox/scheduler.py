@@ -1,4 +1,4 @@
-"""The sandbox's one door to the dispatcher (bot.dispatch): when is the next thing due, and run it."""
+"""The sandbox's one door to the dispatcher (bot.platform.delivery.dispatcher): when is the next thing due, and run it."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.services import Services
+from bot.platform.services import Services
 
 
 def _dispatch() -> Any:
     # Imported when first used, so the sandbox keeps working on a build without a dispatcher.
     try:
-        return importlib.import_module("bot.dispatch")
+        return importlib.import_module("bot.platform.delivery.dispatcher")
     except ModuleNotFoundError:
         return None
 

@@ -12,8 +12,8 @@ import threading
 import time
 from datetime import datetime
 
-from bot.clock import HostClock, system_clock
-from bot.services import Services
+from bot.platform.clock import HostClock, system_clock
+from bot.platform.services import Services
 from storage.send_slots import db_now
 
 log = logging.getLogger("bot.dispatch")

@@ -6,7 +6,7 @@ import logging
 import time
 from datetime import timedelta
 
-from bot.pacing import CHANNEL_INTERVAL_SECONDS
+from bot.platform.delivery.pacing import CHANNEL_INTERVAL_SECONDS
 from storage import send_slots
 from storage.db import Database
 
@@ -40,7 +40,12 @@ class SharedPacer:
         interval = 1.0 / self.cap if self.cap else 0.0
         with self.db.transaction() as session:
             offsets = send_slots.take_many(
-                session, team, [f"{team}/{c}" for c in channels], interval, CHANNEL_INTERVAL_SECONDS, HORIZON_SECONDS
+                session,
+                team,
+                [f"{team}/{c}" for c in channels],
+                interval,
+                CHANNEL_INTERVAL_SECONDS,
+                HORIZON_SECONDS,
             )
         self._prune()
         clock = time.monotonic()

@@ -1,0 +1,172 @@
+"""The `nudge` delivery kind: render one DM per person and slot, and plan the next after it."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.checkins.nudge_views import NudgePart, nudge_blocks, nudge_text
+from bot.goals.nudge_plan import NUDGE_KIND, replan_people, replan_person, rules_for, stop_nudges
+from bot.goals.nudge_schedule import allowed_time, in_quiet_hours
+from bot.platform.dates import local_today, zone
+from bot.platform.delivery.registry import DeliveryInfo, Kind, Outgoing, Skip, UsefulUntil
+from bot.platform.services import Services
+from storage import checkins as queries
+from storage import deliveries as store
+from storage.models import Cadence, Goal, GoalStatus, Person
+
+log = logging.getLogger(__name__)
+
+# A nudge this late (the app was down) is skipped with a reason and the next one planned;
+# a nudge only a little late is still useful, unless it would now land in quiet hours.
+LATE_LIMIT = timedelta(hours=3)
+STILL_ON_TIME = timedelta(minutes=15)
+# Slack errors that mean the person cannot be reached any more.
+UNREACHABLE = {"channel_not_found", "user_not_found", "account_inactive"}
+
+
+def _goal_ids(delivery: DeliveryInfo) -> list[int]:
+    return [
+        int(g) for g in delivery.payload.get("goal_ids", []) if isinstance(g, int | str) and str(g).isdigit()
+    ]
+
+
+def _parts(
+    session: Session, person: Person, goal_ids: list[int], now: datetime, snoozed: bool
+) -> list[NudgePart]:
+    today = local_today(now, person.tz)
+    goals = list(
+        session.scalars(
+            select(Goal).where(Goal.id.in_(goal_ids), Goal.person_id == person.id).order_by(Goal.number)
+        )
+    )
+    last_notes = queries.last_notes(session, [goal.id for goal in goals])
+    parts = []
+    for goal in goals:
+        if goal.status != GoalStatus.ACTIVE or (goal.cadence == Cadence.OFF and not snoozed):
+            continue
+        last = last_notes.get(goal.id)
+        parts.append(
+            NudgePart(
+                goal_id=goal.id,
+                number=goal.number,
+                title=goal.title,
+                target_date=goal.target_date,
+                last_note=last.text if last else None,
+                last_note_at=last.created_at if last else None,
+                overdue=goal.target_date is not None and goal.target_date < today,
+            )
+        )
+    return parts
+
+
+def render_nudge(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:
+    """The DM for this slot, or a Skip with the reason (closed goals, a deactivated person, too late)."""
+    with services.db.transaction() as session:
+        person, prefs = queries.person_and_prefs(session, delivery.person_id or 0)
+        if person is None or person.is_deleted:
+            return Skip("the person is no longer in Slack")
+        if prefs is not None and prefs.stopped_reason:
+            return Skip(f"nudges stopped: {prefs.stopped_reason}")
+        late = now - delivery.due_at
+        if late > LATE_LIMIT:
+            return Skip(f"{late.total_seconds() / 3600:.1f} hours late; the next nudge is planned instead")
+        if late > STILL_ON_TIME and _quiet_now(session, person, now):
+            return Skip("late, and it is now the person's quiet hours; the next nudge is planned instead")
+        snoozed = delivery.dedupe_key.startswith("nudge_snooze:")
+        parts = _parts(session, person, _goal_ids(delivery), now, snoozed)
+        if not parts:
+            return Skip("no active goals left to ask about")
+        return Outgoing(
+            text=nudge_text(parts), blocks=nudge_blocks(parts, local_today(now, person.tz), person.tz)
+        )
+
+
+def _quiet_now(session: Session, person: Person, now: datetime) -> bool:
+    prefs = queries.prefs_for(session, person.team_id, person.id, now)
+    return in_quiet_hours(now.astimezone(zone(person.tz)), rules_for(session, person, prefs))
+
+
+def after_nudge_sent(
+    services: Services, delivery: DeliveryInfo, channel: str, ts: str, now: datetime
+) -> None:
+    after_nudges_sent(services, [(delivery, channel, ts)], now)
+
+
+def after_nudges_sent(services: Services, sent: list[tuple[DeliveryInfo, str, str]], now: datetime) -> None:
+    """Remember which overdue questions were asked, and plan each person's next nudge."""
+    owners = {d.person_id for d, _, _ in sent if d.person_id is not None}
+    goal_ids = [goal_id for d, _, _ in sent for goal_id in _goal_ids(d)]
+    with services.db.transaction() as session:
+        people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(owners)))}
+        for goal in session.scalars(select(Goal).where(Goal.id.in_(goal_ids), Goal.target_date.is_not(None))):
+            person = people.get(goal.person_id)
+            overdue = person is not None and goal.target_date < local_today(now, person.tz)  # type: ignore[operator]
+            if person is not None and overdue and goal.target_date is not None:
+                queries.remember_overdue_asked(session, person.team_id, goal.id, goal.target_date)
+        replan_people(session, list(people), now)
+
+
+def after_nudge_skipped(services: Services, delivery: DeliveryInfo, reason: str, now: datetime) -> None:
+    if delivery.person_id is not None:
+        with services.db.transaction() as session:
+            replan_person(session, delivery.person_id, now)
+
+
+def after_nudge_failed(services: Services, delivery: DeliveryInfo, error: str, now: datetime) -> None:
+    """An unreachable person gets nothing more; any other failure moves on to the next slot."""
+    if delivery.person_id is None:
+        return
+    with services.db.transaction() as session:
+        if error.split(" ", 1)[0] in UNREACHABLE:
+            stop_nudges(session, delivery.person_id, delivery.team_id, error, now)
+            log.info("nudges stopped for person %s: %s", delivery.person_id, error)
+        else:
+            replan_person(session, delivery.person_id, now)
+
+
+def plan_snooze(
+    session: Session, person: Person, goal_id: int, message_ts: str, now: datetime
+) -> datetime | None:
+    """A one-off nudge for one goal a day from now (moved out of quiet time); returns when."""
+    prefs = queries.prefs_for(session, person.team_id, person.id, now)
+    due = allowed_time(now + timedelta(days=1), rules_for(session, person, prefs))
+    if due is None:
+        return None
+    store.plan(
+        session,
+        team_id=person.team_id,
+        kind=NUDGE_KIND,
+        recipient=person.slack_user_id,
+        due_at=due,
+        dedupe_key=f"nudge_snooze:{goal_id}:{message_ts}",
+        now=now,
+        person_id=person.id,
+        payload={"goal_ids": [goal_id]},
+    )
+    return due
+
+
+def nudge_useful_until(services: Services, delivery: DeliveryInfo) -> UsefulUntil:
+    """A nudge is worth sending the day it was due, in the person's own zone."""
+    with services.db.read() as session:
+        person = session.get(Person, delivery.person_id or 0)
+        tz = person.tz if person is not None else "UTC"
+    local = delivery.due_at.astimezone(zone(tz))
+    end_of_day = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), local.tzinfo)
+    return UsefulUntil(end_of_day, "a nudge past the end of its day in the person's zone")
+
+
+KINDS = {
+    NUDGE_KIND: Kind(
+        render_nudge,
+        after_nudge_sent,
+        after_skip=after_nudge_skipped,
+        after_failure=after_nudge_failed,
+        after_send_batch=after_nudges_sent,
+        useful_until=nudge_useful_until,
+    ),
+}

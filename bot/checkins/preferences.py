@@ -1,0 +1,147 @@
+"""Per-person nudge settings and the program's quiet periods; every change replans at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.goals.nudge_plan import NUDGE_KIND, replan_person
+from bot.goals.nudge_schedule import is_quiet_minute, minute_to_time
+from bot.platform.dates import DateError, local_today, parse_date, short_date
+from bot.platform.errors import UserError
+from bot.platform.people import Actor
+from bot.platform.roles import require_admin
+from bot.platform.services import Services
+from storage import checkins as queries
+from storage.models.checkins import QuietPeriod
+
+LABEL_MAX = 200
+QUIET_ADD_EXAMPLE = "`/coachbot quiet add 2026-12-21 2027-01-03 Winter break`"
+
+
+@dataclass(frozen=True)
+class NudgeSettings:
+    nudge_minute: int
+    quiet_start_minute: int
+    quiet_end_minute: int
+    weekends: bool
+    paused_until: date | None
+
+
+@dataclass(frozen=True)
+class QuietPeriodInfo:
+    number: int
+    starts_on: date
+    ends_on: date
+    label: str
+
+    def describe(self) -> str:
+        return f"#{self.number} {self.label or 'Quiet period'}: {short_date(self.starts_on)} – {short_date(self.ends_on)}"
+
+
+def clock_label(minute: int) -> str:
+    """“9:00 AM” for 540."""
+    at = minute_to_time(minute)
+    return f"{at.hour % 12 or 12}:{at.minute:02d} {'AM' if at.hour < 12 else 'PM'}"
+
+
+def get_settings(services: Services, actor: Actor) -> NudgeSettings:
+    with services.db.transaction() as session:
+        p = queries.prefs_for(session, actor.team_id, actor.person_id, services.now())
+        return NudgeSettings(
+            p.nudge_minute, p.quiet_start_minute, p.quiet_end_minute, p.weekends, p.paused_until
+        )
+
+
+def settings_problems(settings: NudgeSettings, today: date) -> dict[str, str]:
+    """Field problems keyed by name (nudge_time, pause_until), in words a person can act on."""
+    problems: dict[str, str] = {}
+    if is_quiet_minute(settings.nudge_minute, settings.quiet_start_minute, settings.quiet_end_minute):
+        problems["nudge_time"] = (
+            f"{clock_label(settings.nudge_minute)} is inside your quiet hours "
+            f"({clock_label(settings.quiet_start_minute)}–{clock_label(settings.quiet_end_minute)}): "
+            "choose a nudge time outside them."
+        )
+    if settings.paused_until is not None and settings.paused_until <= today:
+        problems["pause_until"] = "Choose a date after today, or leave it empty to keep nudges on."
+    return problems
+
+
+def save_settings(services: Services, actor: Actor, settings: NudgeSettings) -> datetime | None:
+    """Save and replan in one transaction; returns when the next nudge now falls, if any."""
+    now = services.now()
+    problems = settings_problems(settings, local_today(now, actor.tz))
+    if problems:
+        raise UserError(" ".join(problems.values()))
+    with services.db.transaction() as session:
+        p = queries.prefs_for(session, actor.team_id, actor.person_id, now)
+        p.nudge_minute, p.quiet_start_minute, p.quiet_end_minute = (
+            settings.nudge_minute,
+            settings.quiet_start_minute,
+            settings.quiet_end_minute,
+        )
+        p.weekends, p.paused_until, p.updated_at = settings.weekends, settings.paused_until, now
+        session.flush()
+        return replan_person(session, actor.person_id, now)
+
+
+def parse_quiet_period(text: str, today: date) -> tuple[date, date, str]:
+    """`2026-12-21 2027-01-03 Winter break` → (start, end, label)."""
+    words = text.split()
+    if len(words) < 2:
+        raise UserError(f"Give a first and last date, then a name: {QUIET_ADD_EXAMPLE}.")
+    try:
+        start, end = parse_date(words[0], today), parse_date(words[1], today)
+    except DateError as error:
+        raise UserError(f"{error} Write the dates as YYYY-MM-DD: {QUIET_ADD_EXAMPLE}.") from None
+    if end < start:
+        raise UserError(
+            f"The last day comes before the first. Write the first day first: {QUIET_ADD_EXAMPLE}."
+        )
+    label = " ".join(words[2:])
+    if len(label) > LABEL_MAX:
+        raise UserError(f"Please keep the name to {LABEL_MAX} characters.")
+    return start, end, label
+
+
+def add_quiet_period(services: Services, actor: Actor, text: str) -> QuietPeriodInfo:
+    require_admin(services, actor, "set program quiet periods")
+    now = services.now()
+    start, end, label = parse_quiet_period(text, local_today(now, actor.tz))
+    with services.db.transaction() as session:
+        period = QuietPeriod(
+            team_id=actor.team_id,
+            starts_on=start,
+            ends_on=end,
+            label=label,
+            created_by=actor.user_id,
+            created_at=now,
+        )
+        session.add(period)
+        session.flush()
+        for person_id in queries.people_with_pending_nudges(session, actor.team_id, NUDGE_KIND):
+            replan_person(session, person_id, now)
+        return QuietPeriodInfo(period.id, start, end, label)
+
+
+def list_quiet_periods(services: Services, actor: Actor) -> list[QuietPeriodInfo]:
+    with services.db.transaction() as session:
+        return [
+            QuietPeriodInfo(p.id, p.starts_on, p.ends_on, p.label)
+            for p in queries.quiet_periods(session, actor.team_id)
+        ]
+
+
+def remove_quiet_period(services: Services, actor: Actor, number: int) -> QuietPeriodInfo:
+    require_admin(services, actor, "remove program quiet periods")
+    now = services.now()
+    with services.db.transaction() as session:
+        period = session.get(QuietPeriod, number)
+        if period is None or period.team_id != actor.team_id:
+            raise UserError(f"There is no quiet period #{number}. `/coachbot quiet list` shows them.")
+        info = QuietPeriodInfo(period.id, period.starts_on, period.ends_on, period.label)
+        session.delete(period)
+        session.flush()
+        for person_id in queries.people_with_pending_nudges(session, actor.team_id, NUDGE_KIND):
+            replan_person(session, person_id, now)
+        return info

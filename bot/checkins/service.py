@@ -1,0 +1,181 @@
+"""Check-in services: nudge answers, notes, /checkin with well-being, and consent to tell the coach."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.checkins.alerts import coach_of, plan_coach_alert
+from bot.checkins.deliveries import plan_snooze
+from bot.checkins.ids import CheckinAction
+from bot.checkins.nudge_views import answer_line
+from bot.checkins.support import support_text_for
+from bot.goals.nudge_plan import replan_person
+from bot.goals.service import GoalInfo, goal_info
+from bot.platform.errors import UserError
+from bot.platform.people import Actor
+from bot.platform.services import Services
+from storage import checkins as queries
+from storage import goals as goal_queries
+from storage.models import Goal, GoalStatus, Person
+from storage.models.checkins import NudgeAnswer
+
+NOTE_MAX = 3000
+LOW_WELLBEING = 2
+_CLOSES_GOAL = {NudgeAnswer.DONE: GoalStatus.DONE, NudgeAnswer.CLOSED: GoalStatus.DONE}
+
+
+@dataclass(frozen=True)
+class CheckinResult:
+    checkin_id: int
+    recorded: bool
+    support_text: str | None  # set when well-being was low: show it at once
+
+
+def _nudge_key(actor: Actor, message_ts: str, goal_id: int) -> str:
+    # One answer per goal per nudge message: double clicks and Slack's retries find this key.
+    return f"{actor.team_id}:nudge:{message_ts}:{goal_id}"
+
+
+def _record_goal_answer(
+    session: Session,
+    actor: Actor,
+    goal: Goal,
+    answer: NudgeAnswer,
+    request_key: str,
+    now: datetime,
+    message_ts: str | None = None,
+) -> bool:
+    """Record one answer about a goal (once per request key); Done and Close close it. True if new."""
+    new_id = queries.record(
+        session, team_id=actor.team_id, person_id=actor.person_id, goal_id=goal.id, answer=answer,
+        note="", private=False, message_ts=message_ts, created_at=now, request_key=request_key,
+    )  # fmt: skip
+    if new_id is None:
+        return False
+    if answer in _CLOSES_GOAL and goal.status == GoalStatus.ACTIVE:
+        goal.status, goal.closed_at, goal.updated_at = _CLOSES_GOAL[answer], now, now
+    return True
+
+
+def answer_nudge(
+    services: Services, actor: Actor, goal_id: int, answer: NudgeAnswer, message_ts: str, now: datetime
+) -> bool:
+    """Record a nudge button; True if recorded now, False if this goal in this message was answered."""
+    with services.db.transaction() as session:
+        goal = queries.owned_goal(session, actor.person_id, goal_id)
+        if goal is None:
+            raise UserError("That goal is no longer yours to answer for.")
+        if not _record_goal_answer(
+            session, actor, goal, answer, _nudge_key(actor, message_ts, goal_id), now, message_ts
+        ):
+            return False
+        if answer == NudgeAnswer.SNOOZED:
+            person = session.get(Person, actor.person_id)
+            assert person is not None
+            plan_snooze(session, person, goal_id, message_ts, now)
+        session.flush()
+        replan_person(session, actor.person_id, now)
+        return True
+
+
+def message_answers(services: Services, actor: Actor, message_ts: str) -> dict[int, str]:
+    """Each answered goal in a nudge message, with the line that replaces its buttons."""
+    with services.db.transaction() as session:
+        rows = queries.for_message(session, actor.person_id, message_ts)
+        answers: dict[int, str] = {}
+        for row in rows:
+            if row.goal_id is None or (row.answer == NudgeAnswer.NOTE and row.goal_id in answers):
+                continue
+            answers[row.goal_id] = answer_line(row.answer, row.private)
+        return answers
+
+
+def add_note(
+    services: Services,
+    actor: Actor,
+    note: str,
+    *,
+    private: bool,
+    request_key: str,
+    now: datetime,
+    goal_id: int | None = None,
+    message_ts: str | None = None,
+    wellbeing: int | None = None,
+    answer: NudgeAnswer = NudgeAnswer.NOTE,
+) -> CheckinResult:
+    """Save a note or a /checkin (once per request); low well-being brings the support text."""
+    note = note.strip()
+    if len(note) > NOTE_MAX:
+        raise UserError(f"That note is {len(note)} characters; please keep it to {NOTE_MAX} or fewer.")
+    if answer == NudgeAnswer.NOTE and not note:
+        raise UserError("Write a few words: `/checkin Finished the cardio block, feeling steadier`.")
+    with services.db.transaction() as session:
+        if goal_id is not None and queries.owned_goal(session, actor.person_id, goal_id) is None:
+            raise UserError("That goal is no longer yours to add a note to.")
+        new_id = queries.record(
+            session,
+            team_id=actor.team_id,
+            person_id=actor.person_id,
+            goal_id=goal_id,
+            answer=answer,
+            wellbeing=wellbeing,
+            note=note,
+            private=private,
+            message_ts=message_ts,
+            created_at=now,
+            request_key=request_key,
+        )
+        seen = queries.by_request_key(session, request_key)
+        assert seen is not None
+        low = seen.wellbeing is not None and seen.wellbeing <= LOW_WELLBEING
+        support = support_text_for(session, actor.team_id) if low else None
+        return CheckinResult(seen.id, new_id is not None, support)
+
+
+def record_goal_statuses(
+    services: Services, actor: Actor, statuses: dict[int, NudgeAnswer], request_key: str, now: datetime
+) -> None:
+    """The per-goal answers of a /checkin (by goal number); each recorded once, Done closes the goal."""
+    with services.db.transaction() as session:
+        for number, answer in statuses.items():
+            goal = goal_queries.goal_by_number(session, actor.person_id, number)
+            if goal is None:
+                continue
+            _record_goal_answer(session, actor, goal, answer, f"{request_key}:goal:{goal.id}", now)
+        session.flush()
+        replan_person(session, actor.person_id, now)
+
+
+def answer_coach_question(
+    services: Services, actor: Actor, checkin_id: int, tell: bool, now: datetime
+) -> bool:
+    """Store "tell my coach" or "no thanks" once; True if a coach was (newly) alerted."""
+    coach = coach_of(services, actor) if tell else None
+    with services.db.transaction() as session:
+        stored = queries.give_consent(session, actor.person_id, checkin_id, tell)
+        if not (stored and coach):
+            return False
+        reason = "checked in with low well-being and would like you to know"
+        return plan_coach_alert(session, actor, coach, reason, now)
+
+
+def goal_for_note(services: Services, actor: Actor, goal_id: int) -> GoalInfo:
+    with services.db.transaction() as session:
+        goal = queries.owned_goal(session, actor.person_id, goal_id)
+        if goal is None:
+            raise UserError("That goal is no longer yours to add a note to.")
+        return goal_info(goal)
+
+
+# What each nudge button records (handlers route on the action id; the answer is ours).
+NUDGE_ANSWERS = {
+    CheckinAction.NUDGE_ON_TRACK: NudgeAnswer.ON_TRACK,
+    CheckinAction.NUDGE_NEED_HELP: NudgeAnswer.NEED_HELP,
+    CheckinAction.NUDGE_DONE: NudgeAnswer.DONE,
+    CheckinAction.NUDGE_SNOOZE: NudgeAnswer.SNOOZED,
+    CheckinAction.OVERDUE_CLOSE: NudgeAnswer.CLOSED,
+}
+CHECKIN = NudgeAnswer.CHECKIN

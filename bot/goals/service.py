@@ -1,0 +1,227 @@
+"""Goal services: the verbs behind `/goal`, the goal modal and the App Home buttons."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from bot.goals.nudge_plan import replan_person
+from bot.platform.dates import DateError, local_today, parse_date
+from bot.platform.errors import UserError
+from bot.platform.people import Actor
+from storage import goals as goal_queries
+from storage.db import Database
+from storage.models import Area, Cadence, Goal, GoalStatus, ProgressNote
+from storage.people import next_goal_number
+
+TITLE_MAX = 200
+NOTE_MAX = 3000
+_BY_DATE = re.compile(r"^(?P<title>.*\S)\s+by\s+(?P<when>\S.*)$", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class GoalDraft:
+    """What a person wrote for a goal, before it is saved."""
+
+    title: str
+    why: str = ""
+    measure: str = ""
+    target_date: date | None = None
+    area: Area = Area.OTHER
+    cadence: Cadence = Cadence.WEEKLY
+
+
+@dataclass(frozen=True)
+class NoteInfo:
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class GoalInfo:
+    number: int
+    title: str
+    why: str
+    measure: str
+    target_date: date | None
+    area: Area
+    cadence: Cadence
+    status: GoalStatus
+    last_note: NoteInfo | None
+
+    @property
+    def draft(self) -> GoalDraft:
+        return GoalDraft(self.title, self.why, self.measure, self.target_date, self.area, self.cadence)
+
+
+@dataclass(frozen=True)
+class GoalOverview:
+    active: list[GoalInfo]
+    done: int
+    dropped: int
+
+
+def goal_info(goal: Goal) -> GoalInfo:
+    last = goal.notes[-1] if goal.notes else None
+    return GoalInfo(
+        number=goal.number,
+        title=goal.title,
+        why=goal.why,
+        measure=goal.measure,
+        target_date=goal.target_date,
+        area=goal.area,
+        cadence=goal.cadence,
+        status=goal.status,
+        last_note=NoteInfo(last.text, last.created_at) if last else None,
+    )
+
+
+def parse_quick_goal(text: str, today: date) -> GoalDraft:
+    """`Do 40 questions a week by Dec 20` → a draft; the date after the last “by” must be a date."""
+    text = text.strip()
+    target: date | None = None
+    match = _BY_DATE.match(text)
+    if match:
+        try:
+            target = parse_date(match.group("when"), today)
+        except DateError as error:
+            raise UserError(f"I couldn't read the date after “by”. {error}") from None
+        text = match.group("title")
+    return validated(GoalDraft(title=text, target_date=target), today)
+
+
+def validated(draft: GoalDraft, today: date) -> GoalDraft:
+    """The draft with its title tidied, or a UserError naming what is wrong."""
+    title = " ".join(draft.title.split())
+    if not title:
+        raise UserError("A goal needs some words: what do you want to achieve?")
+    if len(title) > TITLE_MAX:
+        raise UserError(f"That goal is {len(title)} characters; please keep it to {TITLE_MAX} or fewer.")
+    if draft.target_date is not None and draft.target_date < today:
+        raise UserError(
+            f"{draft.target_date:%b} {draft.target_date.day}, {draft.target_date.year} has passed: choose a date from today on."
+        )
+    return replace(draft, title=title, why=draft.why.strip(), measure=draft.measure.strip())
+
+
+def smart_questions(draft: GoalDraft) -> list[str]:
+    """Coaching questions for what a SMART goal still lacks; questions, never instructions."""
+    questions = []
+    if draft.target_date is None:
+        questions.append("When would you like to have this done?")
+    if not draft.measure and not re.search(r"\d", draft.title):
+        questions.append("How will you know you've achieved it?")
+    return questions
+
+
+def _owned_goal(session: Session, actor: Actor, number: int) -> Goal:
+    goal = goal_queries.goal_by_number(session, actor.person_id, number)
+    if goal is None:
+        raise UserError(f"You don't have a goal #{number}. `/goal list` shows your goals and their numbers.")
+    return goal
+
+
+def add_goal(
+    db: Database, actor: Actor, draft: GoalDraft, now: datetime, request_key: str | None
+) -> tuple[GoalInfo, bool]:
+    """Save a new goal; returns it and whether it is new (False when this request was seen before)."""
+    draft = validated(draft, local_today(now, actor.tz))
+    with db.transaction() as session:
+        if request_key and (seen := goal_queries.goal_by_request_key(session, request_key)):
+            return goal_info(seen), False
+        goal = Goal(
+            team_id=actor.team_id,
+            person_id=actor.person_id,
+            number=next_goal_number(session, actor.person_id),
+            title=draft.title,
+            why=draft.why,
+            measure=draft.measure,
+            target_date=draft.target_date,
+            area=draft.area,
+            cadence=draft.cadence,
+            status=GoalStatus.ACTIVE,
+            created_at=now,
+            updated_at=now,
+            request_key=request_key,
+        )
+        session.add(goal)
+        session.flush()
+        set_committed_value(goal, "notes", [])  # a new goal has none: no need to ask the database
+        replan_person(session, actor.person_id, now)
+        return goal_info(goal), True
+
+
+def update_goal(db: Database, actor: Actor, number: int, draft: GoalDraft, now: datetime) -> GoalInfo:
+    draft = validated(draft, local_today(now, actor.tz))
+    with db.transaction() as session:
+        goal = _owned_goal(session, actor, number)
+        goal.title, goal.why, goal.measure = draft.title, draft.why, draft.measure
+        goal.target_date, goal.area, goal.cadence = draft.target_date, draft.area, draft.cadence
+        goal.updated_at = now
+        session.flush()
+        replan_person(session, actor.person_id, now)
+        return goal_info(goal)
+
+
+def get_goal(db: Database, actor: Actor, number: int) -> GoalInfo:
+    with db.read() as session:
+        return goal_info(_owned_goal(session, actor, number))
+
+
+_STATUS_FOR_VERB = {"done": GoalStatus.DONE, "drop": GoalStatus.DROPPED, "reopen": GoalStatus.ACTIVE}
+
+
+def change_status(db: Database, actor: Actor, number: int, verb: str, now: datetime) -> tuple[GoalInfo, bool]:
+    """done / drop / reopen; returns the goal and whether anything changed (repeats are harmless)."""
+    status = _STATUS_FOR_VERB[verb]
+    with db.transaction() as session:
+        goal = _owned_goal(session, actor, number)
+        if goal.status == status:
+            return goal_info(goal), False
+        goal.status = status
+        goal.closed_at = None if status == GoalStatus.ACTIVE else now
+        goal.updated_at = now
+        session.flush()
+        replan_person(session, actor.person_id, now)
+        return goal_info(goal), True
+
+
+def log_progress(
+    db: Database, actor: Actor, number: int, note: str, now: datetime, request_key: str | None
+) -> GoalInfo:
+    """Add a timestamped progress note; a retried request adds nothing the second time."""
+    note = note.strip()
+    if not note:
+        raise UserError("Write what happened: `/goal progress 2 Finished chapter 4`.")
+    if len(note) > NOTE_MAX:
+        raise UserError(f"That note is {len(note)} characters; please keep it to {NOTE_MAX} or fewer.")
+    with db.transaction() as session:
+        goal = _owned_goal(session, actor, number)
+        if not (request_key and goal_queries.note_by_request_key(session, request_key)):
+            goal.notes.append(
+                ProgressNote(team_id=actor.team_id, text=note, created_at=now, request_key=request_key)
+            )
+            goal.updated_at = now
+            session.flush()
+        return goal_info(goal)
+
+
+def set_cadence(db: Database, actor: Actor, number: int, cadence: Cadence, now: datetime) -> GoalInfo:
+    with db.transaction() as session:
+        goal = _owned_goal(session, actor, number)
+        goal.cadence = cadence
+        goal.updated_at = now
+        session.flush()
+        replan_person(session, actor.person_id, now)
+        return goal_info(goal)
+
+
+def overview(db: Database, actor: Actor) -> GoalOverview:
+    with db.read() as session:
+        active = [goal_info(goal) for goal in goal_queries.active_goals(session, actor.person_id)]
+        counts = goal_queries.closed_goal_counts(session, actor.person_id)
+        return GoalOverview(active, counts.get(GoalStatus.DONE, 0), counts.get(GoalStatus.DROPPED, 0))

@@ -1,0 +1,203 @@
+"""Block Kit for goals: the goal and progress modals, `/goal list`, and replies."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DatePickerElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.goals.ids import GoalCallback, GoalField, ProgressField
+from bot.goals.service import TITLE_MAX, GoalDraft, GoalInfo, GoalOverview
+from bot.platform.dates import describe_due, local_timestamp
+from storage.models import Area, Cadence
+
+AREA_LABELS = {
+    Area.ACADEMIC: "Academic performance",
+    Area.CLINICAL: "Clinical skills",
+    Area.WELLBEING: "Well-being",
+    Area.PROFESSIONAL: "Professional identity",
+    Area.LEADERSHIP: "Leadership",
+    Area.COMMUNITY: "Community",
+    Area.OTHER: "Other",
+}
+CADENCE_LABELS = {
+    Cadence.DAILY: "Daily (weekdays)",
+    Cadence.WEEKLY: "Weekly",
+    Cadence.BIWEEKLY: "Every two weeks",
+    Cadence.OFF: "Off",
+}
+
+
+def _options(labels: dict[Area, str] | dict[Cadence, str]) -> list[Option]:
+    return [Option(value=str(value), text=label) for value, label in labels.items()]
+
+
+def goal_modal(draft: GoalDraft | None = None, number: int | None = None) -> View:
+    """The New goal form, or the Edit form prefilled with a goal (its number in private_metadata)."""
+    draft = draft or GoalDraft(title="")
+    area_options = _options(AREA_LABELS)
+    cadence_options = _options(CADENCE_LABELS)
+    blocks: list[Block] = [
+        InputBlock(
+            block_id=GoalField.TITLE,
+            label="Goal",
+            hint="What do you want to achieve? Your words, your goal.",
+            element=PlainTextInputElement(
+                action_id=GoalField.TITLE, initial_value=draft.title or None, max_length=TITLE_MAX
+            ),
+        ),
+        InputBlock(
+            block_id=GoalField.WHY,
+            label="Why it matters to you",
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=GoalField.WHY, multiline=True, initial_value=draft.why or None
+            ),
+        ),
+        InputBlock(
+            block_id=GoalField.MEASURE,
+            label="How you will know you got there",
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=GoalField.MEASURE, multiline=True, initial_value=draft.measure or None
+            ),
+        ),
+        InputBlock(
+            block_id=GoalField.TARGET,
+            label="Target date",
+            optional=True,
+            element=DatePickerElement(
+                action_id=GoalField.TARGET,
+                initial_date=draft.target_date.isoformat() if draft.target_date else None,
+            ),
+        ),
+        InputBlock(
+            block_id=GoalField.AREA,
+            label="Area",
+            element=StaticSelectElement(
+                action_id=GoalField.AREA,
+                options=area_options,
+                initial_option=next(o for o in area_options if o.value == draft.area),
+            ),
+        ),
+        InputBlock(
+            block_id=GoalField.CADENCE,
+            label="Check-in cadence",
+            element=StaticSelectElement(
+                action_id=GoalField.CADENCE,
+                options=cadence_options,
+                initial_option=next(o for o in cadence_options if o.value == draft.cadence),
+            ),
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=GoalCallback.GOAL,
+        title="New goal" if number is None else f"Edit goal #{number}",
+        submit="Save",
+        close="Cancel",
+        private_metadata=json.dumps({"number": number}),
+        blocks=blocks,
+    )
+
+
+def progress_modal(goal: GoalInfo) -> View:
+    return View(
+        type="modal",
+        callback_id=GoalCallback.PROGRESS,
+        title="Log progress",
+        submit="Save",
+        close="Cancel",
+        private_metadata=json.dumps({"number": goal.number}),
+        blocks=[
+            SectionBlock(text=MarkdownTextObject(text=f"*#{goal.number}* {goal.title}")),
+            InputBlock(
+                block_id=ProgressField.NOTE,
+                label="What has moved forward?",
+                element=PlainTextInputElement(action_id=ProgressField.NOTE, multiline=True, max_length=3000),
+            ),
+        ],
+    )
+
+
+def goal_line(goal: GoalInfo, today: date, tz: str) -> str:
+    """One goal as mrkdwn: number, title, area, due date in the reader's terms, last note."""
+    parts = [f"*#{goal.number}* {goal.title}", f"_{AREA_LABELS[goal.area]}_"]
+    if goal.target_date:
+        parts.append(describe_due(goal.target_date, today))
+    if goal.cadence == Cadence.OFF:
+        parts.append("check-ins off")
+    line = " · ".join(parts)
+    if goal.last_note:
+        line += f"\n>Last progress ({local_timestamp(goal.last_note.created_at, tz)}): {goal.last_note.text}"
+    return line
+
+
+def goal_list_blocks(overview: GoalOverview, today: date, tz: str) -> list[Block]:
+    blocks: list[Block] = []
+    if not overview.active:
+        blocks.append(
+            SectionBlock(
+                text="You have no active goals. What would you like to work towards? Try `/goal add …` or `/goal new`."
+            )
+        )
+    else:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text="*Your active goals*")))
+        # 50 blocks is a message's limit: the last section carries whatever does not fit.
+        lines = [goal_line(goal, today, tz) for goal in overview.active]
+        for line in lines[:45]:
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=line)))
+        if len(lines) > 45:
+            blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(lines[45:])[:3000])))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=closed_counts_text(overview))]))
+    return blocks
+
+
+def closed_counts_text(overview: GoalOverview) -> str:
+    return f"{overview.done} done · {overview.dropped} dropped · `/goal help` for all commands"
+
+
+def goal_list_text(overview: GoalOverview, today: date, tz: str) -> str:
+    if not overview.active:
+        return "You have no active goals."
+    return "\n".join(goal_line(goal, today, tz) for goal in overview.active)
+
+
+def saved_reply(goal: GoalInfo, questions: list[str], today: date) -> str:
+    text = f"Goal #{goal.number} saved: {goal.title}"
+    if goal.target_date:
+        text += f" ({describe_due(goal.target_date, today)})"
+    if questions:
+        text += "\n" + " ".join(questions) + f" You can add it with `/goal edit {goal.number}`."
+    return text
+
+
+def saved_modal(goal: GoalInfo, questions: list[str], today: date, *, edited: bool) -> View:
+    """What the goal modal turns into once saved: the goal, and the SMART questions still open."""
+    verb = "updated" if edited else "saved"
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=f"Goal #{goal.number} {verb}: *{goal.title}*"))
+    ]
+    if goal.target_date:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=describe_due(goal.target_date, today))]))
+    if questions:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=" ".join(questions) + f" You can add it any time with `/goal edit {goal.number}`."
+                )
+            )
+        )
+    return View(type="modal", title=f"Goal #{goal.number} {verb}", close="Done", blocks=blocks)

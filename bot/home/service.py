@@ -1,0 +1,55 @@
+"""Keeping each person's App Home in step: their goals, and for a coach, their roster."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.goals import service as goals
+from bot.home.views import home_view
+from bot.meetings import pairings
+from bot.platform.dates import local_today
+from bot.platform.people import Actor
+from bot.platform.services import Services
+from bot.platform.slack import SlackGateway
+from bot.summaries.roster_views import roster_home_section
+from bot.summaries.service import flags_by_coachee
+from storage.people import has_opened_home, note_home_opened
+
+
+def refresh_home(
+    services: Services, slack: SlackGateway, actor: Actor, changed_at: float | None = None
+) -> None:
+    """Publish the person's Home tab after a change, if they have ever opened it.
+
+    Someone who never opened Home gets a fresh one when they do (app_home_opened), so publishing
+    before that is wasted work. A burst of changes publishes about twice: `changed_at`
+    (time.monotonic() after the change committed) lets a publish that started later cover it.
+    """
+    with services.db.read() as session:
+        if not has_opened_home(session, actor.person_id):
+            return
+    services.home_refreshes.run(
+        (actor.team_id, actor.user_id), _publisher(services, slack, actor), changed_at
+    )
+
+
+def open_home(services: Services, slack: SlackGateway, actor: Actor) -> None:
+    """The person opened their Home tab: publish it now, and keep it fresh from now on."""
+    with services.db.transaction() as session:
+        note_home_opened(session, actor.person_id, services.now())
+    services.home_refreshes.run((actor.team_id, actor.user_id), _publisher(services, slack, actor))
+
+
+def _publisher(services: Services, slack: SlackGateway, actor: Actor) -> Callable[[], None]:
+    def publish() -> None:
+        overview = goals.overview(services.db, actor)
+        entries = pairings.roster(services, actor)
+        flags = {}
+        if entries:
+            with services.db.read() as session:
+                flags = flags_by_coachee(session, actor.team_id, actor.person_id, services.now())
+        roster = roster_home_section(entries, actor.tz, flags)
+        today = local_today(services.now(), actor.tz)
+        slack.publish_home(actor.user_id, home_view(overview, today, actor.tz, [roster]))
+
+    return publish

@@ -1,0 +1,54 @@
+"""Reading the session modals' submitted state: the booking form and the text forms."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from bot.meetings.ids import MeetingField
+from bot.platform.dates import DateError, parse_datetime
+from bot.platform.form_state import StateValues
+
+
+def state_value(values: StateValues, field: str) -> dict[str, Any]:
+    return values.get(field, {}).get(field, {})
+
+
+def state_text(values: StateValues, field: str) -> str:
+    return (state_value(values, field).get("value") or "").strip()
+
+
+def meeting_id_from_metadata(private_metadata: str) -> int | None:
+    try:
+        meeting_id = json.loads(private_metadata or "{}").get("meeting_id")
+    except (ValueError, AttributeError):
+        return None
+    return meeting_id if isinstance(meeting_id, int) else None
+
+
+def booking_from_state(
+    values: StateValues, now: datetime, tz: str
+) -> tuple[tuple[str, datetime, int, str] | None, dict[str, str]]:
+    """(person, start in UTC, minutes, note), or None with errors keyed by block_id."""
+    errors: dict[str, str] = {}
+    person = state_value(values, MeetingField.PERSON).get("selected_user")
+    if not person:
+        errors[MeetingField.PERSON] = "Who is the session with? Choose your coach or coachee."
+    day = state_value(values, MeetingField.DATE).get("selected_date")
+    time = state_value(values, MeetingField.TIME).get("selected_time")
+    starts_at: datetime | None = None
+    if not day:
+        errors[MeetingField.DATE] = "Pick a date from the calendar."
+    elif not time:
+        errors[MeetingField.TIME] = "Pick a time."
+    else:
+        try:
+            starts_at = parse_datetime(f"{day} {time}", now, tz)
+        except DateError as error:
+            errors[MeetingField.TIME] = str(error)
+    raw_minutes = (state_value(values, MeetingField.DURATION).get("selected_option") or {}).get("value", "30")
+    minutes = int(raw_minutes) if str(raw_minutes).isdigit() else 30
+    if errors or starts_at is None or not person:
+        return None, errors
+    return (str(person), starts_at, minutes, state_text(values, MeetingField.NOTE)), {}

@@ -1,0 +1,40 @@
+"""Block Kit ids of coaching sessions (meetings): views set them, handlers route on them (values live on in sent messages)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class MeetingCallback(enum.StrEnum):
+    """Modal callback ids."""
+
+    MEETING = "meeting_modal"
+    AGENDA = "agenda_modal"
+    FOLLOW_UP = "follow_up_modal"
+    COACH_NOTE = "coach_note_modal"
+
+
+class MeetingAction(enum.StrEnum):
+    """action_id of the meeting messages' buttons and checkboxes."""
+
+    PREP_CHECKLIST = "prep_checklist"
+    ADD_AGENDA = "prep_add_agenda"
+    AGREE = "agreement_agree"
+    DISCUSS = "agreement_discuss"
+    FOLLOW_UP = "follow_up_answer"
+    BOOK_NEXT = "follow_up_book_next"
+    COACH_NOTE = "follow_up_coach_note"
+
+
+class MeetingField(enum.StrEnum):
+    """block_id (and action_id) of the inputs in the meeting modals."""
+
+    PERSON = "meeting_person"
+    DATE = "meeting_date"
+    TIME = "meeting_time"
+    DURATION = "meeting_duration"
+    NOTE = "meeting_note"
+    AGENDA = "agenda_text"
+    TAKEAWAYS = "follow_up_takeaways"
+    ACTIONS = "follow_up_actions"
+    COACH_NOTE = "coach_note_text"

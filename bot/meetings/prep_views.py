@@ -1,0 +1,215 @@
+"""Block Kit before and after a session: prep checklist, coach's brief, agreement, follow-ups, modals."""
+
+from __future__ import annotations
+
+import json
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    CheckboxesElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.goals.service import GoalOverview
+from bot.meetings.ids import MeetingAction, MeetingCallback, MeetingField
+from bot.meetings.service import CHECKLIST, MeetingInfo
+from bot.meetings.views import when_for
+from bot.platform.people import Actor
+
+SECTION_MAX = 3000
+ANSWER_MAX = 3000
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=text[:SECTION_MAX]))
+
+
+def checklist_block_id(meeting_id: int) -> str:
+    return f"prep_{meeting_id}"
+
+
+def _goal_lines(goals: GoalOverview) -> str:
+    if not goals.active:
+        return "_No active goals yet._"
+    return "\n".join(f"• #{goal.number} {goal.title}" for goal in goals.active[:15])
+
+
+def prep_message(meeting: MeetingInfo, goals: GoalOverview, agreement: str | None) -> tuple[str, list[Block]]:
+    """The coachee's checklist; at a pairing's first session it carries the coaching agreement."""
+    options = [Option(value=key, text=label) for key, label in CHECKLIST.items()]
+    ticked = [option for option in options if option.value in meeting.checklist]
+    when = when_for(meeting.starts_at, meeting.minutes, meeting.coachee)
+    text = f"Getting ready for your coaching session with <@{meeting.coach.user_id}> on {when}"
+    blocks: list[Block] = [
+        _section(f"{text}. What would make this session most useful for you?"),
+        ActionsBlock(
+            block_id=checklist_block_id(meeting.id),
+            elements=[
+                CheckboxesElement(
+                    action_id=MeetingAction.PREP_CHECKLIST, options=options, initial_options=ticked or None
+                )
+            ],
+        ),
+        _section(f"*Your active goals*\n{_goal_lines(goals)}"),
+        ActionsBlock(
+            block_id=f"agenda_{meeting.id}",
+            elements=[
+                ButtonElement(
+                    text="Add an agenda item", action_id=MeetingAction.ADD_AGENDA, value=str(meeting.id)
+                )
+            ],
+        ),
+        ContextBlock(
+            elements=[MarkdownTextObject(text="Your coach sees your agenda items and your progress here.")]
+        ),
+    ]
+    if agreement is not None:
+        blocks += [DividerBlock(), *agreement_blocks(agreement, meeting.pairing_id)]
+    return text, blocks
+
+
+def agreement_blocks(text: str, pairing_id: int) -> list[Block]:
+    """The agreement, paragraph by paragraph within Slack's limits, and the two answers."""
+    chunks: list[str] = []
+    for paragraph in text.split("\n\n"):
+        if chunks and len(chunks[-1]) + len(paragraph) + 2 <= SECTION_MAX:
+            chunks[-1] += "\n\n" + paragraph
+        else:
+            chunks.append(paragraph[:SECTION_MAX])
+    value = str(pairing_id)
+    return [
+        *[_section(chunk) for chunk in chunks[:20]],
+        ActionsBlock(
+            block_id=f"agreement_{pairing_id}",
+            elements=[
+                ButtonElement(text="I agree", action_id=MeetingAction.AGREE, value=value, style="primary"),
+                ButtonElement(text="I'd like to discuss this", action_id=MeetingAction.DISCUSS, value=value),
+            ],
+        ),
+    ]
+
+
+def brief_message(
+    meeting: MeetingInfo, goals: GoalOverview, checkins: list[str], last: MeetingInfo | None
+) -> tuple[str, list[Block]]:
+    """The coach's prep brief: what to review, the coachee's goals, check-ins, prep and agenda."""
+    coachee = f"<@{meeting.coachee.user_id}>"
+    text = f"Prep brief for your session with {coachee} on {when_for(meeting.starts_at, meeting.minutes, meeting.coach)}"
+    ticked = [label for key, label in CHECKLIST.items() if key in meeting.checklist]
+    agenda = [meeting.agenda_note, *meeting.agenda] if meeting.agenda_note else list(meeting.agenda)
+    blocks: list[Block] = [
+        HeaderBlock(text="Session prep brief"),
+        _section(text),
+        _section("*Before you meet*\n• Review new portfolio data\n• Review the goals set last time"),
+        _section(f"*{coachee}'s active goals*\n{_goal_lines(goals)}"),
+        _section(
+            f"*Their prep checklist: {len(ticked)}/{len(CHECKLIST)} done*\n"
+            + ("\n".join(f"✓ {label}" for label in ticked) or "_Nothing ticked yet._")
+        ),
+        _section("*Agenda items*\n" + ("\n".join(f"• {item}" for item in agenda) or "_None yet._")),
+        _section(
+            "*Check-ins since the last session*\n" + ("\n".join(f"• {c}" for c in checkins) or "_None._")
+        ),
+    ]
+    if last is not None and (last.takeaways or last.next_actions):
+        blocks.append(
+            _section(
+                "*From the last session*\n"
+                f"Took away: {last.takeaways or '—'}\nWill do before next time: {last.next_actions or '—'}"
+            )
+        )
+    if meeting.is_first:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text="This is your first session together: the coaching agreement is in their prep."
+                    )
+                ]
+            )
+        )
+    return text, blocks
+
+
+def follow_up_message(meeting: MeetingInfo, reader: Actor) -> tuple[str, list[Block]]:
+    """After the session: the coachee reflects; both can book the next one; the coach keeps a note."""
+    value = str(meeting.id)
+    book = ButtonElement(text="Book the next session", action_id=MeetingAction.BOOK_NEXT, value=value)
+    if reader.person_id == meeting.coachee.person_id:
+        text = f"How did your session with <@{meeting.coach.user_id}> go? What did you take away? What will you do before next time?"
+        buttons = [
+            ButtonElement(
+                text="Share my reflections", action_id=MeetingAction.FOLLOW_UP, value=value, style="primary"
+            ),
+            book,
+        ]
+    else:
+        text = f"Your session with <@{meeting.coachee.user_id}> has ended. Would you like to book the next one, or keep a private note?"
+        buttons = [
+            book,
+            ButtonElement(text="Add a private note", action_id=MeetingAction.COACH_NOTE, value=value),
+        ]
+    return text, [_section(text), ActionsBlock(block_id=f"follow_up_{meeting.id}", elements=buttons)]
+
+
+def _text_modal(
+    callback: MeetingCallback, title: str, meeting_id: int, fields: list[tuple[MeetingField, str, str]]
+) -> View:
+    return View(
+        type="modal",
+        callback_id=callback,
+        title=title,
+        submit="Save",
+        close="Cancel",
+        private_metadata=json.dumps({"meeting_id": meeting_id}),
+        blocks=[
+            InputBlock(
+                block_id=field,
+                label=label,
+                element=PlainTextInputElement(
+                    action_id=field, multiline=True, max_length=ANSWER_MAX, initial_value=initial or None
+                ),
+            )
+            for field, label, initial in fields
+        ],
+    )
+
+
+def agenda_modal(meeting_id: int) -> View:
+    return _text_modal(
+        MeetingCallback.AGENDA,
+        "Add an agenda item",
+        meeting_id,
+        [(MeetingField.AGENDA, "What would you like to talk about?", "")],
+    )
+
+
+def follow_up_modal(meeting: MeetingInfo) -> View:
+    return _text_modal(
+        MeetingCallback.FOLLOW_UP,
+        "After your session",
+        meeting.id,
+        [
+            (MeetingField.TAKEAWAYS, "What did you take away?", meeting.takeaways),
+            (MeetingField.ACTIONS, "What will you do before next time?", meeting.next_actions),
+        ],
+    )
+
+
+def coach_note_modal(meeting_id: int, note: str) -> View:
+    return _text_modal(
+        MeetingCallback.COACH_NOTE,
+        "Private note",
+        meeting_id,
+        [(MeetingField.COACH_NOTE, "Only you will see this note", note)],
+    )

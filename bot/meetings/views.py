@@ -1,0 +1,145 @@
+"""Block Kit for sessions: the booking modal, `/meeting list`, replies, notices and reminders."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from slack_sdk.models.blocks import (
+    Block,
+    DatePickerElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+    TimePickerElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.meetings.ids import MeetingCallback, MeetingField
+from bot.meetings.service import DEFAULT_MINUTES, NOTE_MAX, MeetingInfo
+from bot.platform.dates import describe_minutes, local_timestamp
+from bot.platform.people import Actor
+from bot.platform.when import describe_offset
+
+DURATIONS = [15, 30, 45, 60, 90, 120]
+
+
+def when_for(starts_at: datetime, minutes: int, reader: Actor) -> str:
+    """“Thu Dec 3, 1:00 PM (30 minutes)” in the reader's own zone."""
+    return f"{local_timestamp(starts_at, reader.tz)} ({describe_minutes(minutes)})"
+
+
+def booked_reply(meeting: MeetingInfo, reader: Actor, *, verb: str) -> str:
+    other = meeting.other(reader)
+    return (
+        f"Session #{meeting.id} with <@{other.user_id}> {verb}: {when_for(meeting.starts_at, meeting.minutes, reader)}, "
+        f"your time. I've let them know in their time zone."
+    )
+
+
+def _line(meeting: MeetingInfo, reader: Actor) -> str:
+    other = meeting.other(reader)
+    role = "your coachee" if other.person_id == meeting.coachee.person_id else "your coach"
+    return f"*#{meeting.id}* {when_for(meeting.starts_at, meeting.minutes, reader)} with <@{other.user_id}> ({role})"
+
+
+def meeting_list_text(found: list[MeetingInfo], reader: Actor) -> str:
+    if not found:
+        return "You have no upcoming sessions. `/meeting @person <when>` books one."
+    return "\n".join(_line(meeting, reader) for meeting in found)
+
+
+def meeting_list_blocks(found: list[MeetingInfo], reader: Actor) -> list[Block]:
+    if not found:
+        return [SectionBlock(text=meeting_list_text(found, reader))]
+    lines = [_line(meeting, reader) for meeting in found[:40]]
+    return [
+        SectionBlock(text=MarkdownTextObject(text="*Your upcoming sessions* (times in your zone)")),
+        *[SectionBlock(text=MarkdownTextObject(text=line)) for line in lines],
+        SectionBlock(text=MarkdownTextObject(text="`/meeting cancel N` · `/meeting move N <when>`")),
+    ]
+
+
+def reminders_reply(offsets: list[int], *, changed: bool) -> str:
+    if not offsets:
+        return "Session reminders are off. `/meeting reminders 24h 1h` turns them back on."
+    spoken = " and ".join(describe_offset(minutes) for minutes in offsets)
+    lead = "Got it: I'll remind you" if changed else "I remind you"
+    return f"{lead} {spoken} before each session. Change it with `/meeting reminders 24h 1h` or `off`."
+
+
+_NOTICES = {
+    "booked": "Session booked with <@{other}>: *{when}* (your time).",
+    "moved": "<@{by}> moved your session #{id} to *{when}* (your time).",
+    "cancelled": "<@{by}> cancelled your session #{id} that was set for {when} (your time).",
+}
+
+
+def notice_text(event: str, meeting_id: int, other: str, by: str, when: str) -> str:
+    return _NOTICES[event].format(other=other, by=by, id=meeting_id, when=when)
+
+
+def reminder_text(meeting: MeetingInfo, reader: Actor, minutes: int) -> str:
+    other = meeting.other(reader)
+    return (
+        f"Reminder: your coaching session with <@{other.user_id}> starts in {describe_minutes(minutes)}, "
+        f"at {when_for(meeting.starts_at, meeting.minutes, reader)}."
+    )
+
+
+def meeting_modal(
+    *, person: str | None = None, day: date | None = None, time: str | None = None, minutes: int | None = None
+) -> View:
+    """The booking form; the follow-up's **Book the next session** prefills it."""
+    duration_options = [Option(value=str(m), text=describe_minutes(m)) for m in DURATIONS]
+    chosen = str(minutes or DEFAULT_MINUTES)
+    return View(
+        type="modal",
+        callback_id=MeetingCallback.MEETING,
+        title="Book a session",
+        submit="Book",
+        close="Cancel",
+        private_metadata=json.dumps({}),
+        blocks=[
+            InputBlock(
+                block_id=MeetingField.PERSON,
+                label="With",
+                element=UserSelectElement(action_id=MeetingField.PERSON, initial_user=person),
+            ),
+            InputBlock(
+                block_id=MeetingField.DATE,
+                label="Date",
+                element=DatePickerElement(
+                    action_id=MeetingField.DATE, initial_date=day.isoformat() if day else None
+                ),
+            ),
+            InputBlock(
+                block_id=MeetingField.TIME,
+                label="Time (your time zone)",
+                element=TimePickerElement(action_id=MeetingField.TIME, initial_time=time),
+            ),
+            InputBlock(
+                block_id=MeetingField.DURATION,
+                label="Length",
+                element=StaticSelectElement(
+                    action_id=MeetingField.DURATION,
+                    options=duration_options,
+                    initial_option=next(
+                        (o for o in duration_options if o.value == chosen), duration_options[1]
+                    ),
+                ),
+            ),
+            InputBlock(
+                block_id=MeetingField.NOTE,
+                label="Agenda note",
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=MeetingField.NOTE, multiline=True, max_length=NOTE_MAX
+                ),
+            ),
+        ],
+    )

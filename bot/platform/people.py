@@ -1,0 +1,129 @@
+"""Who is asking: the person behind a Slack user id, with their cached time zone."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from slack_sdk.errors import SlackApiError, SlackRequestError
+
+from bot.platform.slack import SlackGateway
+from storage.db import Database
+from storage.models import Person
+from storage.people import find_person, upsert_person
+
+log = logging.getLogger(__name__)
+
+PROFILE_MAX_AGE = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person a request or a delivery is about, as services need them."""
+
+    team_id: str
+    user_id: str
+    person_id: int
+    display_name: str
+    tz: str
+    is_workspace_admin: bool
+    tz_known: bool = True
+
+
+class ActorCache:
+    """Recently resolved actors, so a busy user's requests skip the database lookup.
+
+    Entries live briefly: a profile refreshed elsewhere (another process) shows up within a minute.
+    """
+
+    TTL = timedelta(seconds=60)
+    MAX_ENTRIES = 10_000
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[str, str], tuple[datetime, Actor]] = {}
+
+    def get(self, team_id: str, user_id: str, now: datetime) -> Actor | None:
+        with self._lock:
+            entry = self._entries.get((team_id, user_id))
+        if entry is None or now - entry[0] > self.TTL or now < entry[0]:
+            return None
+        return entry[1]
+
+    def put(self, actor: Actor, now: datetime) -> None:
+        with self._lock:
+            if len(self._entries) >= self.MAX_ENTRIES:
+                self._entries.clear()
+            self._entries[(actor.team_id, actor.user_id)] = (now, actor)
+
+    def forget(self, team_id: str, user_id: str) -> None:
+        with self._lock:
+            self._entries.pop((team_id, user_id), None)
+
+
+def resolve_actor(
+    db: Database,
+    slack: SlackGateway,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    cache: ActorCache | None = None,
+) -> Actor:
+    """The person for (team, user), asking users.info only when we know nothing or it is stale.
+
+    When Slack cannot answer, a cached profile is used as it is; a person never seen gets UTC
+    until the next request refreshes them.
+    """
+    if cache is not None and (cached := cache.get(team_id, user_id, now)) is not None:
+        return cached
+    actor = _resolve(db, slack, team_id, user_id, now)
+    if cache is not None and actor.tz_known:
+        cache.put(actor, now)
+    return actor
+
+
+def _resolve(db: Database, slack: SlackGateway, team_id: str, user_id: str, now: datetime) -> Actor:
+    with db.read() as session:
+        person = find_person(session, team_id, user_id)
+        refreshed_at = person.profile_refreshed_at if person else None
+        if person is not None and refreshed_at is not None and now - refreshed_at < PROFILE_MAX_AGE:
+            return actor_from_person(team_id, person)
+    try:
+        profile = slack.profile(user_id)
+    except (SlackApiError, SlackRequestError, OSError) as error:
+        log.warning("users.info failed for %s: %s", user_id, getattr(error, "response", error))
+        if person is not None:
+            return actor_from_person(team_id, person)
+        name, tz, is_admin, deleted, refreshed = user_id, "UTC", False, False, None
+    else:
+        name, tz, is_admin, deleted = profile.display_name, profile.tz, profile.is_admin, profile.is_deleted
+        refreshed = now
+    with db.transaction() as session:
+        person = upsert_person(
+            session,
+            team_id=team_id,
+            slack_user_id=user_id,
+            display_name=name,
+            tz=tz,
+            is_workspace_admin=is_admin,
+            is_deleted=deleted,
+            now=now,
+        )
+        if refreshed is None:
+            person.profile_refreshed_at = None
+            return replace(actor_from_person(team_id, person), tz_known=False)
+        return actor_from_person(team_id, person)
+
+
+def actor_from_person(team_id: str, person: Person) -> Actor:
+    """The Actor for a stored person (a coachee seen by their coach, a recipient of a delivery)."""
+    return Actor(
+        team_id=team_id,
+        user_id=person.slack_user_id,
+        person_id=person.id,
+        display_name=person.display_name,
+        tz=person.tz,
+        is_workspace_admin=person.is_workspace_admin,
+    )

@@ -1,0 +1,55 @@
+"""What every handler and job is given: settings, the database and the clock."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import InstallationStore
+
+from bot.platform.areas import Registry
+from bot.platform.clock import Clock
+from bot.platform.coalesce import Coalescer
+from bot.platform.people import Actor, ActorCache, resolve_actor
+from bot.platform.settings import Settings
+from bot.platform.slack import SlackGateway
+from storage.db import Database
+
+
+class DailyGate:
+    """Lets each named job through once per UTC day in this process (the jobs themselves are idempotent)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last: dict[str, date] = {}
+
+    def first_today(self, job: str, now: datetime) -> bool:
+        with self._lock:
+            if self._last.get(job) == now.date():
+                return False
+            self._last[job] = now.date()
+            return True
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock
+    home_refreshes: Coalescer = field(default_factory=lambda: Coalescer(0.0), compare=False)
+    actors: ActorCache = field(default_factory=ActorCache, compare=False)
+    # OAuth mode: where tokens are kept, and a Web API client per workspace (None: not installed there).
+    installations: InstallationStore | None = field(default=None, compare=False)
+    team_clients: Callable[[str], WebClient | None] | None = field(default=None, compare=False)
+    daily: DailyGate = field(default_factory=DailyGate, compare=False)
+    # What the areas contribute (delivery kinds, planners, /coachbot subcommands); bot/app.py fills it.
+    registry: Registry = field(default_factory=Registry, compare=False)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def actor(self, slack: SlackGateway, team_id: str, user_id: str) -> Actor:
+        return resolve_actor(self.db, slack, team_id, user_id, self.now(), self.actors)

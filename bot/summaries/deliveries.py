@@ -1,0 +1,132 @@
+"""The `summary`, `digest` and `summary_part` delivery kinds, and the weekly planner.
+
+A summary is one delivery row (its dedupe key names the coach and the week), rendered as its
+first message; the rest of a long roster is planned, after the send, as `summary_part` rows
+in the first message's thread (each with its own key), so nothing is cut and nothing doubles.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+from slack_sdk.models.blocks import Block
+
+from bot.platform import audit
+from bot.platform.dates import local_today
+from bot.platform.delivery.registry import DeliveryInfo, Kind, Outgoing, Skip, useful_for
+from bot.platform.services import Services
+from bot.summaries.digest import build_digest, digest_messages
+from bot.summaries.schedule import DIGEST_KIND, LATE_LIMIT, PART_KIND, SUMMARY_KIND, plan_weekly
+from bot.summaries.service import coach_summary
+from bot.summaries.views import Message, summary_messages
+from storage import checkins as people_queries
+from storage import deliveries as store
+from storage import meetings as session_queries
+
+# The messages after the first, from render to after_send in the same process (keyed by row id).
+_LATER_PARTS: dict[int, list[Message]] = {}
+_LOCK = threading.Lock()
+
+
+def messages_for(services: Services, delivery: DeliveryInfo, now: datetime) -> list[Message] | Skip:
+    """What a summary or digest row says at `now`, or why it is skipped."""
+    late = now - delivery.due_at
+    if late > LATE_LIMIT and not delivery.payload.get("on_request"):
+        return Skip(f"{late.days} days late; next week's is planned instead")
+    with services.db.read() as session:
+        person, _ = people_queries.person_and_prefs(session, delivery.person_id or 0)
+        if person is None or person.is_deleted:
+            return Skip("the person is no longer in Slack")
+        if delivery.kind == DIGEST_KIND:
+            return digest_messages(build_digest(session, delivery.team_id, now))
+        summaries = coach_summary(session, delivery.team_id, person.id, now, person.tz)
+        if not summaries:
+            return Skip("no coachees to summarize")
+        return summary_messages(summaries, local_today(now, person.tz), person.tz)
+
+
+def render_weekly(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:
+    messages = messages_for(services, delivery, now)
+    if isinstance(messages, Skip):
+        return messages
+    with _LOCK:
+        _LATER_PARTS[delivery.id] = messages[1:]
+    return Outgoing(text=messages[0].text, blocks=messages[0].blocks)
+
+
+def after_weekly_sent(
+    services: Services, delivery: DeliveryInfo, channel: str, ts: str, now: datetime
+) -> None:
+    """Plan the rest of a long summary as replies in the first message's thread."""
+    with _LOCK:
+        later = _LATER_PARTS.pop(delivery.id, None)
+    if later is None:  # rendered by another process that then stopped: build it again
+        rendered = messages_for(services, delivery, now)
+        later = [] if isinstance(rendered, Skip) else rendered[1:]
+    with services.db.transaction() as session:
+        for number, message in enumerate(later, 2):
+            store.plan(
+                session,
+                team_id=delivery.team_id,
+                kind=PART_KIND,
+                recipient=channel,
+                person_id=delivery.person_id,
+                due_at=now,
+                dedupe_key=f"{delivery.dedupe_key}:part:{number}",
+                now=now,
+                payload={
+                    "thread_ts": ts,
+                    "text": message.text,
+                    "blocks": [block.to_dict() for block in message.blocks],
+                },
+            )
+    _audit_summary(services, delivery, now)
+
+
+def _audit_summary(services: Services, delivery: DeliveryInfo, now: datetime) -> None:
+    """A coach reading a weekly summary looks at each coachee's data: one audit entry per coachee."""
+    if delivery.kind != SUMMARY_KIND or delivery.person_id is None:
+        return
+    with services.db.transaction() as session:
+        for pairing in session_queries.open_pairings(session, delivery.team_id, delivery.person_id):
+            coachee = session_queries.person(session, pairing.coachee_id).slack_user_id
+            audit.note(
+                session,
+                now,
+                delivery.team_id,
+                delivery.recipient,
+                coachee,
+                audit.SUMMARY_SENT,
+                "weekly summary",
+            )
+
+
+def forget_parts(services: Services, delivery: DeliveryInfo, error: str, now: datetime) -> None:
+    """A summary that failed for good sends no thread either."""
+    with _LOCK:
+        _LATER_PARTS.pop(delivery.id, None)
+
+
+def render_part(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:
+    """A later message of a summary, exactly as it was built with the first."""
+    payload = delivery.payload
+    blocks = [Block.parse(raw) for raw in payload.get("blocks", [])]
+    return Outgoing(
+        text=str(payload.get("text", "")),
+        blocks=[block for block in blocks if block is not None],
+        thread_ts=str(payload["thread_ts"]),
+    )
+
+
+WEEKLY_USEFUL = useful_for(LATE_LIMIT, "a weekly summary more than 3 days late")
+KINDS = {
+    SUMMARY_KIND: Kind(render_weekly, after_weekly_sent, after_failure=forget_parts, useful_until=WEEKLY_USEFUL),
+    DIGEST_KIND: Kind(render_weekly, after_weekly_sent, after_failure=forget_parts, useful_until=WEEKLY_USEFUL),
+    PART_KIND: Kind(render_part),
+}
+
+
+PLANNERS = {
+    "weekly_summaries": plan_weekly,
+}

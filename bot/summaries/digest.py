@@ -1,0 +1,75 @@
+"""The admins' weekly program digest: counts only, never anyone's words."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject
+from sqlalchemy.orm import Session
+
+from bot.goals.nudge_plan import NUDGE_KIND
+from bot.summaries.flags import EMOJI, Flag, rules_text
+from bot.summaries.service import WEEK, summarize
+from bot.summaries.views import Message, pack, sections
+from storage import summaries as queries
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A workspace's week in numbers; `coaches_to_follow_up` are Slack user ids."""
+
+    active_pairings: int
+    counts: queries.ProgramCounts
+    sessions_held: int
+    sessions_booked: int
+    flags: Counter[Flag]
+    coaches_to_follow_up: list[str]
+
+    @property
+    def answer_rate(self) -> str:
+        if not self.counts.nudges_sent:
+            return "no nudges sent"
+        share = round(100 * self.counts.nudges_answered / self.counts.nudges_sent)
+        return f"{share}% ({self.counts.nudges_answered} of {self.counts.nudges_sent} nudges answered)"
+
+
+def build_digest(session: Session, team_id: str, now: datetime) -> Digest:
+    """The digest for one workspace, in a fixed number of queries whatever its size."""
+    since = now - WEEK
+    pairs = queries.open_pairs(session, team_id)
+    coach_of = {pair.coachee_id: pair.coach_user for pair in pairs}
+    summaries = summarize(session, pairs, now, "UTC")
+    held, booked = queries.meeting_counts(session, team_id, since, now)
+    # A "need help" nobody has a session booked for yet: the coach may not have seen it.
+    waiting = {coach_of[s.person_id] for s in summaries if s.need_help and s.next_session is None}
+    return Digest(
+        active_pairings=len(pairs),
+        counts=queries.program_counts(session, team_id, since, NUDGE_KIND),
+        sessions_held=held,
+        sessions_booked=booked,
+        flags=Counter(flag for s in summaries for flag in s.flags),
+        coaches_to_follow_up=sorted(waiting),
+    )
+
+
+def digest_messages(digest: Digest) -> list[Message]:
+    """The digest as messages (a long list of coaches continues in the thread)."""
+    counts = digest.counts
+    lines = [
+        f"👥 Active pairings: {digest.active_pairings}",
+        f"🎯 Goals set: {counts.goals_set} · completed: {counts.goals_done}",
+        f"💬 Check-in answer rate: {digest.answer_rate}",
+        f"📅 Sessions held: {digest.sessions_held} · booked ahead: {digest.sessions_booked}",
+        f"🤝 Agreements signed: {counts.agreements_signed}",
+        "Flags: " + " · ".join(f"{EMOJI[flag]} {flag}: {digest.flags.get(flag, 0)}" for flag in Flag),
+    ]
+    if digest.coaches_to_follow_up:
+        lines.append("Coaches with a “need help” and no session booked yet:")
+        lines += [f"• <@{user}>" for user in digest.coaches_to_follow_up]
+    else:
+        lines.append("No “need help” is waiting without a session booked.")
+    groups = [[block] for block in sections(lines)]
+    footer: list[Block] = [ContextBlock(elements=[MarkdownTextObject(text=rules_text())])]
+    return pack("Your weekly program digest", "The last 7 days across the program.", groups, footer)

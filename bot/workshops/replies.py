@@ -1,0 +1,147 @@
+"""`/workshop` from parsed command to reply: which service to call and which view answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+from bot.platform import roles
+from bot.platform.errors import UserError
+from bot.platform.form_state import number_from_metadata
+from bot.platform.people import Actor
+from bot.platform.services import Services
+from bot.platform.slack import SlackGateway
+from bot.platform.when import REPEAT_WORDS, Repeat, WhenError, parse_duration, parse_local_date, parse_when
+from bot.workshops import service as workshops
+from bot.workshops.commands import (
+    WORKSHOP_HELP,
+    CancelWorkshop,
+    EditWorkshop,
+    ListWorkshops,
+    OpenWorkshopForm,
+    QuickWorkshop,
+    ShowWorkshopHelp,
+    WorkshopCommand,
+)
+from bot.workshops.forms import FIELD_BLOCKS, workshop_draft_from_state
+from bot.workshops.ids import WorkshopField
+from bot.workshops.messages import check_channel
+from bot.workshops.modal import saved_workshop_modal
+from bot.workshops.service import WorkshopDraft, WorkshopError
+from bot.workshops.views import saved_text, workshop_list_blocks, workshop_list_text
+
+
+@dataclass(frozen=True)
+class WorkshopReply:
+    """The ephemeral answer, and the workshop the lazy follow-up works on (if any)."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+    workshop_id: int | None = None
+    announce_now: bool = False
+
+
+def help_text(services: Services) -> str:
+    """The `/workshop help` text, naming the program's time zone."""
+    return WORKSHOP_HELP.format(tz=services.settings.program_tz)
+
+
+def quick_draft(services: Services, command: QuickWorkshop) -> WorkshopDraft:
+    """The quick form's words as a draft, read in the program's time zone."""
+    tz = ZoneInfo(services.settings.program_tz)
+    now = services.now()
+    try:
+        start = parse_when(command.when, now, tz)
+        duration = parse_duration(command.duration) if command.duration else timedelta(hours=1)
+        until = parse_local_date(command.until, start.date()) if command.until else None
+    except WhenError as error:
+        raise WorkshopError(str(error)) from None
+    repeat = REPEAT_WORDS[command.repeat] if command.repeat else Repeat.NONE
+    return WorkshopDraft(
+        title=command.title,
+        channel_id=command.channel_id,
+        start=start,
+        duration=duration,
+        repeat=repeat,
+        until=until,
+    )
+
+
+def answer_workshop_command(
+    services: Services, slack: SlackGateway, actor: Actor, command: WorkshopCommand, request_key: str
+) -> WorkshopReply:
+    """Carry out a `/workshop` command; UserError propagates for the handler to show."""
+    match command:
+        case ShowWorkshopHelp(problem):
+            return WorkshopReply(f"{problem}\n\n{help_text(services)}" if problem else help_text(services))
+        case OpenWorkshopForm():
+            roles.require_admin_or_lead(services, actor, "announce workshops")
+            return WorkshopReply("")  # the modal is the answer
+        case EditWorkshop(number):
+            workshops.get_workshop(services, actor, number)  # refuses what they may not edit
+            return WorkshopReply("")
+        case ListWorkshops():
+            items = workshops.upcoming_sessions(services, actor.team_id)
+            can_manage = roles.is_admin(services, actor) or roles.is_lead(services, actor)
+            return WorkshopReply(
+                workshop_list_text(items), workshop_list_blocks(items, can_manage=can_manage)
+            )
+        case QuickWorkshop():
+            roles.require_admin_or_lead(services, actor, "announce workshops")
+            draft = quick_draft(services, command)
+            check_channel(slack, draft.channel_id)
+            info, created = workshops.create_workshop(services, actor, draft, request_key)
+            first = info.upcoming(services.now())[0] if info.upcoming(services.now()) else info.sessions[0]
+            return WorkshopReply(saved_text(info, first), workshop_id=info.id, announce_now=created)
+        case CancelWorkshop(number):
+            info = workshops.cancel_workshop(services, actor, number)
+            told = "Everyone who said Going or Maybe is being told." if info.announcement_ts else ""
+            return WorkshopReply(
+                f"Workshop #{number} ({info.draft.title}) is cancelled. {told}".strip(), workshop_id=info.id
+            )
+    raise AssertionError(f"unhandled workshop command {command!r}")
+
+
+@dataclass(frozen=True)
+class FormOutcome:
+    """Errors by block_id for `response_action: errors`, or the view the form turns into."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    view: View | None = None
+    number: int | None = None
+
+
+def submit_workshop_form(
+    services: Services, slack: SlackGateway, actor: Actor, view: dict[str, Any], request_key: str
+) -> FormOutcome:
+    """Validate the form, check the channel, then save; every refusal lands on its field."""
+    number = number_from_metadata(view.get("private_metadata", ""))
+    channel_id: str | None = None
+    # An edit keeps the zone the workshop was created in, even if the program's setting changed.
+    zone = ZoneInfo(services.settings.program_tz)
+    try:
+        if number is not None:
+            existing = workshops.get_workshop(services, actor, number)
+            channel_id, zone = existing.draft.channel_id, existing.zone
+        draft, errors = workshop_draft_from_state(view["state"]["values"], zone, channel_id)
+        if draft is None:
+            return FormOutcome(errors)
+        if number is None:
+            check_channel(slack, draft.channel_id)
+            info, _ = workshops.create_workshop(services, actor, draft, request_key)
+        else:
+            info = workshops.update_workshop(services, actor, number, draft)
+    except UserError as error:
+        field_name = error.field if isinstance(error, WorkshopError) else None
+        block = FIELD_BLOCKS.get(field_name or "", WorkshopField.TITLE)
+        if number is not None and block in {WorkshopField.CHANNEL, WorkshopField.ANNOUNCE_DATE}:
+            block = WorkshopField.DATE  # not on the edit form
+        return FormOutcome({block: error.message})
+    upcoming = info.upcoming(services.now())
+    text = saved_text(info, upcoming[0] if upcoming else info.sessions[0], edited=number is not None)
+    return FormOutcome(view=saved_workshop_modal(text, edited=number is not None), number=info.number)

@@ -1,0 +1,222 @@
+"""Block Kit and text for workshops: the channel announcement, lists, reminders and notices.
+
+Times use Slack date formatting, so every reader sees them in their own time zone.
+"""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.platform.text import escape_mrkdwn
+from bot.platform.when import Repeat, describe_duration, describe_offset, slack_date
+from bot.workshops.ids import WorkshopAction, WorkshopBlock
+from bot.workshops.rsvps import Attendees
+from bot.workshops.service import SessionInfo, WorkshopDraft, WorkshopInfo
+from storage.models.workshops import RsvpAnswer
+
+_NTH = {1: "first", 2: "second", 3: "third", 4: "fourth"}
+ANSWER_WORDS = {RsvpAnswer.GOING: "going", RsvpAnswer.MAYBE: "a maybe", RsvpAnswer.NO: "not coming"}
+
+
+def when_text(workshop: WorkshopInfo, session: SessionInfo) -> str:
+    """The session's time (reader's zone) and duration."""
+    return f"{slack_date(session.starts_at, workshop.zone)} · {describe_duration(workshop.draft.duration)}"
+
+
+def repeat_text(draft: WorkshopDraft) -> str:
+    """“Every week on Thursdays until Jan 14, 2027”, “Every month on the second Thursday, 6 sessions”."""
+    if draft.repeat == Repeat.NONE:
+        return ""
+    day = f"{draft.start:%A}"
+    if draft.repeat == Repeat.MONTHLY:
+        nth = (draft.start.day - 1) // 7 + 1
+        rule = f"Every month on the {_NTH.get(nth, 'last')} {day}"
+    else:
+        rule = f"Every {'two weeks' if draft.repeat == Repeat.BIWEEKLY else 'week'} on {day}s"
+    if draft.until is not None:
+        return f"{rule} until {draft.until:%b} {draft.until.day}, {draft.until.year}"
+    return f"{rule}, {draft.count} sessions"
+
+
+def counts_text(session: SessionInfo) -> str:
+    """The RSVP counts line of an announcement."""
+    c = session.counts
+    return f"✅ {c[RsvpAnswer.GOING]} going · 🤔 {c[RsvpAnswer.MAYBE]} maybe · 🙅 {c[RsvpAnswer.NO]} can't make it"
+
+
+def session_text(workshop: WorkshopInfo, session: SessionInfo) -> str:
+    """The notification text of an announcement (what shows in the sidebar and notifications)."""
+    state = "Cancelled: " if not session.active else ""
+    return f"{state}{escape_mrkdwn(workshop.draft.title)} — {slack_date(session.starts_at, workshop.zone)}"
+
+
+def session_blocks(workshop: WorkshopInfo, session: SessionInfo, *, heading: str = "") -> list[Block]:
+    """An announcement: what, when, where, how often, RSVP counts and the answer buttons."""
+    draft = workshop.draft
+    title = (
+        f"*{escape_mrkdwn(draft.title)}*"
+        if session.active
+        else f"~*{escape_mrkdwn(draft.title)}*~ — *cancelled*"
+    )
+    lines = [f"{heading}{title}", f"🗓 {when_text(workshop, session)}"]
+    if draft.location:
+        lines.append(f"📍 {escape_mrkdwn(draft.location)}")
+    if repeat := repeat_text(draft):
+        lines.append(f"🔁 {repeat}")
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text="\n".join(lines)))]
+    if draft.description:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=escape_mrkdwn(draft.description)[:3000])))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=counts_text(session))]))
+    if session.active:
+        value = str(session.id)
+        blocks.append(
+            ActionsBlock(
+                block_id=WorkshopBlock.WORKSHOP_RSVP,
+                elements=[
+                    ButtonElement(
+                        text="Going", action_id=WorkshopAction.WORKSHOP_GOING, value=value, style="primary"
+                    ),
+                    ButtonElement(text="Maybe", action_id=WorkshopAction.WORKSHOP_MAYBE, value=value),
+                    ButtonElement(text="Can't make it", action_id=WorkshopAction.WORKSHOP_NO, value=value),
+                    ButtonElement(text="Who's coming", action_id=WorkshopAction.WORKSHOP_WHO, value=value),
+                ],
+            )
+        )
+    return blocks
+
+
+def next_session_heading() -> str:
+    """What a thread post of a later session starts with."""
+    return "Next session of "
+
+
+def list_line(workshop: WorkshopInfo, session: SessionInfo) -> str:
+    """One session in `/workshop list`."""
+    return (
+        f"*#{workshop.number}* {escape_mrkdwn(workshop.draft.title)} in <#{workshop.draft.channel_id}>\n"
+        f"{when_text(workshop, session)} · {counts_text(session)}"
+    )
+
+
+def workshop_list_blocks(items: list[tuple[WorkshopInfo, SessionInfo]], *, can_manage: bool) -> list[Block]:
+    """`/workshop list`: upcoming sessions, with the management commands for those allowed."""
+    if not items:
+        return [SectionBlock(text="No workshops are coming up.")]
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text="*Upcoming workshops*"))]
+    # 50 blocks is a message's limit: the last section carries whatever does not fit.
+    lines = [list_line(w, s) for w, s in items]
+    blocks.extend(SectionBlock(text=MarkdownTextObject(text=line)) for line in lines[:40])
+    if len(lines) > 40:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(lines[40:])[:3000])))
+    if can_manage:
+        hint = "`/workshop edit N` · `/workshop cancel N` · `/workshop help`"
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=hint)]))
+    return blocks
+
+
+def workshop_list_text(items: list[tuple[WorkshopInfo, SessionInfo]]) -> str:
+    """`/workshop list` as notification text."""
+    if not items:
+        return "No workshops are coming up."
+    return "\n".join(list_line(w, s) for w, s in items)
+
+
+def saved_text(workshop: WorkshopInfo, first: SessionInfo, *, edited: bool = False) -> str:
+    """What the admin sees once a workshop is saved or changed (`first`: its next session)."""
+    draft = workshop.draft
+    verb = "updated" if edited else "saved"
+    text = f"Workshop #{workshop.number} {verb}: *{escape_mrkdwn(draft.title)}* in <#{draft.channel_id}>, first session {when_text(workshop, first)}"
+    if repeat := repeat_text(draft):
+        text += f" ({repeat.lower()})"
+    if edited:
+        return text + ". The announcement is updated and reminders follow the new times."
+    if draft.announce_at is None:
+        return text + ". I'm announcing it now."
+    return text + f". I'll announce it {slack_date(draft.announce_at, workshop.zone)}."
+
+
+def reminders_text(workshop: WorkshopInfo) -> str:
+    """“1 day and 1 hour before”."""
+    offsets = [describe_offset(m) for m in workshop.draft.reminders]
+    return " and ".join(offsets) + " before"
+
+
+def rsvp_reply(workshop: WorkshopInfo, session: SessionInfo, answer: RsvpAnswer) -> str:
+    """What the person who clicked is told about their answer."""
+    when = slack_date(session.starts_at, workshop.zone)
+    if answer == RsvpAnswer.NO:
+        return f"Thanks for letting us know you can't make *{escape_mrkdwn(workshop.draft.title)}* ({when})."
+    return (
+        f"You're {ANSWER_WORDS[answer]} for *{escape_mrkdwn(workshop.draft.title)}* ({when}). "
+        f"I'll send you a reminder {reminders_text(workshop)}."
+    )
+
+
+def who_is_coming_text(workshop: WorkshopInfo, session: SessionInfo, people: Attendees) -> str:
+    """The Who's coming list, for the clicker only."""
+    when = slack_date(session.starts_at, workshop.zone)
+    if not people.going and not people.maybe:
+        return f"Nobody has said they're coming to *{escape_mrkdwn(workshop.draft.title)}* ({when}) yet."
+    lines = [f"*Who's coming to {escape_mrkdwn(workshop.draft.title)}* ({when})"]
+    if people.going:
+        lines.append(f"✅ Going ({len(people.going)}): " + ", ".join(map(escape_mrkdwn, people.going)))
+    if people.maybe:
+        lines.append(f"🤔 Maybe ({len(people.maybe)}): " + ", ".join(map(escape_mrkdwn, people.maybe)))
+    return "\n".join(lines)
+
+
+def reminder_text(workshop: WorkshopInfo, session: SessionInfo, minutes: int) -> str:
+    """The DM reminder, ending on an open question."""
+    draft = workshop.draft
+    where = f" · 📍 {escape_mrkdwn(draft.location)}" if draft.location else ""
+    return (
+        f"⏰ *{escape_mrkdwn(draft.title)}* starts in {describe_offset(minutes)}: {when_text(workshop, session)}{where} "
+        f"(announced in <#{draft.channel_id}>).\nWhat would you like to take away from it?"
+    )
+
+
+def cancelled_thread_text(workshop: WorkshopInfo) -> str:
+    """The cancellation note in the announcement's thread."""
+    return (
+        f"❌ *{escape_mrkdwn(workshop.draft.title)}* is cancelled: no more sessions are planned. "
+        "Everyone who said Going or Maybe has been told."
+    )
+
+
+def cancelled_dm_text(workshop: WorkshopInfo) -> str:
+    """The cancellation DM to those who said Going or Maybe."""
+    return (
+        f"❌ *{escape_mrkdwn(workshop.draft.title)}* in <#{workshop.draft.channel_id}> is cancelled, so no more reminders "
+        "will come for it. Sorry for the change of plans."
+    )
+
+
+def welcome_blocks(channel_id: str, items: list[tuple[WorkshopInfo, SessionInfo]]) -> list[Block]:
+    """The ephemeral welcome for someone who joined a program channel."""
+    lines = [f"• *{escape_mrkdwn(w.draft.title)}* — {when_text(w, s)}" for w, s in items[:20]]
+    return [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f"👋 Welcome to <#{channel_id}>! Workshops coming up here:\n" + "\n".join(lines)
+            )
+        ),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Click *Going* or *Maybe* on an announcement and I'll remind you before it starts."
+                )
+            ]
+        ),
+    ]
+
+
+def welcome_text(channel_id: str, items: list[tuple[WorkshopInfo, SessionInfo]]) -> str:
+    """The welcome as notification text."""
+    return f"Welcome to <#{channel_id}>! {len(items)} workshop session(s) coming up here."

@@ -1,0 +1,246 @@
+"""Accountability in Slack: `/checkin`, `/coachbot`, the nudge buttons, and the check-in, note and
+settings modals. An answer is recorded before the ack; chat.update and modals follow lazily."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.models.blocks import Block
+
+from bot.checkins import preferences as nudge_settings
+from bot.checkins import service as checkins
+from bot.checkins.alerts import coach_of
+from bot.checkins.commands import open_settings as open_settings_modal
+from bot.checkins.forms import (
+    checkin_from_state,
+    note_and_privacy,
+    note_target,
+    session_reminders_from_state,
+    settings_from_state,
+)
+from bot.checkins.ids import CheckinAction, CheckinCallback, CheckinField
+from bot.checkins.nudge_views import answered_blocks
+from bot.checkins.service import CHECKIN, NUDGE_ANSWERS
+from bot.checkins.support import current_support_text
+from bot.checkins.views import (
+    checkin_modal,
+    consent_answered_view,
+    note_modal,
+    saved_checkin_view,
+    settings_saved_view,
+    support_view,
+)
+from bot.goals import service as goals
+from bot.goals.views import goal_modal
+from bot.meetings import service as meetings
+from bot.platform.dates import local_today
+from bot.platform.errors import UserError
+from bot.platform.services import Services
+from handlers.common import (
+    actor_of,
+    command_key,
+    gateway,
+    just_ack,
+    mark_changed,
+    number_in,
+    refresh_home_of,
+    view_key,
+)
+
+CHECKIN_HELP = (
+    "*Check-ins*\n• `/checkin` — how you are doing overall, each goal's status and a note (you can keep it private)\n"
+    "• `/checkin <note>` — save a quick note, e.g. `/checkin Finished the cardio block, feeling steadier`"
+)
+CLOSES_GOAL = {CheckinAction.NUDGE_DONE, CheckinAction.OVERDUE_CLOSE}
+
+
+def _message_ts(body: dict[str, Any]) -> str:
+    return str((body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get("ts") or "")
+
+
+def register(app: App, services: Services) -> None:
+    register_commands(app, services)
+    register_buttons(app, services)
+    register_modals(app, services)
+
+
+def register_commands(app: App, services: Services) -> None:
+    def acknowledge_checkin(
+        ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        text = (command.get("text") or "").strip()
+        if not text:
+            ack()  # the modal is the answer
+            return
+        if text.lower() == "help":
+            ack(text=CHECKIN_HELP)
+            return
+        actor = actor_of(services, client, context)
+        try:
+            checkins.add_note(
+                services,
+                actor,
+                text,
+                private=False,
+                request_key=command_key(actor, command),
+                now=services.now(),
+            )
+        except UserError as error:
+            ack(text=error.message)
+            return
+        ack(text=f"Noted: {text}")
+
+    def open_checkin(command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        if (command.get("text") or "").strip():
+            return
+        overview = goals.overview(services.db, actor_of(services, client, context))
+        gateway(client).open_view(command["trigger_id"], checkin_modal(overview.active))
+
+    app.command("/checkin")(ack=acknowledge_checkin, lazy=[open_checkin])
+
+
+def register_buttons(app: App, services: Services) -> None:
+    def record_answer(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        goal_id, ts = number_in(action), _message_ts(body)
+        if goal_id is not None and ts:
+            # A goal closed meanwhile: the message update that follows shows what is true.
+            with suppress(UserError):
+                actor = actor_of(services, client, context)
+                checkins.answer_nudge(
+                    services, actor, goal_id, NUDGE_ANSWERS[action["action_id"]], ts, services.now()
+                )
+                mark_changed(context)
+        ack()
+
+    def update_message(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        message, ts = body.get("message") or {}, _message_ts(body)
+        channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
+        if not (message and ts and channel):
+            return
+        actor = actor_of(services, client, context)
+        answers = checkins.message_answers(services, actor, ts)
+        blocks = Block.parse_all(answered_blocks(message.get("blocks") or [], answers))
+        gateway(client).update_message(channel, ts, message.get("text") or "Check-in", blocks)
+        if any(a.get("action_id") in CLOSES_GOAL for a in body.get("actions") or []):
+            refresh_home_of(services, client, context)  # the goal has left the active list
+
+    def open_note_or_goal_form(
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        goal_id, ts = number_in(action), _message_ts(body)
+        if goal_id is None:
+            return
+        try:
+            goal = checkins.goal_for_note(services, actor_of(services, client, context), goal_id)
+        except UserError:
+            return
+        if action["action_id"] == CheckinAction.NUDGE_NOTE:
+            view = note_modal(goal, goal_id, ts, (body.get("container") or {}).get("channel_id") or "")
+        else:
+            view = goal_modal(goal.draft, goal.number)
+        gateway(client).open_view(body["trigger_id"], view)
+
+    def open_settings(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        open_settings_modal(
+            services, gateway(client), actor_of(services, client, context), body["trigger_id"]
+        )
+
+    def answer_coach_question(
+        ack: Ack, action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        checkin_id = number_in(action)
+        if checkin_id is not None:
+            told = action["action_id"] == CheckinAction.TELL_COACH_YES
+            checkins.answer_coach_question(
+                services, actor_of(services, client, context), checkin_id, told, services.now()
+            )
+        ack()
+
+    def show_coach_answer(
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        actor = actor_of(services, client, context)
+        told = action["action_id"] == CheckinAction.TELL_COACH_YES
+        has_coach = coach_of(services, actor) is not None
+        view = consent_answered_view(current_support_text(services, actor), told, has_coach)
+        gateway(client).update_view(body["view"]["id"], view)
+
+    for answer_action in NUDGE_ANSWERS:
+        app.action(answer_action)(ack=record_answer, lazy=[update_message])
+    app.action(CheckinAction.NUDGE_NOTE)(ack=just_ack, lazy=[open_note_or_goal_form])
+    app.action(CheckinAction.OVERDUE_NEW_DATE)(ack=just_ack, lazy=[open_note_or_goal_form])
+    app.action(CheckinAction.HOME_SETTINGS)(ack=just_ack, lazy=[open_settings])
+    app.action(CheckinAction.TELL_COACH_YES)(ack=answer_coach_question, lazy=[show_coach_answer])
+    app.action(CheckinAction.TELL_COACH_NO)(ack=answer_coach_question, lazy=[show_coach_answer])
+
+
+def register_modals(app: App, services: Services) -> None:
+    def submit_checkin(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        actor = actor_of(services, client, context)
+        form, errors = checkin_from_state(view["state"]["values"])
+        if form is None:
+            ack(response_action="errors", errors=errors)
+            return
+        key, now = view_key(actor.team_id, view), services.now()
+        try:
+            result = checkins.add_note(
+                services, actor, form.note, private=form.private, request_key=key, now=now,
+                wellbeing=form.wellbeing, answer=CHECKIN,
+            )  # fmt: skip
+        except UserError as error:
+            ack(response_action="errors", errors={CheckinField.NOTE: error.message})
+            return
+        checkins.record_goal_statuses(services, actor, form.statuses, key, now)
+        mark_changed(context)
+        if result.support_text is not None:
+            # Well-being 1 or 2: the support resources at once, in the same window.
+            ack(response_action="update", view=support_view(result.support_text, result.checkin_id))
+        else:
+            ack(response_action="update", view=saved_checkin_view())
+
+    def submit_note(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        actor = actor_of(services, client, context)
+        note, private = note_and_privacy(view["state"]["values"])
+        target = note_target(view.get("private_metadata", ""))
+        if not note or target is None:
+            problem = (
+                "Write a few words about this goal."
+                if target
+                else "This form lost its goal; please open it again."
+            )
+            ack(response_action="errors", errors={CheckinField.NOTE: problem})
+            return
+        goal_id, message_ts = target
+        try:
+            checkins.add_note(
+                services, actor, note, private=private, request_key=view_key(actor.team_id, view),
+                now=services.now(), goal_id=goal_id, message_ts=message_ts,
+            )  # fmt: skip
+        except UserError as error:
+            ack(response_action="errors", errors={CheckinField.NOTE: error.message})
+            return
+        ack(response_action="update", view=saved_checkin_view(private=private))
+
+    def submit_settings(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        actor = actor_of(services, client, context)
+        settings, errors = settings_from_state(view["state"]["values"], local_today(services.now(), actor.tz))
+        if settings is None:
+            ack(response_action="errors", errors=errors)
+            return
+        next_nudge = nudge_settings.save_settings(services, actor, settings)
+        reminders = session_reminders_from_state(view["state"]["values"])
+        if reminders is not None:
+            meetings.set_reminders(services, actor, reminders)
+        ack(response_action="update", view=settings_saved_view(next_nudge, actor.tz))
+
+    def refresh(client: WebClient, context: BoltContext) -> None:
+        refresh_home_of(services, client, context)
+
+    app.view(CheckinCallback.CHECKIN)(ack=submit_checkin, lazy=[refresh])
+    app.view(CheckinCallback.NUDGE_NOTE)(submit_note)
+    app.view(CheckinCallback.SETTINGS)(submit_settings)

@@ -1,0 +1,217 @@
+"""Coaching sessions in Slack: `/meeting` and `/coach`, the prep, agreement and follow-up buttons and modals.
+
+The reply rides on the ack; modals, messages and refreshes follow lazily.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import suppress
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.home.service import refresh_home
+from bot.meetings import agreement, prep
+from bot.meetings import coach_command as coach_pairing
+from bot.meetings import service as meetings
+from bot.meetings.commands import answer_meeting_command, opens_modal
+from bot.meetings.forms import booking_from_state, meeting_id_from_metadata, state_text
+from bot.meetings.ids import MeetingAction, MeetingCallback, MeetingField
+from bot.meetings.prep_views import agenda_modal, coach_note_modal, follow_up_modal
+from bot.meetings.views import meeting_modal
+from bot.platform.errors import UserError
+from bot.platform.people import Actor
+from bot.platform.replies import Reply
+from bot.platform.services import Services
+from bot.summaries import coach_command as coach_reading
+from handlers.common import actor_of, gateway, just_ack, number_in, send_what_this_request_planned, view_key
+
+Answer = Callable[[Services, Actor, str, Callable[[str], Actor], str], Reply]
+
+
+def answer_coach(
+    services: Services, actor: Actor, text: str, resolve: Callable[[str], Actor], request_key: str
+) -> Reply:
+    """`/coach …`: the verbs of pairing (meetings) and of what coaches read (summaries)."""
+    verb, _, rest = " ".join(text.split()).partition(" ")
+    verb = verb.lower()
+    reply = coach_reading.answer_coach_verb(services, actor, verb, rest, request_key)
+    reply = reply or coach_pairing.answer_coach_verb(services, actor, verb, rest, resolve, request_key)
+    return reply or Reply(f"I don't know `/coach {verb}`.\n\n{coach_pairing.COACH_HELP}")
+
+
+def register_commands(app: App, services: Services) -> None:
+    def acknowledge(answer: Answer) -> Callable[..., None]:
+        def ack_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+            actor = actor_of(services, client, context)
+            slack = gateway(client)
+
+            def resolve(user_id: str) -> Actor:
+                return services.actor(slack, actor.team_id, user_id)
+
+            request_key = f"{actor.team_id}:command:{command.get('trigger_id')}"
+            try:
+                reply = answer(services, actor, command.get("text") or "", resolve, request_key)
+            except UserError as error:
+                ack(text=error.message)
+                return
+            if reply.text:
+                ack(text=reply.text, blocks=reply.blocks or None)
+            else:
+                ack()
+
+        return ack_command
+
+    def follow_up_meeting(command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        if opens_modal(command.get("text") or ""):
+            gateway(client).open_view(command["trigger_id"], meeting_modal())
+        else:
+            send_what_this_request_planned(services, client, context)
+
+    def follow_up_coach(client: WebClient, context: BoltContext) -> None:
+        # A second pass sends what the first one's sends planned (the rest of a long summary's thread).
+        if send_what_this_request_planned(services, client, context):
+            send_what_this_request_planned(services, client, context)
+
+    app.command("/coach")(ack=acknowledge(answer_coach), lazy=[follow_up_coach])
+    app.command("/meeting")(ack=acknowledge(answer_meeting_command), lazy=[follow_up_meeting])
+
+
+def _checklist_meeting(action: dict[str, Any]) -> int:
+    """The meeting a checklist belongs to, from its block_id `prep_<meeting id>` (0 when it is not one)."""
+    number = str(action.get("block_id") or "").removeprefix("prep_")
+    return int(number) if number.isdigit() else 0
+
+
+def register_actions(app: App, services: Services) -> None:
+    def tick_checklist(ack: Ack, action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        meeting_id = _checklist_meeting(action)
+        keys = [option["value"] for option in action.get("selected_options") or []]
+        with suppress(UserError):  # a stale message for a session that is no longer theirs
+            prep.save_checklist(services, actor_of(services, client, context), meeting_id, keys)
+
+    def refresh_brief(action: dict[str, Any], client: WebClient) -> None:
+        prep.refresh_brief(services, gateway(client), _checklist_meeting(action))
+
+    def answer_agreement(agreed: bool) -> Any:
+        def ack_answer(ack: Ack, action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+            ack()
+            agreement.answer_agreement(
+                services, actor_of(services, client, context), (number_in(action) or 0), agreed
+            )
+
+        return ack_answer
+
+    def thank_for_answer(
+        action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ) -> None:
+        if action["action_id"] == MeetingAction.AGREE:
+            respond(text="Thank you: I've let your coach know you agree.", replace_original=False)
+        else:
+            respond(text="I've let your coach know you'd like to talk it through.", replace_original=False)
+        send_what_this_request_planned(services, client, context)
+
+    def open_form(
+        body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        actor = actor_of(services, client, context)
+        meeting_id = number_in(action) or 0
+        try:
+            if action["action_id"] == MeetingAction.ADD_AGENDA:
+                view = agenda_modal(meeting_id)
+            elif action["action_id"] == MeetingAction.FOLLOW_UP:
+                view = follow_up_modal(prep.follow_up_of(services, actor, meeting_id))
+            elif action["action_id"] == MeetingAction.COACH_NOTE:
+                view = coach_note_modal(meeting_id, prep.coach_note(services, actor, meeting_id))
+            else:
+                person, day, time = prep.next_session_prefill(services, actor, meeting_id)
+                view = meeting_modal(person=person, day=day, time=time)
+        except UserError:
+            return
+        gateway(client).open_view(body["trigger_id"], view)
+
+    def submit_meeting(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        actor = actor_of(services, client, context)
+        booking, errors = booking_from_state(view["state"]["values"], services.now(), actor.tz)
+        if booking is None:
+            ack(response_action="errors", errors=errors)
+            return
+        person, starts_at, minutes, note = booking
+        other = services.actor(gateway(client), actor.team_id, person)
+        try:
+            meetings.book(
+                services,
+                actor,
+                other,
+                starts_at,
+                minutes,
+                agenda_note=note,
+                request_key=view_key(actor.team_id, view),
+            )
+        except UserError as error:
+            field = MeetingField.PERSON if "coaching pair" in error.message else MeetingField.TIME
+            ack(response_action="errors", errors={field: error.message})
+            return
+        ack()
+
+    def submit_text(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        actor = actor_of(services, client, context)
+        values = view["state"]["values"]
+        meeting_id = meeting_id_from_metadata(view.get("private_metadata", "")) or 0
+        callback = view["callback_id"]
+        try:
+            if callback == MeetingCallback.AGENDA:
+                prep.add_agenda_item(
+                    services,
+                    actor,
+                    meeting_id,
+                    state_text(values, MeetingField.AGENDA),
+                    view_key(actor.team_id, view),
+                )
+            elif callback == MeetingCallback.FOLLOW_UP:
+                prep.save_follow_up(
+                    services,
+                    actor,
+                    meeting_id,
+                    state_text(values, MeetingField.TAKEAWAYS),
+                    state_text(values, MeetingField.ACTIONS),
+                )
+            else:
+                prep.save_coach_note(services, actor, meeting_id, state_text(values, MeetingField.COACH_NOTE))
+        except UserError as error:
+            first_field = next(iter(values), MeetingField.AGENDA)
+            ack(response_action="errors", errors={first_field: error.message})
+            return
+        ack()
+
+    def after_text(view: dict[str, Any], client: WebClient) -> None:
+        if view["callback_id"] == MeetingCallback.AGENDA:
+            prep.refresh_brief(
+                services, gateway(client), meeting_id_from_metadata(view.get("private_metadata", "")) or 0
+            )
+
+    def after_booking(client: WebClient, context: BoltContext) -> None:
+        send_what_this_request_planned(services, client, context)
+        refresh_home(services, gateway(client), actor_of(services, client, context))
+
+    app.action(MeetingAction.PREP_CHECKLIST)(ack=tick_checklist, lazy=[refresh_brief])
+    app.action(MeetingAction.AGREE)(ack=answer_agreement(True), lazy=[thank_for_answer])
+    app.action(MeetingAction.DISCUSS)(ack=answer_agreement(False), lazy=[thank_for_answer])
+    for form_action in (
+        MeetingAction.ADD_AGENDA,
+        MeetingAction.FOLLOW_UP,
+        MeetingAction.COACH_NOTE,
+        MeetingAction.BOOK_NEXT,
+    ):
+        app.action(form_action)(ack=just_ack, lazy=[open_form])
+    app.view(MeetingCallback.MEETING)(ack=submit_meeting, lazy=[after_booking])
+    for callback in (MeetingCallback.AGENDA, MeetingCallback.FOLLOW_UP, MeetingCallback.COACH_NOTE):
+        app.view(callback)(ack=submit_text, lazy=[after_text])
+
+
+def register(app: App, services: Services) -> None:
+    register_commands(app, services)
+    register_actions(app, services)

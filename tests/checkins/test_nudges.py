@@ -1,0 +1,191 @@
+"""Nudges end to end: planned with the goal, one DM per slot, one-click answers recorded once."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from bot.emulator import SlackEmulator
+from storage.models import Delivery, DeliveryStatus, Goal, GoalStatus
+from storage.models.checkins import CheckIn, NudgeAnswer, NudgePrefs
+from tests.conftest import FixedClock
+from tests.harness import RunningApp, Slack, block_texts, run_due
+
+MONDAY_NINE_CHICAGO = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+TUESDAY_NINE_CHICAGO = MONDAY_NINE_CHICAGO + timedelta(days=1)
+
+
+def nudge_rows(app: RunningApp) -> list[Delivery]:
+    with app.services.db.transaction() as s:
+        return list(s.scalars(select(Delivery).where(Delivery.kind == "nudge").order_by(Delivery.id)))
+
+
+def pending_nudges(app: RunningApp) -> list[Delivery]:
+    return [row for row in nudge_rows(app) if row.status == DeliveryStatus.PENDING]
+
+
+def checkins(app: RunningApp) -> list[CheckIn]:
+    with app.services.db.transaction() as s:
+        return list(s.scalars(select(CheckIn).order_by(CheckIn.id)))
+
+
+def goal_status(app: RunningApp, number: int) -> GoalStatus:
+    with app.services.db.transaction() as s:
+        return s.scalars(select(Goal.status).where(Goal.number == number)).one()
+
+
+def send_due_at(slack: Slack, app: RunningApp, clock: FixedClock, when: datetime) -> int:
+    clock.now = when
+    return run_due(app, slack.emulator)
+
+
+def test_two_daily_goals_reach_the_person_as_one_dm_with_a_part_each(
+    slack: Slack, randy: str, app: RunningApp, clock: FixedClock
+) -> None:
+    slack.goal("add Do 40 practice questions by Dec 20", user=randy)
+    slack.goal("cadence 1 daily", user=randy)
+    slack.goal("add Sleep 7 hours on weeknights", user=randy)
+    slack.goal("cadence 2 daily", user=randy)
+    [row] = pending_nudges(app)
+    assert row.due_at == TUESDAY_NINE_CHICAGO  # 9:00 in Chicago, the next weekday
+
+    assert send_due_at(slack, app, clock, TUESDAY_NINE_CHICAGO) == 1
+    [dm] = slack.dms(randy)
+    text = block_texts(dm.blocks)
+    assert "Do 40 practice questions" in text and "Sleep 7 hours" in text
+    assert text.count("Snooze 1 day") == 2 and text.count("Add a note") == 2
+    assert "due Sun Dec 20" in text
+    [following] = pending_nudges(app)
+    assert following.due_at == TUESDAY_NINE_CHICAGO + timedelta(days=1)
+
+
+def test_on_track_records_once_and_updates_the_message_even_when_clicked_twice(
+    slack: Slack, randy: str, app: RunningApp, clock: FixedClock, emulator: SlackEmulator
+) -> None:
+    slack.goal("add Read one NEJM article a week", user=randy)
+    slack.goal("cadence 1 daily", user=randy)
+    send_due_at(slack, app, clock, TUESDAY_NINE_CHICAGO)
+    [dm] = slack.dms(randy)
+    as_seen = replace(dm)  # both clicks come from the message as it was shown, before any update
+    first = slack.click_in_message(randy, as_seen, "On track")
+    second = slack.click_in_message(randy, as_seen, "On track")  # a double click, or Slack's replay
+    assert first.status == second.status == 200
+    slack.wait_for_edit(dm, edits=2)
+    assert [c.answer for c in checkins(app)] == [NudgeAnswer.ON_TRACK]
+    assert "On track: noted" in block_texts(dm.blocks)
+    assert "Snooze 1 day" not in block_texts(dm.blocks)
+    assert len(emulator.calls_to("chat.update")) == 2
+
+
+def test_done_completes_the_goal_and_no_more_nudges_are_planned_for_it(
+    slack: Slack, randy: str, app: RunningApp, clock: FixedClock
+) -> None:
+    slack.open_home(randy)  # so that changes refresh it
+    slack.goal("add Finish the anatomy atlas", user=randy)
+    slack.goal("cadence 1 daily", user=randy)
+    send_due_at(slack, app, clock, TUESDAY_NINE_CHICAGO)
+    slack.click_in_message(randy, slack.dms(randy)[0], "Done")
+    slack.wait_for_edit(slack.dms(randy)[0])
+    assert goal_status(app, 1) == GoalStatus.DONE
+    assert pending_nudges(app) == []
+    assert "What made the difference?" in block_texts(slack.dms(randy)[0].blocks)
+    slack.emulator.wait_for(
+        lambda _calls: "No active goals yet" in block_texts(slack.ws.homes[randy]["blocks"])
+    )
+
+
+def test_need_help_asks_an_open_question_and_says_the_coach_will_see_it(
+    slack: Slack, randy: str, app: RunningApp, clock: FixedClock
+) -> None:
+    slack.goal("add Present a case at rounds", user=randy)
+    slack.goal("cadence 1 daily", user=randy)
+    send_due_at(slack, app, clock, TUESDAY_NINE_CHICAGO)
+    dm = slack.dms(randy)[0]
+    slack.click_in_message(randy, dm, "Need help")
+    text = block_texts(slack.wait_for_edit(dm).blocks)
+    assert "What would help most right now?" in text and "Your coach will see" in text
+    assert [c.answer for c in checkins(app)] == [NudgeAnswer.NEED_HELP]
+
+
+def test_snooze_asks_again_a_day_later_about_that_goal_only(
+    slack: Slack, randy: str, app: RunningApp, clock: FixedClock
+) -> None:
+    slack.goal("add Log 3 clinic reflections", user=randy)  # weekly: next Monday
+    clock.now = MONDAY_NINE_CHICAGO + timedelta(days=7)
+    run_due(app, slack.emulator)
+    slack.click_in_message(randy, slack.dms(randy)[0], "Snooze 1 day")
+    slack.wait_for_edit(slack.dms(randy)[0])
+    snoozed = [r for r in pending_nudges(app) if r.dedupe_key.startswith("nudge_snooze:")]
+    assert [r.due_at for r in snoozed] == [clock.now + timedelta(days=1)]
+    assert send_due_at(slack, app, clock, clock.now + timedelta(days=1)) == 1
+    assert "Log 3 clinic reflections" in block_texts(slack.dms(randy)[-1].blocks)
+
+
+def test_changing_the_cadence_moves_the_pending_nudge_and_off_cancels_it(
+    slack: Slack, randy: str, app: RunningApp
+) -> None:
+    slack.goal("add Shadow in the ED twice", user=randy)
+    assert [r.due_at for r in pending_nudges(app)] == [MONDAY_NINE_CHICAGO + timedelta(days=7)]
+    slack.goal("cadence 1 daily", user=randy)
+    assert [r.due_at for r in pending_nudges(app)] == [TUESDAY_NINE_CHICAGO]
+    slack.goal("cadence 1 off", user=randy)
+    assert pending_nudges(app) == []
+    slack.goal("cadence 1 biweekly", user=randy)
+    assert [r.due_at for r in pending_nudges(app)] == [MONDAY_NINE_CHICAGO + timedelta(days=14)]
+
+
+def test_a_goal_past_its_target_date_gets_one_close_or_new_date_question(
+    slack: Slack, randy: str, app: RunningApp, clock: FixedClock
+) -> None:
+    slack.goal("add Submit the poster abstract by tomorrow", user=randy)
+    slack.goal("cadence 1 daily", user=randy)
+    send_due_at(slack, app, clock, TUESDAY_NINE_CHICAGO)  # due today: a regular nudge
+    assert "On track" in block_texts(slack.dms(randy)[0].blocks)
+    send_due_at(slack, app, clock, TUESDAY_NINE_CHICAGO + timedelta(days=1))
+    asked = block_texts(slack.dms(randy)[1].blocks)
+    assert "has passed" in asked and "Close goal" in asked and "Set a new date" in asked
+    assert pending_nudges(app) == []  # asked once; it waits for a new date or closing
+    slack.click_in_message(randy, slack.dms(randy)[1], "Close goal")
+    slack.wait_for_edit(slack.dms(randy)[1])
+    assert goal_status(app, 1) == GoalStatus.DONE
+
+
+def test_a_deactivated_person_gets_nothing_more(
+    slack: Slack, randy: str, app: RunningApp, clock: FixedClock
+) -> None:
+    slack.goal("add Run twice a week", user=randy)
+    slack.goal("cadence 1 daily", user=randy)
+    slack.ws.users[randy]["deleted"] = True
+    send_due_at(slack, app, clock, TUESDAY_NINE_CHICAGO)
+    [row] = nudge_rows(app)
+    assert row.status == DeliveryStatus.FAILED and "account_inactive" in (row.last_error or "")
+    with app.services.db.transaction() as s:
+        assert "account_inactive" in (s.scalars(select(NudgePrefs.stopped_reason)).one() or "")
+    slack.goal("add Swim once a week", user=randy)
+    assert pending_nudges(app) == []
+
+
+def test_after_downtime_a_nudge_hours_late_is_skipped_with_a_reason_and_the_next_planned(
+    slack: Slack, randy: str, app: RunningApp, clock: FixedClock
+) -> None:
+    slack.goal("add Review pharmacology flashcards", user=randy)
+    slack.goal("cadence 1 daily", user=randy)
+    assert send_due_at(slack, app, clock, TUESDAY_NINE_CHICAGO + timedelta(hours=5)) == 0
+    skipped, following = nudge_rows(app)
+    assert skipped.status == DeliveryStatus.SKIPPED and "hours late" in (skipped.last_error or "")
+    assert following.status == DeliveryStatus.PENDING
+    assert following.due_at == TUESDAY_NINE_CHICAGO + timedelta(days=1)
+    assert send_due_at(slack, app, clock, following.due_at + timedelta(minutes=40)) == 1  # still useful
+
+
+def test_retried_quick_checkin_notes_are_saved_once(slack: Slack, randy: str, app: RunningApp) -> None:
+    from urllib.parse import urlencode
+
+    form = slack.driver.command_form(randy, "/checkin", "Finished the cardio block, feeling steadier")
+    first = slack.driver.post(urlencode(form))
+    again = slack.driver.post(urlencode(form))  # Slack retrying the same command
+    assert "Noted" in first.text and "Noted" in again.text
+    with app.services.db.transaction() as s:
+        assert s.scalar(select(func.count()).select_from(CheckIn)) == 1

@@ -1,0 +1,177 @@
+"""`/meeting`: booking between a pair in each person's own zone, list, cancel and move with the schedule in step."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.summaries.schedule import WEEKLY_KINDS
+from storage.models import Delivery, DeliveryStatus
+from storage.models.meetings import Meeting
+from tests.conftest import FixedClock
+from tests.harness import RunningApp, Slack, run_due
+
+
+def meetings(app: RunningApp) -> list[Meeting]:
+    with app.services.db.transaction() as session:
+        return list(session.scalars(select(Meeting).order_by(Meeting.id)))
+
+
+def deliveries(app: RunningApp) -> list[Delivery]:
+    with app.services.db.transaction() as session:
+        return list(session.scalars(select(Delivery).order_by(Delivery.id)))
+
+
+def test_a_coach_in_new_york_books_a_coachee_in_kolkata_and_each_sees_their_own_time(
+    slack: Slack, app: RunningApp, paired: tuple[str, str]
+) -> None:
+    coach, coachee = paired
+    reply = slack.meeting("@priya 2026-12-03 13:00", user=coach)
+    assert reply.text.startswith(
+        f"Session #1 with <@{coachee}> booked: Thu Dec 3, 1:00 PM (30 minutes), your time"
+    )
+    assert "Thu Dec 3, 11:30 PM (30 minutes)" in slack.wait_for_dm(coachee, "Session booked").text
+    assert "Thu Dec 3, 1:00 PM" in slack.wait_for_dm(coach, "Session booked").text
+    stored = meetings(app)[0]
+    assert stored.starts_at.isoformat() == "2026-12-03T18:00:00+00:00" and stored.minutes == 30
+
+
+def test_the_coachee_can_book_too_with_a_length(
+    slack: Slack, app: RunningApp, paired: tuple[str, str]
+) -> None:
+    coach, coachee = paired
+    reply = slack.meeting("@drlee next Tuesday 2pm for 45m", user=coachee)
+    assert "booked: Tue Nov 24, 2:00 PM (45 minutes)" in reply.text  # her Tuesday afternoon
+    assert "Tue Nov 24, 3:30 AM (45 minutes)" in slack.wait_for_dm(coach, "Session booked").text
+
+
+def test_someone_outside_the_pair_is_refused_and_nothing_is_booked(
+    slack: Slack, app: RunningApp, paired: tuple[str, str], randy: str
+) -> None:
+    reply = slack.meeting("@priya tomorrow 9am", user=randy)
+    assert "not a coaching pair" in reply.text
+    assert meetings(app) == [] and deliveries(app) == []
+
+
+def test_a_time_in_the_past_is_refused(slack: Slack, app: RunningApp, paired: tuple[str, str]) -> None:
+    coach, _ = paired
+    assert "already passed" in slack.meeting("@priya 2026-11-20 13:00", user=coach).text
+    assert "already passed" in slack.meeting("@priya 9am", user=coach).text  # 10:00 in New York now
+    assert meetings(app) == []
+
+
+def test_an_unreadable_time_says_how_to_write_it(slack: Slack, paired: tuple[str, str]) -> None:
+    coach, _ = paired
+    reply = slack.meeting("@priya whenever suits", user=coach)
+    assert "2026-12-03 13:00" in reply.text and "/meeting @drlee next Tuesday 2pm for 45m" in reply.text
+    assert "45m, 1h" in slack.meeting("@priya tomorrow 9am for ages", user=coach).text
+
+
+def test_list_shows_upcoming_sessions_with_numbers_in_the_readers_zone(
+    slack: Slack, paired: tuple[str, str]
+) -> None:
+    coach, coachee = paired
+    slack.meeting("@priya 2026-12-03 13:00", user=coach)
+    assert "*#1* Thu Dec 3, 1:00 PM (30 minutes)" in slack.meeting("list", user=coach).text
+    assert "*#1* Thu Dec 3, 11:30 PM (30 minutes)" in slack.meeting("list", user=coachee).text
+    assert "(your coach)" in slack.meeting("list", user=coachee).text
+
+
+def test_a_moved_session_never_sends_the_old_reminders(
+    slack: Slack, app: RunningApp, paired: tuple[str, str], clock: FixedClock
+) -> None:
+    coach, coachee = paired
+    slack.meeting("@priya 2026-12-03 13:00", user=coach)
+    slack.wait_for_dm(coachee, "Session booked"), slack.wait_for_dm(coach, "Session booked")
+    reply = slack.meeting("move 1 Dec 10 1:30pm", user=coachee)
+    assert "Session #1 with" in reply.text and "moved: Thu Dec 10, 1:30 PM" in reply.text
+    assert "moved your session #1 to *Thu Dec 10, 3:00 AM" in slack.wait_for_dm(coach, "moved").text
+    app.wait_idle()  # what the last request set off finishes before time moves
+    clock.now = clock.now.replace(month=12, day=3, hour=17, minute=5)  # an hour before the old time
+    run_due(app, slack.emulator)
+    assert not [m for m in slack.dms(coach) + slack.dms(coachee) if "Reminder" in m.text]
+    app.wait_idle()  # what the last request set off finishes before time moves
+    clock.now = clock.now.replace(day=10, hour=7, minute=0)  # 1 hour before the new time
+    run_due(app, slack.emulator)
+    assert "starts in 1 hour, at Thu Dec 10, 1:30 PM" in slack.wait_for_dm(coachee, "Reminder").text
+    assert "starts in 1 hour, at Thu Dec 10, 3:00 AM" in slack.wait_for_dm(coach, "Reminder").text
+
+
+def test_a_cancelled_session_sends_nothing_more_and_the_other_person_is_told(
+    slack: Slack, app: RunningApp, paired: tuple[str, str], clock: FixedClock
+) -> None:
+    coach, coachee = paired
+    slack.meeting("@priya 2026-12-03 13:00", user=coach)
+    slack.wait_for_dm(coachee, "Session booked"), slack.wait_for_dm(coach, "Session booked")
+    reply = slack.meeting("cancel 1", user=coachee)
+    assert reply.text == f"Session #1 with <@{coach}> is cancelled; I've let them know."
+    assert "cancelled your session #1" in slack.wait_for_dm(coach, "cancelled").text
+    assert "already cancelled" in slack.meeting("cancel 1", user=coachee).text
+    before = len(slack.emulator.calls_to("chat.postMessage"))
+    app.wait_idle()  # what the last request set off finishes before time moves
+    clock.now = clock.now.replace(month=12, day=4)
+    assert run_due(app, slack.emulator) == 0
+    assert len(slack.emulator.calls_to("chat.postMessage")) == before
+    pending = [d for d in deliveries(app) if d.status == DeliveryStatus.PENDING]
+    assert [d.kind for d in pending if d.kind not in WEEKLY_KINDS] == []  # the weekly summary stays
+
+
+def test_only_the_pair_can_cancel_or_move_a_session(
+    slack: Slack, app: RunningApp, paired: tuple[str, str], randy: str
+) -> None:
+    coach, _ = paired
+    slack.meeting("@priya 2026-12-03 13:00", user=coach)
+    assert "no upcoming session #1" in slack.meeting("cancel 1", user=randy).text
+    assert "no upcoming session #1" in slack.meeting("move 1 Dec 10 9am", user=randy).text
+    assert "needs a session number" in slack.meeting("cancel soon", user=coach).text
+    assert meetings(app)[0].status == "scheduled"
+
+
+def test_people_choose_their_own_reminder_times(
+    slack: Slack, app: RunningApp, paired: tuple[str, str], clock: FixedClock
+) -> None:
+    coach, coachee = paired
+    assert "1 day and 1 hour" in slack.meeting("reminders", user=coachee).text
+    assert "Session reminders are off" in slack.meeting("reminders off", user=coach).text
+    reply = slack.meeting("reminders 2h 15m", user=coachee)
+    assert reply.text.startswith("Got it: I'll remind you 2 hours and 15 minutes before each session")
+    slack.meeting("@priya 2026-12-03 13:00", user=coach)
+    slack.wait_for_dm(coachee, "Session booked")  # the booking's own follow-up is done before time moves
+    app.wait_idle()
+    clock.now = clock.now.replace(month=12, day=3, hour=17, minute=45)
+    run_due(app, slack.emulator)
+    reminders = [m.text for m in slack.dms(coachee) + slack.dms(coach) if "Reminder" in m.text]
+    assert len(reminders) == 2 and all(f"<@{coach}> starts in" in text for text in reminders)
+    assert "in 15 minutes" in reminders[-1]
+    assert "Write how long before" in slack.meeting("reminders soon", user=coach).text
+
+
+def test_meeting_alone_opens_the_booking_modal(slack: Slack, paired: tuple[str, str]) -> None:
+    coach, _ = paired
+    assert slack.meeting("", user=coach).status == 200
+    modal = slack.open_modal(coach)
+    assert modal["callback_id"] == "meeting_modal" and modal["title"]["text"] == "Book a session"
+
+
+def test_the_booking_modal_books_in_the_bookers_zone_and_refuses_strangers(
+    slack: Slack, app: RunningApp, paired: tuple[str, str], randy: str
+) -> None:
+    coach, coachee = paired
+    slack.meeting("", user=coach)
+    modal = slack.open_modal(coach)
+    values = {
+        "meeting_person": {"type": "users_select", "selected_user": randy},
+        "meeting_date": {"type": "datepicker", "selected_date": "2026-12-03"},
+        "meeting_time": {"type": "timepicker", "selected_time": "13:00"},
+        "meeting_duration": {"type": "static_select", "selected_option": {"value": "60"}},
+        "meeting_note": {"type": "plain_text_input", "value": "Step 1 plans"},
+    }
+    refused = slack.submit(coach, modal, values)
+    assert "not a coaching pair" in refused.json["errors"]["meeting_person"]
+    values["meeting_person"]["selected_user"] = coachee
+    assert slack.submit(coach, modal, values).body == ""
+    assert slack.submit(coach, modal, values).body == ""  # a replayed submission books nothing new
+    booked = meetings(app)
+    assert len(booked) == 1 and booked[0].minutes == 60 and booked[0].agenda_note == "Step 1 plans"
+    assert "Thu Dec 3, 11:30 PM (1 hour)" in slack.wait_for_dm(coachee, "Session booked").text
+    values["meeting_date"]["selected_date"] = "2026-11-01"
+    assert "already passed" in slack.submit(coach, modal, values).json["errors"]["meeting_time"]
