@@ -1,4 +1,4 @@
-"""Admin subcommands of `coachbot`: people remove, retention, audit."""
+"""Admin subcommands of `coachbot`: people remove, retention, audit, deliveries."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import getpass
 from collections.abc import Callable
 
 from bot.platform.audit import audit_lines
+from bot.platform.delivery import admin as delivery_admin
 from bot.platform.delivery import dispatcher as dispatch
 from bot.platform.errors import UserError
 from bot.platform.services import Services
@@ -15,7 +16,7 @@ from bot.platform.slack import make_web_client
 from bot.privacy.jobs import run_retention
 from bot.privacy.service import remove_person
 
-COMMANDS = {"people", "retention", "audit"}
+COMMANDS = {"people", "retention", "audit", "deliveries"}
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,6 +36,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     audit.add_argument("--user", help="only entries about this Slack user id")
     audit.add_argument("--team", help="only this workspace")
     audit.add_argument("--limit", type=int, default=200)
+    delivery_admin.add_parser(sub)
 
 
 def run(
@@ -49,6 +51,8 @@ def run(
         report = run_retention(services, services.now())
         print("\n".join(report.lines()))
         return 0
+    if args.command == "deliveries":
+        return delivery_admin.run(services, args)
     if args.command == "audit":
         for line in audit_lines(services, args.team, args.user, args.limit):
             subject = f" about {line.subject}" if line.subject else ""
