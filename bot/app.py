@@ -15,6 +15,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
+import handlers.calendar
 import handlers.checkins
 import handlers.coachbot
 import handlers.goals
@@ -22,6 +23,7 @@ import handlers.home
 import handlers.meetings
 import handlers.privacy
 import handlers.workshops
+from bot.calendar.area import AREA as CALENDAR
 from bot.checkins.area import AREA as CHECKINS
 from bot.goals.area import AREA as GOALS
 from bot.home.area import AREA as HOME
@@ -43,7 +45,7 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 # The areas, in the order their /coachbot subcommands are listed.
-AREAS: tuple[Area, ...] = (GOALS, CHECKINS, MEETINGS, SUMMARIES, WORKSHOPS, PRIVACY, HOME)
+AREAS: tuple[Area, ...] = (GOALS, CHECKINS, MEETINGS, SUMMARIES, WORKSHOPS, CALENDAR, PRIVACY, HOME)
 # Each area's listeners (handlers/<area>.py), and /coachbot's router.
 LISTENERS: tuple[Callable[[App, Services], None], ...] = (
     handlers.goals.register,
@@ -51,6 +53,7 @@ LISTENERS: tuple[Callable[[App, Services], None], ...] = (
     handlers.coachbot.register,
     handlers.meetings.register,
     handlers.workshops.register,
+    handlers.calendar.register,
     handlers.privacy.register,
     handlers.home.register,
 )

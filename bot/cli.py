@@ -121,7 +121,7 @@ def serve(settings: Settings, host: str, port: int, *, scheduler: bool = True) -
     if not settings.oauth_enabled:  # OAuth mode has a token per workspace, checked as each is used
         _check_token(settings)
     services = _services(settings)
-    server = make_server(build_app(services), services.db, host, port)
+    server = make_server(build_app(services), services, host, port)
     jobs = _scheduler(services, scheduler)
     log.info("coachbot serving Slack at http://%s:%s/slack/events", host, port)
     if settings.oauth_enabled:

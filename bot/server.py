@@ -1,4 +1,5 @@
-"""HTTP mode: Slack requests at POST /slack/events, GET /healthz, served by waitress."""
+"""HTTP mode: Slack requests at POST /slack/events, GET /healthz, calendar feeds at GET /calendar/<secret>.ics,
+served by waitress."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress import wasyncore
 from waitress.server import create_server
 
+from bot.calendar.feed import FEED_PATH, secret_in_path
+from bot.calendar.service import feed_for
 from bot.platform.health import database_problem
-from storage.db import Database
+from bot.platform.services import Services
 
 if TYPE_CHECKING:
     from waitress.server import BaseWSGIServer, MultiSocketServer
@@ -24,11 +27,47 @@ EVENTS_PATH = "/slack/events"
 HTTP_THREADS = 16
 
 
-def wsgi_app(app: App, db: Database) -> Callable[..., Iterable[bytes]]:
-    """Bolt's WSGI handler plus a health check that proves, within a second, the database can be written."""
+# Calendars poll: let them cache for a while, but never a shared cache (the URL is a secret).
+FEED_HEADERS = [
+    ("Content-Type", "text/calendar; charset=utf-8"),
+    ("Cache-Control", "private, max-age=900"),
+    ("Content-Disposition", 'inline; filename="coachbot.ics"'),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+]
+NOT_FOUND = [("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-store")]
+
+
+def serve_feed(
+    services: Services, environ: dict[str, Any], start_response: Callable[..., Any]
+) -> Iterable[bytes]:
+    """A person's calendar feed; any wrong, reset or malformed secret is the same quiet 404."""
+    if environ.get("REQUEST_METHOD") not in {"GET", "HEAD"}:
+        start_response("405 Method Not Allowed", [*NOT_FOUND, ("Allow", "GET, HEAD")])
+        return [b"method not allowed\n"]
+    secret = secret_in_path(str(environ.get("PATH_INFO") or ""))
+    try:
+        body = None if secret is None else feed_for(services, secret)
+    except Exception as error:
+        # The path holds the secret: log only what kind of failure it was, never the request.
+        log.error("calendar feed failed: %s", type(error).__name__)
+        start_response("503 Service Unavailable", NOT_FOUND)
+        return [b"try again later\n"]
+    if body is None:
+        start_response("404 Not Found", NOT_FOUND)
+        return [b"not found\n"]
+    start_response("200 OK", [*FEED_HEADERS, ("Content-Length", str(len(body)))])
+    return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else body]
+
+
+def wsgi_app(app: App, services: Services) -> Callable[..., Iterable[bytes]]:
+    """Bolt's WSGI handler, calendar feeds, and a health check proving within 1 s the database can be written."""
     slack_handler = SlackRequestHandler(app, path=EVENTS_PATH)
+    db = services.db
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if str(environ.get("PATH_INFO") or "").startswith(FEED_PATH):
+            return serve_feed(services, environ, start_response)
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in {"GET", "HEAD"}:
             problem = database_problem(db)
             if problem is not None:
@@ -41,21 +80,27 @@ def wsgi_app(app: App, db: Database) -> Callable[..., Iterable[bytes]]:
     return application
 
 
-def make_server(app: App, db: Database, host: str, port: int) -> BaseWSGIServer | MultiSocketServer:
+def make_server(app: App, services: Services, host: str, port: int) -> BaseWSGIServer | MultiSocketServer:
     """A waitress server, bound and ready; `.run()` serves (port 0 picks a free port)."""
-    return create_server(wsgi_app(app, db), host=host, port=port, threads=HTTP_THREADS, ident="coachbot")
+    return create_server(
+        wsgi_app(app, services), host=host, port=port, threads=HTTP_THREADS, ident="coachbot"
+    )
 
 
 class BackgroundServer:
     """A waitress server on its own thread, for the sandbox and tests; `stop()` is thread-safe."""
 
-    def __init__(self, app: App, db: Database, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.server = make_server(app, db, host, port)
+    def __init__(self, app: App, services: Services, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.server = make_server(app, services, host, port)
         self.thread = threading.Thread(target=self.server.run, name="coachbot-http", daemon=True)
 
     @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.effective_port}"  # type: ignore[union-attr]
+
+    @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.effective_port}{EVENTS_PATH}"  # type: ignore[union-attr]
+        return f"{self.base_url}{EVENTS_PATH}"
 
     def start(self) -> BackgroundServer:
         self.thread.start()

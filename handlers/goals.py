@@ -7,9 +7,10 @@ follow in lazy listeners.
 from __future__ import annotations
 
 from contextlib import suppress
+from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.goals import service as goals
@@ -25,7 +26,8 @@ from bot.goals.commands import (
 from bot.goals.forms import goal_draft_from_state, goal_number_from_metadata, progress_note_from_state
 from bot.goals.ids import GoalAction, GoalCallback, GoalField, ProgressField
 from bot.goals.replies import answer_goal_command
-from bot.goals.views import goal_modal, progress_modal, saved_modal
+from bot.goals.views import goal_modal, progress_modal, saved_modal, saved_reply
+from bot.platform.asking import FIX_ACTION, answer_key, fix_reply, payload_of
 from bot.platform.dates import local_today
 from bot.platform.errors import UserError
 from bot.platform.services import Services
@@ -47,6 +49,7 @@ def register(app: App, services: Services) -> None:
     register_command(app, services)
     register_home_buttons(app, services)
     register_modals(app, services)
+    register_date_answers(app, services)
 
 
 def register_command(app: App, services: Services) -> None:
@@ -170,3 +173,42 @@ def register_modals(app: App, services: Services) -> None:
 
     app.view(GoalCallback.GOAL)(ack=submit_goal, lazy=[refresh])
     app.view(GoalCallback.PROGRESS)(ack=submit_progress, lazy=[refresh])
+
+
+ANSWER_KEY = "coachbot_answer_text"
+
+
+def register_date_answers(app: App, services: Services) -> None:
+    """The buttons under “Did you mean …?”: Yes saves the goal as read, No saves nothing."""
+
+    def save_confirmed(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        actor = actor_of(services, client, context)
+        payload = payload_of(action) or {}
+        try:
+            due = date.fromisoformat(str(payload.get("due")))
+            draft = goals.GoalDraft(title=str(payload.get("title") or ""), target_date=due)
+            key = answer_key(actor.team_id, actor.user_id, payload)
+            goal, _ = goals.add_goal(services.db, actor, draft, services.now(), key)
+        except ValueError:
+            context[ANSWER_KEY] = "That question is out of date: nothing saved. Type `/goal add …` again."
+        except UserError as error:
+            context[ANSWER_KEY] = f"Nothing saved: {error.message}"
+        else:
+            mark_changed(context)
+            today = local_today(services.now(), actor.tz)
+            context[ANSWER_KEY] = saved_reply(goal, goals.smart_questions(goal.draft), today)
+        ack()
+
+    def answer(respond: Respond, client: WebClient, context: BoltContext) -> None:
+        respond(text=context.get(ANSWER_KEY) or "", replace_original=True)
+        refresh_home_of(services, client, context)
+
+    def fix(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        respond(text=fix_reply(action), replace_original=True)
+
+    app.action(GoalAction.DATE_YES)(ack=save_confirmed, lazy=[answer])
+    # The same “No, let me fix it” sits under the meeting questions: it stores nothing anywhere.
+    app.action(FIX_ACTION)(fix)

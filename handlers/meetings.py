@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -20,7 +21,9 @@ from bot.meetings.commands import answer_meeting_command, opens_modal
 from bot.meetings.forms import booking_from_state, meeting_id_from_metadata, state_text
 from bot.meetings.ids import MeetingAction, MeetingCallback, MeetingField
 from bot.meetings.prep_views import agenda_modal, coach_note_modal, follow_up_modal
-from bot.meetings.views import meeting_modal
+from bot.meetings.views import booked_reply, meeting_modal
+from bot.platform.asking import answer_key, payload_of
+from bot.platform.dates import local_today
 from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.replies import Reply
@@ -139,16 +142,16 @@ def register_actions(app: App, services: Services) -> None:
         if booking is None:
             ack(response_action="errors", errors=errors)
             return
-        person, starts_at, minutes, note = booking
-        other = services.actor(gateway(client), actor.team_id, person)
+        other = services.actor(gateway(client), actor.team_id, booking.person)
         try:
             meetings.book(
                 services,
                 actor,
                 other,
-                starts_at,
-                minutes,
-                agenda_note=note,
+                booking.starts_at,
+                booking.minutes,
+                agenda_note=booking.note,
+                location=booking.place,
                 request_key=view_key(actor.team_id, view),
             )
         except UserError as error:
@@ -212,6 +215,49 @@ def register_actions(app: App, services: Services) -> None:
         app.view(callback)(ack=submit_text, lazy=[after_text])
 
 
+ANSWER_KEY = "coachbot_meeting_answer"
+
+
+def register_time_answers(app: App, services: Services) -> None:
+    """“Yes, <time>” under a question about a booking or a move: do it now, as read."""
+
+    def confirm_time(ack: Ack, action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        actor = actor_of(services, client, context)
+        payload = payload_of(action) or {}
+        try:
+            starts_at = datetime.fromisoformat(str(payload.get("at")))
+            minutes = int(payload.get("min") or 0)
+            if starts_at.tzinfo is None:
+                raise ValueError("a time without its zone")
+            if "move" in payload:
+                place = str(payload["where"]) if payload.get("where") else None
+                answer = meetings.move(services, actor, int(payload["move"]), starts_at, minutes, place)
+                verb = "moved"
+            else:
+                other = services.actor(gateway(client), actor.team_id, str(payload.get("with") or ""))
+                key = answer_key(actor.team_id, actor.user_id, payload)
+                location = str(payload.get("where") or "")
+                answer = meetings.book(
+                    services, actor, other, starts_at, minutes, location=location, request_key=key
+                )
+                verb = "booked"
+        except (ValueError, TypeError):
+            context[ANSWER_KEY] = "That question is out of date: nothing booked. Type `/meeting …` again."
+        except UserError as error:
+            context[ANSWER_KEY] = f"Nothing booked: {error.message}"
+        else:
+            today = local_today(services.now(), actor.tz)
+            context[ANSWER_KEY] = booked_reply(answer, actor, verb=verb, today=today)
+        ack()
+
+    def tell_confirmed(respond: Respond, client: WebClient, context: BoltContext) -> None:
+        respond(text=context.get(ANSWER_KEY) or "", replace_original=True)
+        send_what_this_request_planned(services, client, context)
+
+    app.action(MeetingAction.TIME_YES)(ack=confirm_time, lazy=[tell_confirmed])
+
+
 def register(app: App, services: Services) -> None:
     register_commands(app, services)
     register_actions(app, services)
+    register_time_answers(app, services)

@@ -13,11 +13,19 @@ from bot.platform.services import Services
 from bot.workshops.commands import parse_workshop_command
 from bot.workshops.followups import after_command, after_edit, announce_created
 from bot.workshops.ids import WorkshopAction, WorkshopCallback
-from bot.workshops.messages import confirm_rsvp, refresh_session_message, show_attendees, welcome
+from bot.workshops.messages import confirm_rsvp, refresh_occurrence_message, show_attendees, welcome
 from bot.workshops.replies import answer_workshop_command, submit_workshop_form
 from bot.workshops.rsvps import ANSWERS, record_rsvp, rsvp_state
 from bot.workshops.views import rsvp_reply
-from handlers.common import actor_of, command_key, gateway, just_ack, number_in, view_key
+from handlers.common import (
+    actor_of,
+    command_key,
+    gateway,
+    just_ack,
+    number_in,
+    send_what_this_request_planned,
+    view_key,
+)
 
 
 def register(app: App, services: Services) -> None:
@@ -64,11 +72,12 @@ def register(app: App, services: Services) -> None:
         slack = gateway(client)
         actor = actor_of(services, client, context)
         state = rsvp_state(services, actor, occurrence_id)
-        refresh_session_message(services, slack, occurrence_id)
+        refresh_occurrence_message(services, slack, occurrence_id)
         if state.problem:
             confirm_rsvp(slack, state, actor.user_id, state.problem)
         elif state.workshop and state.session and state.answer:
             confirm_rsvp(slack, state, actor.user_id, rsvp_reply(state.workshop, state.session, state.answer))
+        send_what_this_request_planned(services, client, context)  # Going's calendar file
 
     def who_is_coming(action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         occurrence_id = number_in(action)

@@ -28,6 +28,7 @@ def upsert_person(
     is_workspace_admin: bool,
     is_deleted: bool,
     now: datetime,
+    locale: str = "",
 ) -> Person:
     """Insert the person or refresh their cached profile; safe when two requests race."""
     values = dict(
@@ -35,6 +36,7 @@ def upsert_person(
         slack_user_id=slack_user_id,
         display_name=display_name,
         tz=tz,
+        locale=locale[:16],
         is_workspace_admin=is_workspace_admin,
         is_deleted=is_deleted,
         profile_refreshed_at=now,

@@ -43,6 +43,9 @@ REVIEWED: dict[str, str] = {
     "nudge_prefs": "their nudge settings (time, quiet hours, weekends, pause)",
     "goal_nudge_state": "when an overdue goal of theirs was last asked about",
     "summary_prefs": "the day and time they get their weekly summary or digest",
+    "calendar_feeds": "a fingerprint (SHA-256) of their private calendar feed address, never the address",
+    "calendar_sequences": "how many times their sessions' calendar entries changed",
+    "workshop_calendar_copies": "workshops whose calendar file they were sent",
 }
 # Rows that point at a person but belong to someone else; they stay when the person leaves.
 KEPT_FOR_OTHERS: dict[str, str] = {}

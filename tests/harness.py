@@ -83,7 +83,7 @@ def start_app(settings: Settings, db: Database, clock: Clock) -> RunningApp:
     # Home publishes are not spaced out here, so tests see each refresh at once (Coalescer is tested alone).
     services = build_services(settings, db=db, clock=clock, home_refresh_interval=0.0)
     executor = TrackingExecutor(max_workers=8)
-    server = BackgroundServer(build_app(services, executor=executor), db).start()
+    server = BackgroundServer(build_app(services, executor=executor), services).start()
 
     def stop() -> None:
         server.stop()
@@ -292,13 +292,14 @@ class Slack:
         self.emulator.wait_for(lambda _calls: message.edited >= edits, timeout)
         return message
 
+    def reply_message(self, user: str, reply: Response) -> Message:
+        """The ephemeral message Slack shows for a command's ack reply."""
+        blocks = reply.json.get("blocks") or []
+        return Message(self.ws.dm_channel(user), f"{time.time():.6f}", reply.text, blocks, ephemeral_to=user)
+
     def click_in_reply(self, user: str, reply: Response, label: str) -> Response:
         """Click a button on the ephemeral reply a command got on its ack (Slack sends its response_url)."""
-        blocks = reply.json.get("blocks") or []
-        message = Message(
-            self.ws.dm_channel(user), f"{time.time():.6f}", reply.text, blocks, ephemeral_to=user
-        )
-        return self.click_in_message(user, message, label)
+        return self.click_in_message(user, self.reply_message(user, reply), label)
 
     def wait_for_response(self, containing: str) -> dict[str, Any]:
         """The first message the app sent to a response_url whose text contains `containing`."""

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from bot.goals.nudge_plan import NUDGE_KIND, replan_person
 from bot.goals.nudge_schedule import is_quiet_minute, minute_to_time
-from bot.platform.dates import DateError, local_today, parse_date, short_date
+from bot.platform.dates import DateError, Reader, local_today, read_date, short_date
 from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.roles import require_admin
@@ -16,7 +16,7 @@ from storage import checkins as queries
 from storage.models.checkins import QuietPeriod
 
 LABEL_MAX = 200
-QUIET_ADD_EXAMPLE = "`/coachbot quiet add 2026-12-21 2027-01-03 Winter break`"
+QUIET_ADD_EXAMPLE = "`/coachbot quiet add Dec 21 to Jan 3 Winter break` or `/coachbot quiet add 2026-12-21 2027-01-03 Winter break`"
 
 
 @dataclass(frozen=True)
@@ -85,29 +85,45 @@ def save_settings(services: Services, actor: Actor, settings: NudgeSettings) -> 
         return replan_person(session, actor.person_id, now)
 
 
-def parse_quiet_period(text: str, today: date) -> tuple[date, date, str]:
-    """`2026-12-21 2027-01-03 Winter break` → (start, end, label)."""
+def parse_quiet_period(text: str, reader: Reader) -> tuple[date, date, str]:
+    """`2026-12-21 2027-01-03 Winter break` or `Dec 21 to Jan 3 Winter break` → (start, end, label)."""
     words = text.split()
     if len(words) < 2:
         raise UserError(f"Give a first and last date, then a name: {QUIET_ADD_EXAMPLE}.")
     try:
-        start, end = parse_date(words[0], today), parse_date(words[1], today)
+        start, end, label_words = _period_days(words, reader)
     except DateError as error:
-        raise UserError(f"{error} Write the dates as YYYY-MM-DD: {QUIET_ADD_EXAMPLE}.") from None
+        raise UserError(f"{error} For example: {QUIET_ADD_EXAMPLE}.") from None
     if end < start:
         raise UserError(
             f"The last day comes before the first. Write the first day first: {QUIET_ADD_EXAMPLE}."
         )
-    label = " ".join(words[2:])
+    label = " ".join(label_words)
     if len(label) > LABEL_MAX:
         raise UserError(f"Please keep the name to {LABEL_MAX} characters.")
     return start, end, label
 
 
+def _period_days(words: list[str], reader: Reader) -> tuple[date, date, list[str]]:
+    """The first and last day (“A to B”, or two one-word dates) and the words left for the name."""
+    lowered = [word.lower() for word in words]
+    split = next((i for i, word in enumerate(lowered) if word in {"to", "until", "through", "-", "–"}), None)
+    if split is None:
+        return read_date(words[0], reader).value, read_date(words[1], reader).value, words[2:]
+    start = read_date(" ".join(words[:split]), reader).value
+    for end_at in range(min(len(words), split + 5), split + 1, -1):  # the longest date after “to”
+        try:
+            end = read_date(" ".join(words[split + 1 : end_at]), reader).value
+        except DateError:
+            continue
+        return start, end, words[end_at:]
+    raise DateError(f"I couldn't read the last day after “{words[split]}”.")
+
+
 def add_quiet_period(services: Services, actor: Actor, text: str) -> QuietPeriodInfo:
     require_admin(services, actor, "set program quiet periods")
     now = services.now()
-    start, end, label = parse_quiet_period(text, local_today(now, actor.tz))
+    start, end, label = parse_quiet_period(text, services.reader(actor))
     with services.db.transaction() as session:
         period = QuietPeriod(
             team_id=actor.team_id,

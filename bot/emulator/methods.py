@@ -91,7 +91,10 @@ def apps_connections_open(ws: Workspace, args: dict[str, Any], now: datetime) ->
 @method("users.info")
 def users_info(ws: Workspace, args: dict[str, Any], now: datetime) -> dict[str, Any]:
     _user(ws, args.get("user"))
-    return {"user": ws.user_json(args["user"], now)}
+    user = ws.user_json(args["user"], now)
+    if str(args.get("include_locale", "")).lower() not in {"true", "1"}:
+        user.pop("locale", None)  # as Slack: the locale only when asked for
+    return {"user": user}
 
 
 @method("users.lookupByEmail")

@@ -61,6 +61,7 @@ class Workspace:
         is_owner: bool = False,
         email: str | None = None,
         user_id: str | None = None,
+        locale: str = "en-US",
     ) -> str:
         """Add a person; their tz_offset and label follow their zone as Slack reports them."""
         user_id = user_id or self.new_id("U")
@@ -72,6 +73,7 @@ class Workspace:
                 "real_name": name.title(),
                 "deleted": False,
                 "tz": tz,
+                "locale": locale,
                 "is_admin": is_admin,
                 "is_owner": is_owner,
                 "is_bot": False,

@@ -19,6 +19,7 @@ class GoalAction(enum.StrEnum):
     HOME_GOAL_DONE = "home_goal_done"
     HOME_GOAL_EDIT = "home_goal_edit"
     HOME_GOAL_PROGRESS = "home_goal_progress"
+    DATE_YES = "goal_date_yes"  # under “Did you mean … due …?”
 
 
 class GoalField(enum.StrEnum):

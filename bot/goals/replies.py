@@ -15,7 +15,7 @@ from bot.goals.commands import (
     SetCadence,
     ShowHelp,
 )
-from bot.goals.views import CADENCE_LABELS, goal_list_blocks, goal_list_text, saved_reply
+from bot.goals.views import CADENCE_LABELS, date_question, goal_list_blocks, goal_list_text, saved_reply
 from bot.platform.dates import local_today
 from bot.platform.people import Actor
 from bot.platform.replies import Reply
@@ -48,8 +48,10 @@ def answer_goal_command(services: Services, actor: Actor, command: GoalCommand, 
                 goal_list_text(overview, today, actor.tz), goal_list_blocks(overview, today, actor.tz)
             )
         case AddGoal(text):
-            draft = goals.parse_quick_goal(text, today)
-            goal, _ = goals.add_goal(services.db, actor, draft, now, request_key)
+            quick = goals.parse_quick_goal(text, services.reader(actor))
+            if quick.doubt:
+                return Reply(*date_question(quick, today))  # nothing is stored until they confirm
+            goal, _ = goals.add_goal(services.db, actor, quick.draft, now, request_key)
             return Reply(saved_reply(goal, goals.smart_questions(goal.draft), today), changed_goals=True)
         case ChangeStatus(verb, number):
             goal, changed = goals.change_status(services.db, actor, number, verb, now)

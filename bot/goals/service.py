@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.goals.nudge_plan import replan_person
-from bot.platform.dates import DateError, local_today, parse_date
+from bot.platform.dates import DateError, Reader, local_today, split_deadline
 from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from storage import goals as goal_queries
@@ -20,7 +20,6 @@ from storage.people import next_goal_number
 
 TITLE_MAX = 200
 NOTE_MAX = 3000
-_BY_DATE = re.compile(r"^(?P<title>.*\S)\s+by\s+(?P<when>\S.*)$", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -80,18 +79,23 @@ def goal_info(goal: Goal) -> GoalInfo:
     )
 
 
-def parse_quick_goal(text: str, today: date) -> GoalDraft:
-    """`Do 40 questions a week by Dec 20` → a draft; the date after the last “by” must be a date."""
-    text = text.strip()
-    target: date | None = None
-    match = _BY_DATE.match(text)
-    if match:
-        try:
-            target = parse_date(match.group("when"), today)
-        except DateError as error:
-            raise UserError(f"I couldn't read the date after “by”. {error}") from None
-        text = match.group("title")
-    return validated(GoalDraft(title=text, target_date=target), today)
+@dataclass(frozen=True)
+class QuickGoal:
+    """A quick goal as read: the draft, and why its date should be confirmed first (None: no need)."""
+
+    draft: GoalDraft
+    doubt: str | None = None
+
+
+def parse_quick_goal(text: str, reader: Reader) -> QuickGoal:
+    """`Do 40 questions a week by Dec 20`, `Finish the essay in 3 days` → a draft and any doubt about its date."""
+    try:
+        title, deadline = split_deadline(text, reader)
+    except DateError as error:
+        raise UserError(str(error)) from None
+    target = deadline.value if deadline else None
+    draft = validated(GoalDraft(title=title, target_date=target), reader.today)
+    return QuickGoal(draft, deadline.doubt if deadline else None)
 
 
 def validated(draft: GoalDraft, today: date) -> GoalDraft:

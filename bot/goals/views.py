@@ -18,9 +18,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.goals.ids import GoalCallback, GoalField, ProgressField
-from bot.goals.service import TITLE_MAX, GoalDraft, GoalInfo, GoalOverview
-from bot.platform.dates import describe_due, local_timestamp
+from bot.goals.ids import GoalAction, GoalCallback, GoalField, ProgressField
+from bot.goals.service import TITLE_MAX, GoalDraft, GoalInfo, GoalOverview, QuickGoal
+from bot.platform.asking import confirm_blocks
+from bot.platform.dates import describe_due, local_timestamp, short_date
+from bot.platform.text import escape_mrkdwn
 from storage.models import Area, Cadence
 
 AREA_LABELS = {
@@ -201,3 +203,15 @@ def saved_modal(goal: GoalInfo, questions: list[str], today: date, *, edited: bo
             )
         )
     return View(type="modal", title=f"Goal #{goal.number} {verb}", close="Done", blocks=blocks)
+
+
+def date_question(quick: QuickGoal, today: date) -> tuple[str, list[Block]]:
+    """“Did you mean … due Tue Nov 30, 2027?” with Yes / No buttons; the goal rides on Yes."""
+    draft = quick.draft
+    assert draft.target_date is not None
+    target = draft.target_date
+    question = f"Did you mean *{escape_mrkdwn(draft.title)}*, {describe_due(target, today)}? ({quick.doubt}.)"
+    retype = f"Type it again with the date in full, e.g. `/goal add {draft.title} by {target:%b} {target.day} {target.year}`."
+    payload = {"title": draft.title, "due": target.isoformat()}
+    blocks = confirm_blocks(question, short_date(target), GoalAction.DATE_YES, payload, retype)
+    return question, blocks

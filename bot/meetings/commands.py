@@ -6,7 +6,15 @@ import re
 from collections.abc import Callable
 
 from bot.meetings import service as meetings
-from bot.meetings.views import booked_reply, meeting_list_blocks, meeting_list_text, reminders_reply
+from bot.meetings.views import (
+    booked_reply,
+    meeting_list_blocks,
+    meeting_list_text,
+    place_reply,
+    reminders_reply,
+    time_question,
+)
+from bot.platform.dates import local_today
 from bot.platform.errors import UserError
 from bot.platform.mentions import leading_mentions
 from bot.platform.people import Actor
@@ -14,10 +22,11 @@ from bot.platform.replies import Reply
 from bot.platform.services import Services
 
 MEETING_HELP = """*Coaching sessions with coachbot*
-• `/meeting @person <when> [for <length>]` — book a session with your coach or coachee, e.g. `/meeting @randy 2026-12-03 13:00` or `/meeting @drlee next Tuesday 2pm for 45m` (30 minutes unless you say)
+• `/meeting @person <when> [for <length>] [where <place or link>]` — book a session with your coach or coachee, e.g. `/meeting @randy 2026-12-03 13:00` or `/meeting @drlee next Tuesday 2pm for 45m where Room 204` (30 minutes unless you say)
 • `/meeting` — open the booking form
 • `/meeting list` — your upcoming sessions and their numbers
-• `/meeting cancel 3` · `/meeting move 3 Dec 10 1:30pm [for 1h]`
+• `/meeting cancel 3` · `/meeting move 3 Dec 10 1:30pm [for 1h] [where …]`
+• `/meeting where 3 https://school.zoom.us/j/123` — set where session 3 happens (both calendars are updated)
 • `/meeting reminders 24h 1h` — when you'd like reminding (`/meeting reminders off` for none)
 Times: 2026-12-03 13:00, Dec 3 1:30pm, tomorrow 9am, next Tuesday 2pm, read in your Slack time zone."""
 
@@ -45,7 +54,7 @@ def answer_meeting_command(
     text = " ".join(text.split())
     verb, _, rest = text.partition(" ")
     verb = verb.lower()
-    now = services.now()
+    today = local_today(services.now(), actor.tz)
     if opens_modal(text):
         return Reply("")
     if verb == "help":
@@ -64,9 +73,22 @@ def answer_meeting_command(
         number = _number(number_word, "move")
         if not when:
             raise UserError(f"Say when to move it to, e.g. `/meeting move {number} Dec 10 1:30pm`.")
-        starts_at, minutes = meetings.parse_when(when, now, actor.tz)
-        moved = meetings.move(services, actor, number, starts_at, minutes)
-        return Reply(booked_reply(moved, actor, verb="moved"))
+        when, place = meetings.split_place(when)
+        asked = meetings.parse_when(when, services.reader(actor))
+        if asked.doubt:
+            return Reply(*time_question(asked, actor, _with_where({"move": number}, place), today))
+        moved = meetings.move(services, actor, number, asked.starts_at, asked.minutes, place)
+        return Reply(booked_reply(moved, actor, verb="moved", today=today))
+    if verb == "where":
+        number_word, _, place = rest.partition(" ")
+        number = _number(number_word, "where")
+        if not place.strip():
+            raise UserError(
+                f"Say where, e.g. `/meeting where {number} Room 204, Learning Center` "
+                f"or `/meeting where {number} https://school.zoom.us/j/123`."
+            )
+        placed = meetings.set_place(services, actor, number, place)
+        return Reply(place_reply(placed, actor))
     if verb == "reminders":
         if not rest:
             return Reply(reminders_reply(meetings.reminders(services, actor), changed=False))
@@ -78,6 +100,16 @@ def answer_meeting_command(
     if not when:
         raise UserError(f"When would you like to meet? {meetings.WHEN_HELP}.")
     other = resolve(users[0])
-    starts_at, minutes = meetings.parse_when(when, now, actor.tz)
-    booked = meetings.book(services, actor, other, starts_at, minutes, request_key=request_key)
-    return Reply(booked_reply(booked, actor, verb="booked"))
+    when, place = meetings.split_place(when)
+    asked = meetings.parse_when(when, services.reader(actor))
+    if asked.doubt:
+        return Reply(*time_question(asked, actor, _with_where({"with": other.user_id}, place), today))
+    booked = meetings.book(
+        services, actor, other, asked.starts_at, asked.minutes, location=place or "", request_key=request_key
+    )
+    return Reply(booked_reply(booked, actor, verb="booked", today=today))
+
+
+def _with_where(context: dict[str, object], place: str | None) -> dict[str, object]:
+    """A time question's context, carrying the place typed with it so “Yes” books it too."""
+    return {**context, "where": place} if place else context

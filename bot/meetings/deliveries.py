@@ -56,7 +56,14 @@ def render_notice(services: Services, delivery: DeliveryInfo, now: datetime) -> 
     when = when_for(starts_at, int(delivery.payload["minutes"]), reader)
     event = str(delivery.payload["event"])
     return Outgoing(
-        notice_text(event, meeting.id, meeting.other(reader).user_id, str(delivery.payload["by"]), when)
+        notice_text(
+            event,
+            meeting.id,
+            meeting.other(reader).user_id,
+            str(delivery.payload["by"]),
+            when,
+            meeting.location,
+        )
     )
 
 

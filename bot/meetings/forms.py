@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from datetime import time as clock
 from typing import Any
 
 from bot.meetings.ids import MeetingField
-from bot.platform.dates import DateError, parse_datetime
+from bot.platform.dates import DateError, Reader, wall_time
 from bot.platform.form_state import StateValues
 
 
@@ -27,10 +29,19 @@ def meeting_id_from_metadata(private_metadata: str) -> int | None:
     return meeting_id if isinstance(meeting_id, int) else None
 
 
-def booking_from_state(
-    values: StateValues, now: datetime, tz: str
-) -> tuple[tuple[str, datetime, int, str] | None, dict[str, str]]:
-    """(person, start in UTC, minutes, note), or None with errors keyed by block_id."""
+@dataclass(frozen=True)
+class Booking:
+    """What the booking form asks for: who, when (UTC), how long, where and an agenda note."""
+
+    person: str
+    starts_at: datetime
+    minutes: int
+    place: str
+    note: str
+
+
+def booking_from_state(values: StateValues, now: datetime, tz: str) -> tuple[Booking | None, dict[str, str]]:
+    """The booking, or None with errors keyed by block_id."""
     errors: dict[str, str] = {}
     person = state_value(values, MeetingField.PERSON).get("selected_user")
     if not person:
@@ -44,11 +55,16 @@ def booking_from_state(
         errors[MeetingField.TIME] = "Pick a time."
     else:
         try:
-            starts_at = parse_datetime(f"{day} {time}", now, tz)
-        except DateError as error:
+            picked = wall_time(date.fromisoformat(day), clock.fromisoformat(time), Reader.of(tz, now))
+            starts_at = picked.astimezone(UTC)
+        except DateError as error:  # the clocks skip that time
             errors[MeetingField.TIME] = str(error)
+        except ValueError:
+            errors[MeetingField.TIME] = "Pick a date and a time from the pickers."
     raw_minutes = (state_value(values, MeetingField.DURATION).get("selected_option") or {}).get("value", "30")
     minutes = int(raw_minutes) if str(raw_minutes).isdigit() else 30
     if errors or starts_at is None or not person:
         return None, errors
-    return (str(person), starts_at, minutes, state_text(values, MeetingField.NOTE)), {}
+    place = state_text(values, MeetingField.PLACE)
+    note = state_text(values, MeetingField.NOTE)
+    return Booking(str(person), starts_at, minutes, place, note), {}

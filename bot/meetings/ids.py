@@ -24,6 +24,7 @@ class MeetingAction(enum.StrEnum):
     FOLLOW_UP = "follow_up_answer"
     BOOK_NEXT = "follow_up_book_next"
     COACH_NOTE = "follow_up_coach_note"
+    TIME_YES = "meeting_time_yes"  # under “Did you mean <time>?”
 
 
 class MeetingField(enum.StrEnum):
@@ -34,6 +35,7 @@ class MeetingField(enum.StrEnum):
     TIME = "meeting_time"
     DURATION = "meeting_duration"
     NOTE = "meeting_note"
+    PLACE = "meeting_place"
     AGENDA = "agenda_text"
     TAKEAWAYS = "follow_up_takeaways"
     ACTIONS = "follow_up_actions"

@@ -23,7 +23,7 @@ from slack_sdk.models.views import View
 from bot.goals.service import GoalOverview
 from bot.meetings.ids import MeetingAction, MeetingCallback, MeetingField
 from bot.meetings.service import CHECKLIST, MeetingInfo
-from bot.meetings.views import when_for
+from bot.meetings.views import place_text, when_for
 from bot.platform.people import Actor
 
 SECTION_MAX = 3000
@@ -52,6 +52,7 @@ def prep_message(meeting: MeetingInfo, goals: GoalOverview, agreement: str | Non
     text = f"Getting ready for your coaching session with <@{meeting.coach.user_id}> on {when}"
     blocks: list[Block] = [
         _section(f"{text}. What would make this session most useful for you?"),
+        *([_section(place_text(meeting.location))] if meeting.location else []),
         ActionsBlock(
             block_id=checklist_block_id(meeting.id),
             elements=[
@@ -110,6 +111,7 @@ def brief_message(
     blocks: list[Block] = [
         HeaderBlock(text="Session prep brief"),
         _section(text),
+        *([_section(place_text(meeting.location))] if meeting.location else []),
         _section("*Before you meet*\n• Review new portfolio data\n• Review the goals set last time"),
         _section(f"*{coachee}'s active goals*\n{_goal_lines(goals)}"),
         _section(

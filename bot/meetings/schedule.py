@@ -114,16 +114,24 @@ def plan_meeting(session: Session, meeting: Meeting, pairing: Pairing, now: date
 
 
 def plan_notice(
-    session: Session, meeting: Meeting, to: tuple[str, int], event: str, by: str, now: datetime
+    session: Session,
+    meeting: Meeting,
+    to: tuple[str, int],
+    event: str,
+    by: str,
+    now: datetime,
+    *,
+    occasion: str = "",
 ) -> None:
-    """Tell someone, now, that a session was booked, moved or cancelled (in their own zone)."""
+    """Tell someone, now, that a session was booked, moved, cancelled or given a new place (in their
+    own zone); `occasion` tells apart changes that keep the version (each new place)."""
     _plan(
         session,
         meeting,
         kind=NOTICE,
         to=to,
         due_at=now,
-        suffix=f"{event}:{to[1]}",
+        suffix=f"{event}:{to[1]}{':' + occasion if occasion else ''}",
         now=now,
         event=event,
         by=by,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from bot.calendar.schedule import plan_meeting_files
 from bot.meetings.schedule import (
     cancel_planned,
     plan_meeting,
@@ -15,7 +16,7 @@ from bot.meetings.schedule import (
     plan_reminders_for,
     reminder_offsets,
 )
-from bot.platform.dates import DateError, describe_minutes, parse_datetime, parse_duration
+from bot.platform.dates import DateError, Reader, describe_minutes, read_duration, read_moment
 from bot.platform.errors import UserError
 from bot.platform.people import Actor, actor_from_person
 from bot.platform.services import Services
@@ -25,7 +26,11 @@ from storage.models.meetings import Meeting, MeetingStatus, Pairing
 DEFAULT_MINUTES = 30
 MIN_MINUTES, MAX_MINUTES = 10, 240
 NOTE_MAX = 2000
+PLACE_MAX = 500
 _FOR = re.compile(r"^(?P<when>.*\S)\s+for\s+(?P<length>\S.*)$", re.IGNORECASE)
+_WHERE = re.compile(r"^(?P<rest>.*?)\s*\bwhere\b\s*(?P<place>.*)$", re.IGNORECASE | re.DOTALL)
+# Slack wraps links in a slash command's text: <https://…> or <https://…|label>.
+_SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>\s]+)(?:\|[^>]*)?>")
 # The coachee's prep checklist: keys are stored, labels are shown.
 CHECKLIST = {
     "deadlines": "Review your upcoming deadlines",
@@ -50,6 +55,7 @@ class MeetingInfo:
     status: MeetingStatus
     version: int
     agenda_note: str
+    location: str
     checklist: frozenset[str]
     agenda: tuple[str, ...]
     takeaways: str
@@ -74,6 +80,7 @@ def meeting_info(session: Session, meeting: Meeting) -> MeetingInfo:
         status=meeting.status,
         version=meeting.version,
         agenda_note=meeting.agenda_note,
+        location=meeting.location,
         checklist=frozenset(key for key in meeting.checklist.split(",") if key),
         agenda=tuple(item.text for item in queries.agenda_items(session, meeting.id)),
         takeaways=meeting.takeaways,
@@ -82,21 +89,52 @@ def meeting_info(session: Session, meeting: Meeting) -> MeetingInfo:
     )
 
 
-def parse_when(text: str, now: datetime, tz: str) -> tuple[datetime, int]:
-    """`<when> [for <duration>]` in the booker's zone → (start in UTC, minutes)."""
+@dataclass(frozen=True)
+class When:
+    """A session's time as read: start in UTC, length, and why to confirm it first (None: no need)."""
+
+    starts_at: datetime
+    minutes: int
+    doubt: str | None = None
+
+
+def read_place(raw: str) -> str:
+    """A place or link as typed: Slack's link wrapping and escapes undone, one line, checked for length."""
+    place = _SLACK_LINK.sub(r"\1", raw)
+    place = " ".join(place.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").split())
+    if len(place) > PLACE_MAX:
+        raise UserError(f"Please keep the place or link to {PLACE_MAX} characters.")
+    return place
+
+
+def split_place(text: str) -> tuple[str, str | None]:
+    """`<when> … where <place>` → (`<when> …`, place); None when no `where` was written."""
+    match = _WHERE.match(text.strip())
+    if not match:
+        return text, None
+    place = read_place(match.group("place"))
+    if not place:
+        raise UserError(
+            "Where is the session? e.g. `… where Room 204, Learning Center` or `… where https://school.zoom.us/j/123`."
+        )
+    return match.group("rest"), place
+
+
+def parse_when(text: str, reader: Reader) -> When:
+    """`<when> [for <length>]` in the booker's zone and locale."""
     minutes = DEFAULT_MINUTES
     match = _FOR.match(text.strip())
     if match:
         text = match.group("when")
         try:
-            minutes = parse_duration(match.group("length"))
+            minutes = read_duration(match.group("length"))
         except DateError as error:
-            raise UserError(f"{error}") from None
+            raise UserError(str(error)) from None
     try:
-        starts_at = parse_datetime(text, now, tz)
+        reading = read_moment(text, reader)
     except DateError as error:
-        raise UserError(f"{error} For example {WHEN_HELP}.") from None
-    return starts_at, minutes
+        raise UserError(str(error)) from None
+    return When(reading.value.astimezone(UTC), minutes, reading.doubt)
 
 
 def _check_time(starts_at: datetime, minutes: int, now: datetime) -> None:
@@ -117,6 +155,7 @@ def book(
     minutes: int,
     *,
     agenda_note: str = "",
+    location: str = "",
     request_key: str | None = None,
 ) -> MeetingInfo:
     """Book a session between a coach and their coachee (either may book); a replay books nothing new."""
@@ -142,6 +181,7 @@ def book(
             status=MeetingStatus.SCHEDULED,
             version=1,
             agenda_note=agenda_note.strip(),
+            location=read_place(location),
             created_at=now,
             updated_at=now,
             request_key=request_key,
@@ -151,6 +191,7 @@ def book(
         plan_meeting(session, meeting, pairing, now)
         for person in (booker, other):
             plan_notice(session, meeting, (person.user_id, person.person_id), "booked", booker.user_id, now)
+        plan_meeting_files(session, meeting, pairing, now)
         return meeting_info(session, meeting)
 
 
@@ -185,19 +226,37 @@ def cancel(services: Services, actor: Actor, number: int) -> tuple[MeetingInfo, 
         info = meeting_info(session, meeting)
         other = info.other(actor)
         plan_notice(session, meeting, (other.user_id, other.person_id), "cancelled", actor.user_id, now)
+        pairing = session.get(Pairing, meeting.pairing_id)
+        assert pairing is not None
+        plan_meeting_files(session, meeting, pairing, now)
         return info, True
 
 
-def move(services: Services, actor: Actor, number: int, starts_at: datetime, minutes: int) -> MeetingInfo:
-    """Move a session: a new version, fresh reminders and prep; the old ones never go out."""
+def move(
+    services: Services,
+    actor: Actor,
+    number: int,
+    starts_at: datetime,
+    minutes: int,
+    location: str | None = None,
+) -> MeetingInfo:
+    """Move a session (and perhaps its place): a new version, fresh reminders and prep; the old ones never go out."""
     now = services.now()
     _check_time(starts_at, minutes, now)
     with services.db.transaction() as session:
         meeting = _own_meeting(session, actor, number)
-        if (meeting.starts_at, meeting.minutes) == (starts_at, minutes):
+        place = meeting.location if location is None else read_place(location)
+        if (meeting.starts_at, meeting.minutes, meeting.location) == (starts_at, minutes, place):
             return meeting_info(session, meeting)
+        if (meeting.starts_at, meeting.minutes) == (starts_at, minutes):
+            return _new_place(session, meeting, actor, place, now)
         cancel_planned(session, meeting.id, f"moved by {actor.user_id}")
-        meeting.starts_at, meeting.minutes, meeting.updated_at = starts_at, minutes, now
+        meeting.starts_at, meeting.minutes, meeting.location, meeting.updated_at = (
+            starts_at,
+            minutes,
+            place,
+            now,
+        )
         meeting.version += 1
         session.flush()
         pairing = session.get(Pairing, meeting.pairing_id)
@@ -206,7 +265,40 @@ def move(services: Services, actor: Actor, number: int, starts_at: datetime, min
         info = meeting_info(session, meeting)
         other = info.other(actor)
         plan_notice(session, meeting, (other.user_id, other.person_id), "moved", actor.user_id, now)
+        plan_meeting_files(session, meeting, pairing, now)
         return info
+
+
+def _new_place(session: Session, meeting: Meeting, actor: Actor, place: str, now: datetime) -> MeetingInfo:
+    """Only the place changed: reminders stand; the other person is told and both calendars updated."""
+    meeting.location, meeting.updated_at = place, now
+    session.flush()
+    pairing = session.get(Pairing, meeting.pairing_id)
+    assert pairing is not None
+    info = meeting_info(session, meeting)
+    other = info.other(actor)
+    plan_notice(
+        session,
+        meeting,
+        (other.user_id, other.person_id),
+        "placed",
+        actor.user_id,
+        now,
+        occasion=now.isoformat(),
+    )
+    plan_meeting_files(session, meeting, pairing, now)
+    return info
+
+
+def set_place(services: Services, actor: Actor, number: int, place: str) -> MeetingInfo:
+    """`/meeting where N <place>`: the session's room or link ("" clears it)."""
+    now = services.now()
+    with services.db.transaction() as session:
+        meeting = _own_meeting(session, actor, number)
+        place = read_place(place)
+        if place == meeting.location:
+            return meeting_info(session, meeting)
+        return _new_place(session, meeting, actor, place, now)
 
 
 def upcoming(services: Services, actor: Actor) -> list[MeetingInfo]:
@@ -227,7 +319,7 @@ def parse_offsets(words: str) -> list[int]:
     if words.strip().lower() in {"off", "none"}:
         return []
     try:
-        offsets = sorted({parse_duration(word) for word in words.split()}, reverse=True)
+        offsets = sorted({read_duration(word) for word in words.split()}, reverse=True)
     except DateError:
         raise UserError(
             "Write how long before a session you'd like reminding, e.g. `/meeting reminders 24h 1h`, "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
@@ -19,32 +20,55 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.meetings.ids import MeetingCallback, MeetingField
-from bot.meetings.service import DEFAULT_MINUTES, NOTE_MAX, MeetingInfo
-from bot.platform.dates import describe_minutes, local_timestamp
+from bot.meetings.ids import MeetingAction, MeetingCallback, MeetingField
+from bot.meetings.service import DEFAULT_MINUTES, NOTE_MAX, PLACE_MAX, MeetingInfo, When
+from bot.platform.asking import confirm_blocks
+from bot.platform.dates import describe_minutes, local_timestamp, show_moment, zone
 from bot.platform.people import Actor
+from bot.platform.text import escape_mrkdwn
 from bot.platform.when import describe_offset
 
 DURATIONS = [15, 30, 45, 60, 90, 120]
 
 
-def when_for(starts_at: datetime, minutes: int, reader: Actor) -> str:
-    """“Thu Dec 3, 1:00 PM (30 minutes)” in the reader's own zone."""
-    return f"{local_timestamp(starts_at, reader.tz)} ({describe_minutes(minutes)})"
-
-
-def booked_reply(meeting: MeetingInfo, reader: Actor, *, verb: str) -> str:
-    other = meeting.other(reader)
-    return (
-        f"Session #{meeting.id} with <@{other.user_id}> {verb}: {when_for(meeting.starts_at, meeting.minutes, reader)}, "
-        f"your time. I've let them know in their time zone."
+def when_for(starts_at: datetime, minutes: int, reader: Actor, today: date | None = None) -> str:
+    """“Thu Dec 3, 1:00 PM (30 minutes)” in the reader's own zone; given today, the year when it is not this one."""
+    shown = (
+        local_timestamp(starts_at, reader.tz) if today is None else show_moment(starts_at, reader.tz, today)
     )
+    return f"{shown} ({describe_minutes(minutes)})"
+
+
+def place_text(place: str) -> str:
+    """“Where: Room 204” — words one person typed, escaped because the other reads them too."""
+    return f"Where: {escape_mrkdwn(place)}" if place else ""
+
+
+def _with_place(text: str, place: str) -> str:
+    return f"{text}\n{place_text(place)}" if place else text
+
+
+def booked_reply(meeting: MeetingInfo, reader: Actor, *, verb: str, today: date | None = None) -> str:
+    other = meeting.other(reader)
+    return _with_place(
+        f"Session #{meeting.id} with <@{other.user_id}> {verb}: {when_for(meeting.starts_at, meeting.minutes, reader, today)}, "
+        f"your time. I've let them know in their time zone, and sent you both a calendar file.",
+        meeting.location,
+    )
+
+
+def place_reply(meeting: MeetingInfo, reader: Actor) -> str:
+    other = meeting.other(reader)
+    if not meeting.location:
+        return f"Session #{meeting.id} has no place set any more; I've let <@{other.user_id}> know."
+    return f"Session #{meeting.id}: {place_text(meeting.location)}. I've let <@{other.user_id}> know and updated both calendar files."
 
 
 def _line(meeting: MeetingInfo, reader: Actor) -> str:
     other = meeting.other(reader)
     role = "your coachee" if other.person_id == meeting.coachee.person_id else "your coach"
-    return f"*#{meeting.id}* {when_for(meeting.starts_at, meeting.minutes, reader)} with <@{other.user_id}> ({role})"
+    where = f" · {escape_mrkdwn(meeting.location)}" if meeting.location else ""
+    return f"*#{meeting.id}* {when_for(meeting.starts_at, meeting.minutes, reader)} with <@{other.user_id}> ({role}){where}"
 
 
 def meeting_list_text(found: list[MeetingInfo], reader: Actor) -> str:
@@ -60,7 +84,11 @@ def meeting_list_blocks(found: list[MeetingInfo], reader: Actor) -> list[Block]:
     return [
         SectionBlock(text=MarkdownTextObject(text="*Your upcoming sessions* (times in your zone)")),
         *[SectionBlock(text=MarkdownTextObject(text=line)) for line in lines],
-        SectionBlock(text=MarkdownTextObject(text="`/meeting cancel N` · `/meeting move N <when>`")),
+        SectionBlock(
+            text=MarkdownTextObject(
+                text="`/meeting cancel N` · `/meeting move N <when>` · `/meeting where N <place or link>`"
+            )
+        ),
     ]
 
 
@@ -76,18 +104,25 @@ _NOTICES = {
     "booked": "Session booked with <@{other}>: *{when}* (your time).",
     "moved": "<@{by}> moved your session #{id} to *{when}* (your time).",
     "cancelled": "<@{by}> cancelled your session #{id} that was set for {when} (your time).",
+    "placed": "<@{by}> changed where your session #{id} on *{when}* (your time) happens.",
 }
 
 
-def notice_text(event: str, meeting_id: int, other: str, by: str, when: str) -> str:
-    return _NOTICES[event].format(other=other, by=by, id=meeting_id, when=when)
+def notice_text(event: str, meeting_id: int, other: str, by: str, when: str, place: str = "") -> str:
+    text = _NOTICES[event].format(other=other, by=by, id=meeting_id, when=when)
+    if event == "cancelled":
+        return text
+    if event == "placed" and not place:
+        return f"{text} No place is set now."
+    return _with_place(text, place)
 
 
 def reminder_text(meeting: MeetingInfo, reader: Actor, minutes: int) -> str:
     other = meeting.other(reader)
-    return (
+    return _with_place(
         f"Reminder: your coaching session with <@{other.user_id}> starts in {describe_minutes(minutes)}, "
-        f"at {when_for(meeting.starts_at, meeting.minutes, reader)}."
+        f"at {when_for(meeting.starts_at, meeting.minutes, reader)}.",
+        meeting.location,
     )
 
 
@@ -134,6 +169,16 @@ def meeting_modal(
                 ),
             ),
             InputBlock(
+                block_id=MeetingField.PLACE,
+                label="Where (a room or a video link)",
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=MeetingField.PLACE,
+                    max_length=PLACE_MAX,
+                    placeholder="Room 204, Learning Center — or https://school.zoom.us/j/…",
+                ),
+            ),
+            InputBlock(
                 block_id=MeetingField.NOTE,
                 label="Agenda note",
                 optional=True,
@@ -143,3 +188,22 @@ def meeting_modal(
             ),
         ],
     )
+
+
+def time_question(
+    asked: When, reader: Actor, payload: dict[str, Any], today: date
+) -> tuple[str, list[Block]]:
+    """“Did you mean Wed Dec 2, 7:00 PM …?” with Yes / No; the time (and who, or which session) ride on Yes."""
+    shown = show_moment(asked.starts_at, reader.tz, today)
+    question = f"Did you mean *{shown}* ({describe_minutes(asked.minutes)}), your time? ({asked.doubt}.)"
+    local = asked.starts_at.astimezone(zone(reader.tz))
+    retype = (
+        (
+            "Type it again with the date and time in full, "
+            f"e.g. `{local:%b} {local.day} {local.year} {local.hour % 12 or 12}:{local:%M}{local:%p}`."
+        )
+        .replace("AM`", "am`")
+        .replace("PM`", "pm`")
+    )
+    value = {**payload, "at": asked.starts_at.isoformat(), "min": asked.minutes}
+    return question, confirm_blocks(question, shown, MeetingAction.TIME_YES, value, retype)

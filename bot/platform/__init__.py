@@ -1,0 +1,1 @@
+"""What every area stands on: settings, clock, Slack, people, dates, text, delivery."""

@@ -30,6 +30,7 @@ class Actor:
     tz: str
     is_workspace_admin: bool
     tz_known: bool = True
+    locale: str = ""  # Slack's, e.g. en-GB: whether they write the day first
 
 
 class ActorCache:
@@ -96,9 +97,10 @@ def _resolve(db: Database, slack: SlackGateway, team_id: str, user_id: str, now:
         log.warning("users.info failed for %s: %s", user_id, getattr(error, "response", error))
         if person is not None:
             return actor_from_person(team_id, person)
-        name, tz, is_admin, deleted, refreshed = user_id, "UTC", False, False, None
+        name, tz, is_admin, deleted, refreshed, locale = user_id, "UTC", False, False, None, ""
     else:
         name, tz, is_admin, deleted = profile.display_name, profile.tz, profile.is_admin, profile.is_deleted
+        locale = profile.locale
         refreshed = now
     with db.transaction() as session:
         person = upsert_person(
@@ -110,6 +112,7 @@ def _resolve(db: Database, slack: SlackGateway, team_id: str, user_id: str, now:
             is_workspace_admin=is_admin,
             is_deleted=deleted,
             now=now,
+            locale=locale,
         )
         if refreshed is None:
             person.profile_refreshed_at = None
@@ -126,4 +129,5 @@ def actor_from_person(team_id: str, person: Person) -> Actor:
         display_name=person.display_name,
         tz=person.tz,
         is_workspace_admin=person.is_workspace_admin,
+        locale=person.locale or "",
     )

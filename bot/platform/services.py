@@ -13,6 +13,7 @@ from slack_sdk.oauth.installation_store import InstallationStore
 from bot.platform.areas import Registry
 from bot.platform.clock import Clock
 from bot.platform.coalesce import Coalescer
+from bot.platform.dates import Reader
 from bot.platform.people import Actor, ActorCache, resolve_actor
 from bot.platform.settings import Settings
 from bot.platform.slack import SlackGateway
@@ -50,6 +51,10 @@ class Services:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def reader(self, actor: Actor) -> Reader:
+        """How `actor` reads dates now: their zone, their locale, the program's terms."""
+        return Reader.of(actor.tz, self.now(), locale=actor.locale, term_ends=self.settings.term_ends)
 
     def actor(self, slack: SlackGateway, team_id: str, user_id: str) -> Actor:
         return resolve_actor(self.db, slack, team_id, user_id, self.now(), self.actors)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -51,6 +52,10 @@ class Settings:
     encryption_keys: tuple[str, ...] = ()
     data_grace_days: int = DEFAULT_DATA_GRACE_DAYS
     retention_days: int = DEFAULT_RETENTION_DAYS
+    # Last days of the program's terms, so "by end of term" can be read.
+    term_ends: tuple[date, ...] = ()
+    # Where `coachbot serve` is reached from outside (calendar feed URLs); None: no feeds offered.
+    public_url: str | None = None
 
     def __repr__(self) -> str:
         # Secrets never reach a log line, even by accident.
@@ -58,7 +63,8 @@ class Settings:
             f"Settings(api_url={self.api_url!r}, database_url={_redact_url(self.database_url)!r}, "
             f"admin_ids={sorted(self.admin_ids)!r}, tick_seconds={self.tick_seconds!r}, "
             f"program_tz={self.program_tz!r}, workspace_rate={self.workspace_rate!r}, oauth={self.oauth_enabled!r}, "
-            f"data_grace_days={self.data_grace_days!r}, retention_days={self.retention_days!r})"
+            f"data_grace_days={self.data_grace_days!r}, retention_days={self.retention_days!r}, "
+            f"public_url={self.public_url!r})"
         )
 
     @property
@@ -161,8 +167,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             f"COACHBOT_PROGRAM_TZ must be an IANA time zone like America/New_York, got {program_tz!r}"
         ) from None
     lease, send_timeout = _delivery_timing(env)
+    public_url = env.get("COACHBOT_PUBLIC_URL", "").strip().rstrip("/") or None
+    if public_url is not None and not public_url.startswith(("https://", "http://")):
+        raise SettingsError(
+            f"COACHBOT_PUBLIC_URL must be the http(s) address coachbot serve is reached at, got {public_url!r}"
+        )
     return Settings(
         **_oauth_settings(env),
+        public_url=public_url,
         data_grace_days=_days(env, "COACHBOT_DATA_GRACE_DAYS", DEFAULT_DATA_GRACE_DAYS),
         retention_days=_days(env, "COACHBOT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
         bot_token=env.get("SLACK_BOT_TOKEN", "").strip() or None,
@@ -176,6 +188,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         workspace_rate=rate,
         lease_seconds=lease,
         send_timeout_seconds=send_timeout,
+        term_ends=_term_ends(env.get("COACHBOT_TERM_ENDS", "")),
     )
 
 
@@ -200,6 +213,16 @@ def _delivery_timing(env: Mapping[str, str]) -> tuple[float, float]:
             f"(got {lease:g} and {timeout:g}): a send in flight must keep its claim"
         )
     return lease, timeout
+
+
+def _term_ends(raw: str) -> tuple[date, ...]:
+    """`2026-12-18,2027-05-14` → the days, sorted."""
+    try:
+        return tuple(sorted(date.fromisoformat(part.strip()) for part in raw.split(",") if part.strip()))
+    except ValueError:
+        raise SettingsError(
+            f"COACHBOT_TERM_ENDS must be dates like 2026-12-18,2027-05-14 (last day of each term), got {raw!r}"
+        ) from None
 
 
 def _days(env: Mapping[str, str], name: str, default: int) -> int:

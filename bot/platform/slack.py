@@ -42,6 +42,7 @@ class Profile:
     tz: str
     is_admin: bool
     is_deleted: bool
+    locale: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class SlackGateway:
         quick = WebClient(
             token=self.client.token, base_url=self.client.base_url, timeout=PROFILE_TIMEOUT_SECONDS
         )
-        user = quick.users_info(user=user_id)["user"]
+        user = quick.users_info(user=user_id, include_locale=True)["user"]
         profile = user.get("profile") or {}
         name = (
             profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user["name"]
@@ -78,6 +79,7 @@ class SlackGateway:
             tz=user.get("tz") or "UTC",
             is_admin=bool(user.get("is_admin") or user.get("is_owner")),
             is_deleted=bool(user.get("deleted")),
+            locale=str(user.get("locale") or ""),
         )
 
     def channel(self, channel_id: str) -> ChannelInfo:

@@ -12,8 +12,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
 
-from bot.platform.dates import DateError, parse_date, parse_datetime
-from bot.platform.dates import parse_duration as parse_minutes
+from bot.platform.dates import DateError, Reader, read_date, read_duration, read_moment
 
 MAX_OCCURRENCES = 52
 MAX_DURATION = timedelta(hours=12)
@@ -42,7 +41,7 @@ REPEAT_WORDS = {
 
 def parse_duration(text: str) -> timedelta:
     """`90m`, `1h30m`, `1 hour`, `45 min` → a duration between 5 minutes and 12 hours."""
-    duration = timedelta(minutes=parse_minutes(text))
+    duration = timedelta(minutes=read_duration(text))
     if not timedelta(minutes=5) <= duration <= MAX_DURATION:
         raise WhenError("A workshop lasts between 5 minutes and 12 hours.")
     return duration
@@ -61,17 +60,25 @@ def localize(local: datetime, tz: ZoneInfo) -> datetime:
     return aware
 
 
-def parse_local_date(text: str, today: date) -> date:
-    """A calendar date such as `2027-01-14`, `Jan 14` or `1/14`; without a year, the next such day."""
-    return parse_date(text, today)
+def parse_local_date(text: str, reader: Reader) -> date:
+    """A calendar date such as `2027-01-14`, `Jan 14`, `end of term`; without a year, the next such day."""
+    return read_date(text, reader).value
 
 
-def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime:
-    """A date and a time of day (`Dec 10 5pm`) read as wall-clock time in `tz`, returned aware in `tz`.
+def parse_when(text: str, reader: Reader) -> datetime:
+    """A date and a time of day (`Dec 10 5pm`, `next Thursday at noon`) on the reader's wall, aware.
 
-    Without a year the next such day is meant; the time must be written, never guessed.
+    A reading the reader would be asked about (a bare 7, a day that has passed) is refused here:
+    workshop commands have no question to ask, so the admin writes it out.
     """
-    return parse_datetime(text, now, tz.key).astimezone(tz)
+    reading = read_moment(text, reader)
+    if reading.doubt:
+        start = reading.value
+        raise WhenError(
+            f"Did you mean {plain_time(start, reader.tz)}? ({reading.doubt}.) To be sure, write the date "
+            f"and time in full, e.g. “{start:%b} {start.day} {start.year} {start.hour % 12 or 12}:{start:%M}{start:%p}”."
+        )
+    return reading.value
 
 
 def combine(day: date, clock: time, tz: ZoneInfo) -> datetime:

@@ -105,7 +105,7 @@ class Runtime:
         )
         self.client: WebClient = make_web_client(BOT_TOKEN, self.emulator.url)
         app = build_app(self.services, executor=self.executor)
-        self.server = BackgroundServer(app, self.db).start()
+        self.server = BackgroundServer(app, self.services).start()
         self.driver = SlackDriver(self.emulator, self.server.url, SIGNING_SECRET)
         return self
 

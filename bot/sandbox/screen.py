@@ -7,6 +7,7 @@ from typing import Any, TextIO
 
 from bot.emulator import Message, Workspace
 from bot.sandbox.clock import VirtualClock, local_label
+from bot.sandbox.files import describe_ics
 from bot.sandbox.mrkdwn import Reader
 from bot.sandbox.render import StateValue, blocks_lines, message_lines, view_lines
 
@@ -92,6 +93,22 @@ class Screen:
         for line in message_lines(message.text, message.blocks, self.reader(reader_id)):
             self.say(INDENT + line)
 
+    def show_file(self, file_id: str, viewer: str | None) -> None:
+        """A shared file as one line; a calendar file shows its event in the reader's zone."""
+        with self.ws.lock:
+            stored = dict(self.ws.files.get(file_id) or {})
+        if not stored:
+            return
+        channel = (stored.get("channels") or [""])[-1]
+        reader_id = self.ws.dm_user(channel) or viewer
+        place = f"DM to {self.name(reader_id)}" if self.ws.dm_user(channel) else "a channel"
+        self.say(f"── file {stored.get('name')} in {place}")
+        data = stored.get("data") or b""
+        if str(stored.get("name", "")).endswith(".ics"):
+            self.say(INDENT + describe_ics(bytes(data), self.tz(reader_id)))
+        else:
+            self.say(INDENT + f"📎 {stored.get('title') or stored.get('name')} ({len(data)} bytes)")
+
     # ---- surfaces ------------------------------------------------------------------------------
     def show_modal(
         self,
@@ -139,6 +156,11 @@ class Screen:
                 owner = next((u for u, stack in self.ws.open_modals.items() if view.get("id") in stack), None)
                 if owner is not None:
                     self.show_modal(owner, self.ws.views.get(view.get("id", ""), view))
+            elif method == "files.completeUploadExternal":
+                for shared in result.get("files") or []:
+                    self.show_file(str(shared.get("id")), viewer)
+            elif method == "files.getUploadURLExternal":
+                continue  # the upload's first step; the file shows once it is shared
             elif method == "views.publish":
                 view_id = (result.get("view") or {}).get("id")
                 owner = next((u for u, home in self.ws.homes.items() if home.get("id") == view_id), None)

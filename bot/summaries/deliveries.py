@@ -121,8 +121,12 @@ def render_part(services: Services, delivery: DeliveryInfo, now: datetime) -> Ou
 
 WEEKLY_USEFUL = useful_for(LATE_LIMIT, "a weekly summary more than 3 days late")
 KINDS = {
-    SUMMARY_KIND: Kind(render_weekly, after_weekly_sent, after_failure=forget_parts, useful_until=WEEKLY_USEFUL),
-    DIGEST_KIND: Kind(render_weekly, after_weekly_sent, after_failure=forget_parts, useful_until=WEEKLY_USEFUL),
+    SUMMARY_KIND: Kind(
+        render_weekly, after_weekly_sent, after_failure=forget_parts, useful_until=WEEKLY_USEFUL
+    ),
+    DIGEST_KIND: Kind(
+        render_weekly, after_weekly_sent, after_failure=forget_parts, useful_until=WEEKLY_USEFUL
+    ),
     PART_KIND: Kind(render_part),
 }
 

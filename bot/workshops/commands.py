@@ -9,10 +9,11 @@ WORKSHOP_HELP = """*Workshops with coachbot*
 • `/workshop` — open the workshop form (admins and program leads)
 • `/workshop #channel "Title" <when> [for <duration>] [weekly|biweekly|monthly until <date>]`
   e.g. `/workshop #m1-coaching "Appreciative inquiry" 2026-12-10 17:00 for 90m`
-  or `/workshop #m1-coaching "Study skills" Jan 7 5pm for 1h weekly until Feb 25`
+  or `/workshop #m1-coaching "Study skills" next Thursday at noon for 1h weekly until Feb 25`
+  (repeats: `weekly|every other week|monthly` `until <date>`, `for 6 weeks` or `, 6 times`)
 • `/workshop list` — upcoming sessions with RSVP counts
 • `/workshop edit 3` · `/workshop cancel 3`
-Times: `2026-12-10 17:00`, `Dec 10 5pm`, `12/10 5:30pm`, in the program's time zone ({tz}). Durations: `90m`, `1h30m`."""
+Times: `2026-12-10 17:00`, `Dec 10 5pm`, `next Thursday at noon`, `3pm tomorrow`, in the program's time zone ({tz}). Durations: `90m`, `1h30`, `an hour`, `1.5 hours`."""
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,7 @@ class QuickWorkshop:
     title: str
     when: str
     duration: str | None
-    repeat: str | None
-    until: str | None
+    repeat: str | None  # “weekly until Feb 25”, “every other week for 6 weeks”
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,8 @@ _TITLE = re.compile(r"^[\"“”](?P<title>[^\"“”]+)[\"“”]\s*(?P<rest>.*
 _SCHEDULE = re.compile(
     r"^(?P<when>.+?)"
     r"(?:\s+for\s+(?P<duration>.+?))?"
-    r"(?:\s+(?P<repeat>weekly|biweekly|fortnightly|monthly)(?:\s+until\s+(?P<until>.+))?)?$",
+    r"(?:\s+(?P<repeat>(?:weekly|biweekly|fortnightly|monthly|every\s+(?:other\s+)?(?:week|month|fortnight)"
+    r"|every\s+(?:2|two)\s+weeks)\b.*))?$",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"^#?(\d{1,6})$")
@@ -114,16 +115,11 @@ def _quick(text: str) -> WorkshopCommand:
     schedule = _SCHEDULE.match(rest)
     if not rest or not schedule:
         return ShowWorkshopHelp(f"Say when it starts after the title, e.g. {EXAMPLE}.")
-    repeat, until = schedule.group("repeat"), schedule.group("until")
-    if repeat and not until:
-        return ShowWorkshopHelp(
-            f"Say when a {repeat.lower()} workshop ends, e.g. `… {repeat.lower()} until Feb 25`."
-        )
+    repeat = schedule.group("repeat")
     return QuickWorkshop(
         channel_id=channel.group("id"),
         title=_unescape(title.group("title").strip()),
         when=schedule.group("when").strip(),
         duration=schedule.group("duration"),
-        repeat=repeat.lower() if repeat else None,
-        until=until.strip() if until else None,
+        repeat=repeat.strip() if repeat else None,
     )

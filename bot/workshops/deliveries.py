@@ -11,14 +11,14 @@ from datetime import datetime
 from bot.platform.delivery.registry import DeliveryInfo, Kind, Outgoing, Skip
 from bot.platform.services import Services
 from bot.workshops import schedule
-from bot.workshops.service import SessionInfo, WorkshopInfo, workshop_by_id
+from bot.workshops.service import OccurrenceInfo, WorkshopInfo, workshop_by_id
 from bot.workshops.views import (
     cancelled_dm_text,
     cancelled_thread_text,
-    next_session_heading,
+    next_occurrence_heading,
+    occurrence_blocks,
+    occurrence_text,
     reminder_text,
-    session_blocks,
-    session_text,
 )
 from storage import workshops as queries
 from storage.models.workshops import Occurrence, Workshop, WorkshopStatus
@@ -33,9 +33,9 @@ def _current(services: Services, delivery: DeliveryInfo) -> WorkshopInfo | Skip:
     return workshop
 
 
-def _upcoming_session(
+def _upcoming_occurrence(
     services: Services, delivery: DeliveryInfo, now: datetime
-) -> tuple[WorkshopInfo, SessionInfo] | Skip:
+) -> tuple[WorkshopInfo, OccurrenceInfo] | Skip:
     """The row's workshop and session, while the session is still on and yet to start."""
     workshop = _current(services, delivery)
     if isinstance(workshop, Skip):
@@ -58,8 +58,8 @@ def render_announcement(services: Services, delivery: DeliveryInfo, now: datetim
         return Skip("nothing left to announce")
     first = upcoming[0]
     return Outgoing(
-        text=session_text(workshop, first),
-        blocks=session_blocks(workshop, first),
+        text=occurrence_text(workshop, first),
+        blocks=occurrence_blocks(workshop, first),
         channel=workshop.draft.channel_id,
     )
 
@@ -83,23 +83,23 @@ def after_announcement(
             first.message_channel, first.message_ts = channel, ts
 
 
-def render_session_post(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:
+def render_occurrence_post(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:
     """A later session announced in the announcement's thread."""
-    found = _upcoming_session(services, delivery, now)
+    found = _upcoming_occurrence(services, delivery, now)
     if isinstance(found, Skip):
         return found
     workshop, session = found
     if not workshop.announcement_ts or session.message_ts:
         return Skip("no announcement to reply to, or already posted")
     return Outgoing(
-        text=session_text(workshop, session),
-        blocks=session_blocks(workshop, session, heading=next_session_heading()),
+        text=occurrence_text(workshop, session),
+        blocks=occurrence_blocks(workshop, session, heading=next_occurrence_heading()),
         channel=workshop.announcement_channel,
         thread_ts=workshop.announcement_ts,
     )
 
 
-def after_session_post(
+def after_occurrence_post(
     services: Services, delivery: DeliveryInfo, channel: str, ts: str, now: datetime
 ) -> None:
     """Remember where the session's message is, so RSVP counts can update it."""
@@ -111,7 +111,7 @@ def after_session_post(
 
 def render_reminder(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:
     """A DM before a session, only while the person still says Going or Maybe."""
-    found = _upcoming_session(services, delivery, now)
+    found = _upcoming_occurrence(services, delivery, now)
     if isinstance(found, Skip):
         return found
     workshop, session = found
@@ -142,7 +142,7 @@ def render_cancellation(services: Services, delivery: DeliveryInfo, now: datetim
 
 KINDS = {
     schedule.ANNOUNCEMENT: Kind(render_announcement, after_announcement),
-    schedule.SESSION_POST: Kind(render_session_post, after_session_post),
+    schedule.OCCURRENCE_POST: Kind(render_occurrence_post, after_occurrence_post),
     schedule.REMINDER: Kind(render_reminder),
     schedule.CANCELLATION: Kind(render_cancellation),
 }

@@ -20,7 +20,12 @@ from bot.workshops.commands import (
     QuickWorkshop,
     WorkshopCommand,
 )
-from bot.workshops.messages import announce_now, refresh_messages, send_cancellation_now
+from bot.workshops.messages import (
+    announce_now,
+    refresh_messages,
+    send_calendar_files_now,
+    send_cancellation_now,
+)
 from bot.workshops.modal import workshop_modal
 
 Tell = Callable[[str], object]
@@ -64,6 +69,7 @@ def after_command(
             workshop = workshops.find_workshop(services, actor.team_id, number)
             if workshop is not None and not workshop.active:
                 send_cancellation_now(services, client, workshop.id)
+                send_calendar_files_now(services, client, workshop.id)
                 refresh_messages(services, slack, workshop.id)
 
 
@@ -82,3 +88,4 @@ def after_edit(services: Services, client: WebClient, actor: Actor, number: int)
     workshop = workshops.find_workshop(services, actor.team_id, number)
     if workshop is not None:
         refresh_messages(services, SlackGateway(client), workshop.id)
+        send_calendar_files_now(services, client, workshop.id)

@@ -8,21 +8,23 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
+from bot.calendar.schedule import workshop_prefix
 from bot.platform.delivery import dispatcher as dispatch
 from bot.platform.services import Services
 from bot.platform.slack import SlackGateway
 from bot.workshops import rsvps, schedule
-from bot.workshops.service import WorkshopError, WorkshopInfo, upcoming_sessions, workshop_by_id
+from bot.workshops.service import WorkshopError, WorkshopInfo, upcoming_occurrences, workshop_by_id
 from bot.workshops.views import (
-    next_session_heading,
-    session_blocks,
-    session_text,
+    next_occurrence_heading,
+    occurrence_blocks,
+    occurrence_text,
     welcome_blocks,
     welcome_text,
     who_is_coming_text,
 )
 from storage import deliveries as store
 from storage import workshops as queries
+from storage.models import Delivery
 from storage.models.workshops import Occurrence, Workshop, WorkshopStatus
 
 log = logging.getLogger(__name__)
@@ -91,6 +93,13 @@ def send_cancellation_now(services: Services, client: WebClient, workshop_id: in
     dispatch.send_due_now(services, client, services.now(), schedule.cancellation_rows(workshop_id))
 
 
+def send_calendar_files_now(services: Services, client: WebClient, workshop_id: int) -> None:
+    """Send the workshop's calendar files just planned (an edit or cancel updates everyone's copy)."""
+    dispatch.send_due_now(
+        services, client, services.now(), Delivery.dedupe_key.startswith(workshop_prefix(workshop_id))
+    )
+
+
 def refresh_messages(services: Services, slack: SlackGateway, workshop_id: int) -> None:
     """Bring every posted announcement of this workshop up to date (after an edit or a cancel)."""
     workshop = workshop_by_id(services, workshop_id)
@@ -101,7 +110,7 @@ def refresh_messages(services: Services, slack: SlackGateway, workshop_id: int) 
             _update(slack, workshop, session.id)
 
 
-def refresh_session_message(services: Services, slack: SlackGateway, occurrence_id: int) -> None:
+def refresh_occurrence_message(services: Services, slack: SlackGateway, occurrence_id: int) -> None:
     """Show the current counts on a session's announcement.
 
     Two clicks' refreshes can reach Slack in either order; whoever finds the counts changed
@@ -129,13 +138,13 @@ def _update(slack: SlackGateway, workshop: WorkshopInfo, occurrence_id: int) -> 
     session = workshop.session(occurrence_id)
     if not (session.message_channel and session.message_ts):
         return
-    heading = "" if session.message_ts == workshop.announcement_ts else next_session_heading()
+    heading = "" if session.message_ts == workshop.announcement_ts else next_occurrence_heading()
     try:
         slack.update_message(
             session.message_channel,
             session.message_ts,
-            session_text(workshop, session),
-            session_blocks(workshop, session, heading=heading),
+            occurrence_text(workshop, session),
+            occurrence_blocks(workshop, session, heading=heading),
         )
     except (SlackApiError, SlackRequestError, OSError) as error:
         log.warning("could not update workshop message %s: %s", session.message_ts, error)
@@ -174,7 +183,7 @@ def welcome(
 
     Channels without upcoming workshops stay quiet; a retried event is welcomed once.
     """
-    items = [(w, s) for w, s in upcoming_sessions(services, team_id, channel_id) if w.announcement_ts]
+    items = [(w, s) for w, s in upcoming_occurrences(services, team_id, channel_id) if w.announcement_ts]
     if not items:
         return False
     with services.db.transaction() as session:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,12 +11,13 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.platform import roles
+from bot.platform.dates import Reader, read_repeat
 from bot.platform.errors import UserError
 from bot.platform.form_state import number_from_metadata
 from bot.platform.people import Actor
 from bot.platform.services import Services
 from bot.platform.slack import SlackGateway
-from bot.platform.when import REPEAT_WORDS, Repeat, WhenError, parse_duration, parse_local_date, parse_when
+from bot.platform.when import Repeat, WhenError, parse_duration, parse_when
 from bot.workshops import service as workshops
 from bot.workshops.commands import (
     WORKSHOP_HELP,
@@ -51,24 +52,31 @@ def help_text(services: Services) -> str:
     return WORKSHOP_HELP.format(tz=services.settings.program_tz)
 
 
-def quick_draft(services: Services, command: QuickWorkshop) -> WorkshopDraft:
-    """The quick form's words as a draft, read in the program's time zone."""
-    tz = ZoneInfo(services.settings.program_tz)
-    now = services.now()
+def quick_draft(services: Services, actor: Actor, command: QuickWorkshop) -> WorkshopDraft:
+    """The quick form's words as a draft, read in the program's time zone (in the admin's way of writing)."""
+    reader = Reader.of(
+        services.settings.program_tz,
+        services.now(),
+        locale=actor.locale,
+        term_ends=services.settings.term_ends,
+    )
     try:
-        start = parse_when(command.when, now, tz)
+        start = parse_when(command.when, reader)
         duration = parse_duration(command.duration) if command.duration else timedelta(hours=1)
-        until = parse_local_date(command.until, start.date()) if command.until else None
+        # The repeat's end is read from the first session on, as people count it.
+        series = read_repeat(command.repeat, replace(reader, now=start)).value if command.repeat else None
     except WhenError as error:
         raise WorkshopError(str(error)) from None
-    repeat = REPEAT_WORDS[command.repeat] if command.repeat else Repeat.NONE
+    if series is not None and series.until is None and series.count is None:
+        raise WorkshopError(f"Say when a {series.every} workshop ends, e.g. `… {series.every} until Feb 25`.")
     return WorkshopDraft(
         title=command.title,
         channel_id=command.channel_id,
         start=start,
         duration=duration,
-        repeat=repeat,
-        until=until,
+        repeat=Repeat(series.every) if series else Repeat.NONE,
+        until=series.until if series else None,
+        count=series.count if series else None,
     )
 
 
@@ -86,14 +94,14 @@ def answer_workshop_command(
             workshops.get_workshop(services, actor, number)  # refuses what they may not edit
             return WorkshopReply("")
         case ListWorkshops():
-            items = workshops.upcoming_sessions(services, actor.team_id)
+            items = workshops.upcoming_occurrences(services, actor.team_id)
             can_manage = roles.is_admin(services, actor) or roles.is_lead(services, actor)
             return WorkshopReply(
                 workshop_list_text(items), workshop_list_blocks(items, can_manage=can_manage)
             )
         case QuickWorkshop():
             roles.require_admin_or_lead(services, actor, "announce workshops")
-            draft = quick_draft(services, command)
+            draft = quick_draft(services, actor, command)
             check_channel(slack, draft.channel_id)
             info, created = workshops.create_workshop(services, actor, draft, request_key)
             first = info.upcoming(services.now())[0] if info.upcoming(services.now()) else info.sessions[0]

@@ -7,11 +7,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.calendar.schedule import plan_workshop_file
 from bot.platform.people import Actor
 from bot.platform.services import Services
 from bot.workshops import schedule
 from bot.workshops.ids import WorkshopAction
-from bot.workshops.service import SessionInfo, WorkshopInfo, workshop_info
+from bot.workshops.service import OccurrenceInfo, WorkshopInfo, workshop_info
 from storage import workshops as queries
 from storage.models import Person
 from storage.models.workshops import Occurrence, Rsvp, RsvpAnswer, WorkshopStatus
@@ -22,7 +23,7 @@ class RsvpState:
     """Where a person stands on a session; `problem` says why they cannot answer it any more."""
 
     workshop: WorkshopInfo | None
-    session: SessionInfo | None
+    session: OccurrenceInfo | None
     answer: RsvpAnswer | None
     problem: str | None = None
 
@@ -90,6 +91,9 @@ def record_rsvp(services: Services, actor: Actor, occurrence_id: int, answer: Rs
             person = session.get(Person, actor.person_id)
             assert person is not None
             schedule.plan_reminders(session, workshop, occurrence, rsvp, person, now)
+            if answer == RsvpAnswer.GOING:
+                # Going puts the workshop in their calendar, as the Add to calendar button does.
+                plan_workshop_file(session, workshop, person, now, reason="going")
         return _state(session, occurrence, actor.person_id, now)
 
 

@@ -16,7 +16,7 @@ from storage.models import Delivery, Person
 from storage.models.workshops import Occurrence, Rsvp, RsvpAnswer, Workshop, WorkshopStatus
 
 ANNOUNCEMENT = "workshop_announcement"
-SESSION_POST = "workshop_session"
+OCCURRENCE_POST = "workshop_session"
 REMINDER = "workshop_reminder"
 CANCELLATION = "workshop_cancellation"
 REMINDED_ANSWERS = {RsvpAnswer.GOING, RsvpAnswer.MAYBE}
@@ -63,7 +63,7 @@ def plan_announcement(session: Session, workshop: Workshop, now: datetime) -> No
     )
 
 
-def plan_session_posts(session: Session, workshop: Workshop, now: datetime) -> None:
+def plan_occurrence_posts(session: Session, workshop: Workshop, now: datetime) -> None:
     """Each later session is announced in the thread once the one before it has ended."""
     duration = timedelta(minutes=workshop.duration_minutes)
     active = [o for o in workshop.occurrences if o.status == WorkshopStatus.ACTIVE]
@@ -74,7 +74,7 @@ def plan_session_posts(session: Session, workshop: Workshop, now: datetime) -> N
         store.plan(
             session,
             team_id=workshop.team_id,
-            kind=SESSION_POST,
+            kind=OCCURRENCE_POST,
             recipient=workshop.channel_id,
             due_at=due,
             dedupe_key=f"{key_prefix(workshop.id)}session:{occurrence.id}:v{workshop.version}",

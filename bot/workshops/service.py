@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from bot.calendar.schedule import plan_workshop_update
 from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.roles import require_admin_or_lead
@@ -50,7 +51,7 @@ class WorkshopDraft:
 
 
 @dataclass(frozen=True)
-class SessionInfo:
+class OccurrenceInfo:
     """One session as views see it, with its RSVP counts."""
 
     id: int
@@ -73,7 +74,7 @@ class WorkshopInfo:
     version: int
     announcement_channel: str | None
     announcement_ts: str | None
-    sessions: list[SessionInfo] = field(default_factory=list)
+    sessions: list[OccurrenceInfo] = field(default_factory=list)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -81,10 +82,10 @@ class WorkshopInfo:
         assert isinstance(tz, ZoneInfo)
         return tz
 
-    def session(self, occurrence_id: int) -> SessionInfo:
+    def session(self, occurrence_id: int) -> OccurrenceInfo:
         return next(s for s in self.sessions if s.id == occurrence_id)
 
-    def upcoming(self, now: datetime) -> list[SessionInfo]:
+    def upcoming(self, now: datetime) -> list[OccurrenceInfo]:
         return [s for s in self.sessions if s.active and s.starts_at > now]
 
 
@@ -108,7 +109,7 @@ def workshop_info(session: Session, workshop: Workshop) -> WorkshopInfo:
         announce_at=workshop.announce_at,
     )
     sessions = [
-        SessionInfo(
+        OccurrenceInfo(
             id=o.id,
             starts_at=o.starts_at,
             active=o.status == WorkshopStatus.ACTIVE and workshop.status == WorkshopStatus.ACTIVE,
@@ -210,7 +211,7 @@ def create_workshop(
         session.add(workshop)
         session.flush()
         schedule.plan_announcement(session, workshop, now)
-        schedule.plan_session_posts(session, workshop, now)
+        schedule.plan_occurrence_posts(session, workshop, now)
         return workshop_info(session, workshop), True
 
 
@@ -262,12 +263,13 @@ def update_workshop(services: Services, actor: Actor, number: int, draft: Worksh
         session.flush()
         workshop.occurrences.sort(key=lambda o: o.starts_at)
         schedule.plan_announcement(session, workshop, now)
-        schedule.plan_session_posts(session, workshop, now)
+        schedule.plan_occurrence_posts(session, workshop, now)
         for occurrence in workshop.occurrences[:]:
             if occurrence.status != WorkshopStatus.ACTIVE or occurrence.starts_at <= now:
                 continue
             for person, rsvp in queries.attendees(session, [occurrence.id], schedule.REMINDED_ANSWERS):
                 schedule.plan_reminders(session, workshop, occurrence, rsvp, person, now)
+        plan_workshop_update(session, workshop, now)
         return workshop_info(session, workshop)
 
 
@@ -290,6 +292,7 @@ def cancel_workshop(services: Services, actor: Actor, number: int) -> WorkshopIn
         for occurrence in upcoming:
             occurrence.status = WorkshopStatus.CANCELLED
         schedule.plan_cancellation(session, workshop, list(people.values()), now)
+        plan_workshop_update(session, workshop, now)
         return workshop_info(session, workshop)
 
 
@@ -307,9 +310,9 @@ def workshop_by_id(services: Services, workshop_id: int) -> WorkshopInfo | None:
         return workshop_info(session, workshop) if workshop else None
 
 
-def upcoming_sessions(
+def upcoming_occurrences(
     services: Services, team_id: str, channel_id: str | None = None
-) -> list[tuple[WorkshopInfo, SessionInfo]]:
+) -> list[tuple[WorkshopInfo, OccurrenceInfo]]:
     """Sessions still to come, soonest first, each with its workshop (optionally in one channel)."""
     now = services.now()
     with services.db.transaction() as session:

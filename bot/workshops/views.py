@@ -14,18 +14,19 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.calendar.ids import CalendarAction
 from bot.platform.text import escape_mrkdwn
 from bot.platform.when import Repeat, describe_duration, describe_offset, slack_date
 from bot.workshops.ids import WorkshopAction, WorkshopBlock
 from bot.workshops.rsvps import Attendees
-from bot.workshops.service import SessionInfo, WorkshopDraft, WorkshopInfo
+from bot.workshops.service import OccurrenceInfo, WorkshopDraft, WorkshopInfo
 from storage.models.workshops import RsvpAnswer
 
 _NTH = {1: "first", 2: "second", 3: "third", 4: "fourth"}
 ANSWER_WORDS = {RsvpAnswer.GOING: "going", RsvpAnswer.MAYBE: "a maybe", RsvpAnswer.NO: "not coming"}
 
 
-def when_text(workshop: WorkshopInfo, session: SessionInfo) -> str:
+def when_text(workshop: WorkshopInfo, session: OccurrenceInfo) -> str:
     """The session's time (reader's zone) and duration."""
     return f"{slack_date(session.starts_at, workshop.zone)} · {describe_duration(workshop.draft.duration)}"
 
@@ -45,19 +46,19 @@ def repeat_text(draft: WorkshopDraft) -> str:
     return f"{rule}, {draft.count} sessions"
 
 
-def counts_text(session: SessionInfo) -> str:
+def counts_text(session: OccurrenceInfo) -> str:
     """The RSVP counts line of an announcement."""
     c = session.counts
     return f"✅ {c[RsvpAnswer.GOING]} going · 🤔 {c[RsvpAnswer.MAYBE]} maybe · 🙅 {c[RsvpAnswer.NO]} can't make it"
 
 
-def session_text(workshop: WorkshopInfo, session: SessionInfo) -> str:
+def occurrence_text(workshop: WorkshopInfo, session: OccurrenceInfo) -> str:
     """The notification text of an announcement (what shows in the sidebar and notifications)."""
     state = "Cancelled: " if not session.active else ""
     return f"{state}{escape_mrkdwn(workshop.draft.title)} — {slack_date(session.starts_at, workshop.zone)}"
 
 
-def session_blocks(workshop: WorkshopInfo, session: SessionInfo, *, heading: str = "") -> list[Block]:
+def occurrence_blocks(workshop: WorkshopInfo, session: OccurrenceInfo, *, heading: str = "") -> list[Block]:
     """An announcement: what, when, where, how often, RSVP counts and the answer buttons."""
     draft = workshop.draft
     title = (
@@ -86,18 +87,19 @@ def session_blocks(workshop: WorkshopInfo, session: SessionInfo, *, heading: str
                     ButtonElement(text="Maybe", action_id=WorkshopAction.WORKSHOP_MAYBE, value=value),
                     ButtonElement(text="Can't make it", action_id=WorkshopAction.WORKSHOP_NO, value=value),
                     ButtonElement(text="Who's coming", action_id=WorkshopAction.WORKSHOP_WHO, value=value),
+                    ButtonElement(text="Add to calendar", action_id=CalendarAction.ADD_WORKSHOP, value=value),
                 ],
             )
         )
     return blocks
 
 
-def next_session_heading() -> str:
+def next_occurrence_heading() -> str:
     """What a thread post of a later session starts with."""
     return "Next session of "
 
 
-def list_line(workshop: WorkshopInfo, session: SessionInfo) -> str:
+def list_line(workshop: WorkshopInfo, session: OccurrenceInfo) -> str:
     """One session in `/workshop list`."""
     return (
         f"*#{workshop.number}* {escape_mrkdwn(workshop.draft.title)} in <#{workshop.draft.channel_id}>\n"
@@ -105,7 +107,9 @@ def list_line(workshop: WorkshopInfo, session: SessionInfo) -> str:
     )
 
 
-def workshop_list_blocks(items: list[tuple[WorkshopInfo, SessionInfo]], *, can_manage: bool) -> list[Block]:
+def workshop_list_blocks(
+    items: list[tuple[WorkshopInfo, OccurrenceInfo]], *, can_manage: bool
+) -> list[Block]:
     """`/workshop list`: upcoming sessions, with the management commands for those allowed."""
     if not items:
         return [SectionBlock(text="No workshops are coming up.")]
@@ -121,14 +125,14 @@ def workshop_list_blocks(items: list[tuple[WorkshopInfo, SessionInfo]], *, can_m
     return blocks
 
 
-def workshop_list_text(items: list[tuple[WorkshopInfo, SessionInfo]]) -> str:
+def workshop_list_text(items: list[tuple[WorkshopInfo, OccurrenceInfo]]) -> str:
     """`/workshop list` as notification text."""
     if not items:
         return "No workshops are coming up."
     return "\n".join(list_line(w, s) for w, s in items)
 
 
-def saved_text(workshop: WorkshopInfo, first: SessionInfo, *, edited: bool = False) -> str:
+def saved_text(workshop: WorkshopInfo, first: OccurrenceInfo, *, edited: bool = False) -> str:
     """What the admin sees once a workshop is saved or changed (`first`: its next session)."""
     draft = workshop.draft
     verb = "updated" if edited else "saved"
@@ -148,7 +152,7 @@ def reminders_text(workshop: WorkshopInfo) -> str:
     return " and ".join(offsets) + " before"
 
 
-def rsvp_reply(workshop: WorkshopInfo, session: SessionInfo, answer: RsvpAnswer) -> str:
+def rsvp_reply(workshop: WorkshopInfo, session: OccurrenceInfo, answer: RsvpAnswer) -> str:
     """What the person who clicked is told about their answer."""
     when = slack_date(session.starts_at, workshop.zone)
     if answer == RsvpAnswer.NO:
@@ -159,7 +163,7 @@ def rsvp_reply(workshop: WorkshopInfo, session: SessionInfo, answer: RsvpAnswer)
     )
 
 
-def who_is_coming_text(workshop: WorkshopInfo, session: SessionInfo, people: Attendees) -> str:
+def who_is_coming_text(workshop: WorkshopInfo, session: OccurrenceInfo, people: Attendees) -> str:
     """The Who's coming list, for the clicker only."""
     when = slack_date(session.starts_at, workshop.zone)
     if not people.going and not people.maybe:
@@ -172,7 +176,7 @@ def who_is_coming_text(workshop: WorkshopInfo, session: SessionInfo, people: Att
     return "\n".join(lines)
 
 
-def reminder_text(workshop: WorkshopInfo, session: SessionInfo, minutes: int) -> str:
+def reminder_text(workshop: WorkshopInfo, session: OccurrenceInfo, minutes: int) -> str:
     """The DM reminder, ending on an open question."""
     draft = workshop.draft
     where = f" · 📍 {escape_mrkdwn(draft.location)}" if draft.location else ""
@@ -198,7 +202,7 @@ def cancelled_dm_text(workshop: WorkshopInfo) -> str:
     )
 
 
-def welcome_blocks(channel_id: str, items: list[tuple[WorkshopInfo, SessionInfo]]) -> list[Block]:
+def welcome_blocks(channel_id: str, items: list[tuple[WorkshopInfo, OccurrenceInfo]]) -> list[Block]:
     """The ephemeral welcome for someone who joined a program channel."""
     lines = [f"• *{escape_mrkdwn(w.draft.title)}* — {when_text(w, s)}" for w, s in items[:20]]
     return [
@@ -217,6 +221,6 @@ def welcome_blocks(channel_id: str, items: list[tuple[WorkshopInfo, SessionInfo]
     ]
 
 
-def welcome_text(channel_id: str, items: list[tuple[WorkshopInfo, SessionInfo]]) -> str:
+def welcome_text(channel_id: str, items: list[tuple[WorkshopInfo, OccurrenceInfo]]) -> str:
     """The welcome as notification text."""
     return f"Welcome to <#{channel_id}>! {len(items)} workshop session(s) coming up here."

@@ -6,6 +6,7 @@ Every row carries the Slack team (workspace) id it belongs to.
 from __future__ import annotations
 
 from storage.models.base import NAMING_CONVENTION, Base, UTCDateTime
+from storage.models.calendar import CalendarFeed, CalendarSequence, WorkshopCalendarCopy
 from storage.models.checkins import (
     DEFAULT_NUDGE_MINUTE,
     DEFAULT_QUIET_END_MINUTE,
@@ -46,6 +47,8 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Cadence",
+    "CalendarFeed",
+    "CalendarSequence",
     "ChannelWelcome",
     "CheckIn",
     "Delivery",
@@ -74,6 +77,7 @@ __all__ = [
     "SupportText",
     "UTCDateTime",
     "Workshop",
+    "WorkshopCalendarCopy",
     "WorkshopStatus",
     "WorkspaceLifecycle",
 ]

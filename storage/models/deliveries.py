@@ -62,10 +62,15 @@ class Delivery(Base):
     posting_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+WORKSPACE_SLOT = ""
+
+
 class SendSlot(Base):
     """The next free send time of a workspace or a channel, shared by every dispatcher (PostgreSQL)."""
 
     __tablename__ = "send_slots"
 
-    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # A channel id, or WORKSPACE_SLOT for the workspace's own rate.
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
     next_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -59,6 +59,8 @@ class Meeting(Base):
     )
     version: Mapped[int] = mapped_column(Integer, default=1)
     agenda_note: Mapped[str] = mapped_column(Text, default="")
+    # Where the session happens: a room or a video link, as the booker typed it ("" when not said).
+    location: Mapped[str] = mapped_column(String(500), default="")
     # The prep checklist's ticked item keys, comma-separated; every click saves the whole set.
     checklist: Mapped[str] = mapped_column(String(255), default="")
     takeaways: Mapped[str] = mapped_column(Text, default="")

@@ -31,6 +31,8 @@ class Person(Base):
     slack_user_id: Mapped[str] = mapped_column(String(32))
     display_name: Mapped[str] = mapped_column(String(255), default="")
     tz: Mapped[str] = mapped_column(String(64), default="UTC")
+    # Slack's locale (users.info include_locale): whether they write 12/11 for 12 November.
+    locale: Mapped[str] = mapped_column(String(16), default="", server_default="")
     is_workspace_admin: Mapped[bool] = mapped_column(default=False)
     is_deleted: Mapped[bool] = mapped_column(default=False)
     profile_refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

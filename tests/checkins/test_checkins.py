@@ -269,3 +269,13 @@ def test_a_nudge_note_is_saved_once_and_private_notes_stay_private(
         [note] = s.scalars(select(CheckIn)).all()
         assert note.private and note.note == "Struggling with renal" and note.goal_id is not None
         assert s.scalars(select(Delivery).where(Delivery.status == DeliveryStatus.PENDING)).all()
+
+
+def test_quiet_add_reads_a_range_written_in_words(slack: Slack) -> None:
+    admin = slack.person("dean", "America/Chicago", is_admin=True)
+    added = slack.command("/coachbot", "quiet add Dec 21 to Jan 3 Winter break", user=admin).text
+    assert "Winter break" in added and "Mon Dec 21, 2026 – Sun Jan 3, 2027" in added
+    words = slack.command(
+        "/coachbot", "quiet add next Monday until end of next week Study week", user=admin
+    ).text
+    assert "Study week" in words and "Mon Nov 30, 2026 – Fri Dec 4, 2026" in words

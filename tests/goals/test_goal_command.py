@@ -58,8 +58,11 @@ def test_a_past_date_is_refused_and_nothing_is_stored(slack: Slack, randy: str, 
 
 def test_words_after_by_that_are_no_date_are_refused(slack: Slack, randy: str, app) -> None:
     reply = slack.goal("add Study with my group by the library", user=randy)
-    assert "couldn't read the date" in reply.text and "the library" in reply.text
-    assert "2026-12-15" in reply.text  # the error shows how to write it
+    assert "I couldn't read “the library” after “by” as a date" in reply.text
+    # Two examples written the way they were trying to write it, not the same list every time.
+    assert "Try “the 15th” or “Dec 15th”" in reply.text
+    other = slack.goal("add Study with my group by Decembr 15", user=randy).text
+    assert "Try “12/15” or “2026-12-15”" not in other and "Try “" in other
     assert count(app.services.db, Goal) == 0
 
 

@@ -7,10 +7,15 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.meetings.service import parse_when
-from bot.platform.dates import DateError, describe_minutes, parse_date, parse_datetime, parse_duration
+from bot.platform.dates import DateError, Reader, describe_minutes, read_date, read_duration, read_moment
 from bot.platform.errors import UserError
 
 MONDAY = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # 10:00 in New York, 20:30 in Kolkata
+
+
+def parse_datetime(words: str, now: datetime, tz: str) -> datetime:
+    """The reader's moment in UTC, as the meeting services store it."""
+    return read_moment(words, Reader.of(tz, now)).value.astimezone(UTC)
 
 
 @pytest.mark.parametrize(
@@ -23,7 +28,8 @@ MONDAY = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # 10:00 in New York, 20:30 i
         ("tomorrow 9am", "America/New_York", datetime(2026, 11, 24, 14, 0, tzinfo=UTC)),
         ("tomorrow at 9 am", "America/New_York", datetime(2026, 11, 24, 14, 0, tzinfo=UTC)),
         ("4pm", "America/New_York", datetime(2026, 11, 23, 21, 0, tzinfo=UTC)),
-        ("12am Dec 4", "UTC", None),
+        ("12am Dec 4", "UTC", datetime(2026, 12, 4, 0, 0, tzinfo=UTC)),
+        ("whenever suits", "UTC", None),
     ],
 )
 def test_the_documented_forms_are_read_in_the_given_zone(
@@ -65,7 +71,7 @@ def test_a_time_repeated_by_the_autumn_clock_change_is_its_first_occurrence() ->
 
 
 def test_a_bare_day_number_is_not_taken_for_a_time() -> None:
-    with pytest.raises(DateError, match="date and a time"):
+    with pytest.raises(DateError, match="has no time of day"):
         parse_datetime("Dec 3", MONDAY, "UTC")
     with pytest.raises(DateError):
         parse_datetime("13pm tomorrow", MONDAY, "UTC")
@@ -75,27 +81,27 @@ def test_a_bare_day_number_is_not_taken_for_a_time() -> None:
     ("words", "minutes"), [("45m", 45), ("1h", 60), ("1h30m", 90), ("90 minutes", 90), ("2 hours", 120)]
 )
 def test_lengths_are_read_as_people_write_them(words: str, minutes: int) -> None:
-    assert parse_duration(words) == minutes
+    assert read_duration(words) == minutes
 
 
 def test_an_unreadable_length_says_how_to_write_it() -> None:
-    with pytest.raises(DateError, match="45m, 1h"):
-        parse_duration("a while")
+    with pytest.raises(DateError, match=r"“a while”.*Try “45 minutes” or “1h30”"):
+        read_duration("a while")
 
 
 def test_when_with_for_splits_the_length_and_defaults_to_thirty_minutes() -> None:
-    assert parse_when("next Tuesday 2pm for 45m", MONDAY, "America/New_York") == (
-        datetime(2026, 11, 24, 19, 0, tzinfo=UTC),
-        45,
-    )
-    assert parse_when("2026-12-03 13:00", MONDAY, "America/New_York")[1] == 30
-    with pytest.raises(UserError, match="/meeting @randy"):
-        parse_when("sometime soon", MONDAY, "UTC")
+    new_york = Reader.of("America/New_York", MONDAY)
+    booked = parse_when("next Tuesday 2pm for 45m", new_york)
+    assert (booked.starts_at, booked.minutes) == (datetime(2026, 11, 24, 19, 0, tzinfo=UTC), 45)
+    assert parse_when("2026-12-03 13:00", new_york).minutes == 30
+    assert parse_when("Dec 3 at noon for an hour", new_york).minutes == 60
+    with pytest.raises(UserError, match="“sometime soon”"):
+        parse_when("sometime soon", Reader.of("UTC", MONDAY))
 
 
 def test_minutes_are_described_plainly() -> None:
     assert [describe_minutes(m) for m in (45, 60, 90)] == ["45 minutes", "1 hour", "1 h 30 min"]
 
 
-def test_parse_date_still_reads_plain_dates() -> None:
-    assert parse_date("Dec 15", MONDAY.date()).isoformat() == "2026-12-15"
+def test_plain_dates_are_still_read() -> None:
+    assert read_date("Dec 15", Reader.of("UTC", MONDAY)).value.isoformat() == "2026-12-15"

@@ -55,8 +55,16 @@ def a_coachee_with_a_bit_of_everything(slack: Slack, app: RunningApp, coach: str
 
 
 def exported(slack: Slack, user: str) -> dict[str, Any]:
-    slack.emulator.wait_for_call("files.completeUploadExternal")
-    [stored] = [f for f in slack.ws.files.values() if slack.ws.dm_channel(user) in f["channels"]]
+    """The export's JSON file in the person's DM (their calendar files are there too)."""
+
+    def json_files(_calls: object) -> list[dict[str, Any]]:
+        return [
+            f
+            for f in slack.ws.files.values()
+            if slack.ws.dm_channel(user) in f["channels"] and f["name"].endswith(".json")
+        ]
+
+    [stored] = slack.emulator.wait_for(json_files)
     document: dict[str, Any] = json.loads(stored["data"])
     return document
 
@@ -78,7 +86,7 @@ def test_export_sends_a_json_file_and_a_summary_in_a_dm_with_everything_about_th
     assert data["reminder_preferences"] and data["workshop_rsvps"][0]["answer"] == "going"
     # The coach's private note is the coach's: never in the coachee's export.
     assert "coach_note" not in data["meetings"][0] and "tired" not in json.dumps(document)
-    [thread_reply] = [m for m in slack.dms(coachee) if m.files]
+    [thread_reply] = [m for m in slack.dms(coachee) if m.files and m.thread_ts]
     assert thread_reply.thread_ts == summary.ts
 
 

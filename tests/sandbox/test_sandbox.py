@@ -259,7 +259,7 @@ def test_the_example_coaching_cycle_runs_as_a_script() -> None:
         "Their prep checklist: 2/5 done",
         "@randy agreed to the coaching agreement.",
         # the daily nudge, answered with one click, and a check-in
-        "── #18 DM to randy · Tue Nov 24 9:00 AM CST",
+        "── #24 DM to randy · Tue Nov 24 9:00 AM CST",  # after the session's and workshop's calendar files
         "✅ On track: noted. What is helping you keep going?",
         "┌ Check-in saved ┐",
         # reminders, then the follow-up after the session

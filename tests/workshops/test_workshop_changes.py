@@ -17,7 +17,7 @@ from bot.workshops.schedule import REMINDER
 from bot.workshops.service import WorkshopDraft
 from tests.conftest import FixedClock
 from tests.harness import BOT_TOKEN, RunningApp, Slack, block_texts
-from tests.workshops.workshop_helpers import QUICK, announced, buttons, pending, run_clock_to
+from tests.workshops.workshop_helpers import QUICK, announced, buttons, notes, pending, run_clock_to
 
 START = datetime(2026, 12, 10, 22, 0, tzinfo=UTC)  # Dec 10, 17:00 in New York
 NEW_YORK = ZoneInfo("America/New_York")
@@ -55,13 +55,13 @@ def test_cancel_posts_in_the_thread_tells_going_and_maybe_and_sends_no_reminders
     assert reply.text.startswith("Workshop #1 (Appreciative inquiry) is cancelled.")
     [note] = slack.wait_for_post(channel, thread_ts=announcement.ts)
     assert "is cancelled" in note.text
-    slack.emulator.wait_for(lambda _c: slack.dms(ana) and slack.dms(ben))
-    assert "is cancelled" in slack.dms(ana)[0].text and slack.dms(cho) == []
+    slack.emulator.wait_for(lambda _c: notes(slack, ana) and notes(slack, ben))
+    assert "is cancelled" in notes(slack, ana)[0].text and notes(slack, cho) == []
     slack.emulator.wait_for(lambda _c: "cancelled" in block_texts(announcement.blocks))
     assert buttons(announcement.blocks) == []
     assert pending(app, REMINDER) == []
     run_clock_to(app, slack, clock, START - timedelta(minutes=30))
-    assert [len(slack.dms(p)) for p in people] == [1, 1, 0]
+    assert [len(notes(slack, p)) for p in people] == [1, 1, 0]
     assert "already cancelled" in slack.workshop("cancel 1", user=dean).text
     assert "There is no workshop #7" in slack.workshop("cancel 7", user=dean).text
 
@@ -105,8 +105,8 @@ def test_a_recurring_workshop_announces_the_next_session_in_the_thread_after_the
     assert f"<!date^{int(datetime(2027, 3, 18, 21, 0, tzinfo=UTC).timestamp())}^" in block_texts(third.blocks)
     assert "5:00 PM EDT" in block_texts(third.blocks)
     # Answers belong to one session: each person was reminded only before the one they chose.
-    assert [len(slack.dms(p)) for p in people[:2]] == [2, 2]
-    assert all("Mar 11" in m.text for m in slack.dms(people[1]))
+    assert [len(notes(slack, p)) for p in people[:2]] == [2, 2]
+    assert all("Mar 11" in m.text for m in notes(slack, people[1]))
 
 
 def test_editing_moves_the_announcement_and_the_reminders_and_the_old_times_stay_silent(
@@ -147,9 +147,9 @@ def test_editing_moves_the_announcement_and_the_reminders_and_the_old_times_stay
         new_start - timedelta(hours=1),
     ]
     run_clock_to(app, slack, clock, START)  # the old times pass without a word
-    assert slack.dms(ana) == []
+    assert notes(slack, ana) == []
     run_clock_to(app, slack, clock, new_start - timedelta(hours=1))
-    assert [m.text.split(":")[0] for m in slack.dms(ana)] == [
+    assert [m.text.split(":")[0] for m in notes(slack, ana)] == [
         "⏰ *Appreciative inquiry, part 1* starts in 1 day",
         "⏰ *Appreciative inquiry, part 1* starts in 1 hour",
     ]

@@ -34,7 +34,7 @@ def test_the_quick_form_saves_the_workshop_and_announces_it_with_rsvp_buttons(
     text = block_texts(post.blocks)
     assert "*Appreciative inquiry*" in text
     assert f"<!date^{start}^{{date_short_pretty}} at {{time}}|Thu Dec 10, 2026 5:00 PM EST> · 1h 30m" in text
-    assert buttons(post.blocks) == ["Going", "Maybe", "Can't make it", "Who's coming"]
+    assert buttons(post.blocks) == ["Going", "Maybe", "Can't make it", "Who's coming", "Add to calendar"]
     assert "0 going · 🤔 0 maybe · 🙅 0 can't make it" in context_text(post.blocks)
 
 
@@ -110,8 +110,8 @@ def test_past_times_and_repeats_ending_before_they_start_are_refused(
     [
         ('"No channel" Dec 10 5pm', "Start with the channel"),
         ("#m1-coaching Untitled Dec 10 5pm", "Put the title in quotes"),
-        ('#m1-coaching "No time" Dec 10', "I need a date and a time"),
-        ('#m1-coaching "Long" Dec 10 5pm for ages', "not a length"),
+        ('#m1-coaching "No time" Dec 10', "“Dec 10” has no time of day. Try “Dec 10 at 3pm”"),
+        ('#m1-coaching "Long" Dec 10 5pm for ages', "I couldn't read “ages” as a length of time"),
         ('#m1-coaching "Forever" Dec 10 5pm weekly', "until Feb 25"),
         ("cancel first", "needs a workshop number"),
     ],

@@ -73,7 +73,7 @@ def test_the_form_creates_the_workshop_and_announces_it_now(slack: Slack, dean: 
         (
             {"workshop_duration": {"type": "plain_text_input", "value": "a while"}},
             "workshop_duration",
-            "1h30m",
+            "I couldn't read “a while” as a length of time. Try “45 minutes” or “1h30”.",
         ),
         ({"workshop_count": {"type": "plain_text_input", "value": ""}}, "workshop_until", "stop repeating"),
         (

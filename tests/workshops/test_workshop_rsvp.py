@@ -12,7 +12,15 @@ from bot.workshops.schedule import REMINDER
 from storage.models.workshops import Rsvp
 from tests.conftest import FixedClock
 from tests.harness import RunningApp, Slack
-from tests.workshops.workshop_helpers import QUICK, announced, context_text, count, pending, run_clock_to
+from tests.workshops.workshop_helpers import (
+    QUICK,
+    announced,
+    context_text,
+    count,
+    notes,
+    pending,
+    run_clock_to,
+)
 
 START = datetime(2026, 12, 10, 22, 0, tzinfo=UTC)  # Dec 10, 17:00 in New York
 
@@ -116,13 +124,13 @@ def test_reminders_go_to_going_and_maybe_a_day_and_an_hour_before(
     slack.emulator.wait_for_call("chat.postEphemeral", 3)
     assert len(pending(app, REMINDER)) == 4
     run_clock_to(app, slack, clock, START - timedelta(days=1, minutes=1))
-    assert slack.dms(ana) == [] and slack.dms(ben) == []
+    assert notes(slack, ana) == [] and notes(slack, ben) == []
     run_clock_to(app, slack, clock, START - timedelta(days=1))
-    assert "starts in 1 day" in slack.dms(ana)[0].text and "starts in 1 day" in slack.dms(ben)[0].text
+    assert "starts in 1 day" in notes(slack, ana)[0].text and "starts in 1 day" in notes(slack, ben)[0].text
     run_clock_to(app, slack, clock, START - timedelta(hours=1))
-    assert [len(slack.dms(p)) for p in (ana, ben, cho)] == [2, 2, 0]
-    assert "starts in 1 hour" in slack.dms(ana)[1].text
-    assert "What would you like to take away from it?" in slack.dms(ana)[1].text
+    assert [len(notes(slack, p)) for p in (ana, ben, cho)] == [2, 2, 0]
+    assert "starts in 1 hour" in notes(slack, ana)[1].text
+    assert "What would you like to take away from it?" in notes(slack, ana)[1].text
 
 
 def test_changing_to_cant_make_it_withdraws_the_reminders(
@@ -136,7 +144,7 @@ def test_changing_to_cant_make_it_withdraws_the_reminders(
     slack.emulator.wait_for_call("chat.postEphemeral", 4)
     assert pending(app, REMINDER) == []
     run_clock_to(app, slack, clock, START - timedelta(minutes=30))
-    assert slack.dms(ana) == []
+    assert notes(slack, ana) == []
 
 
 def test_answers_close_when_the_session_starts(

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bot.calendar.deliveries import OPEN_FILE
 from bot.emulator.workspace import Message
 from bot.platform import roles
 from bot.platform.delivery import dispatcher as dispatch
@@ -32,6 +33,11 @@ def announced(app: RunningApp, slack: Slack, channel: str, nth: int = 0) -> Mess
     raise TimeoutError("the announcement was posted but never recorded")
 
 
+def notes(slack: Slack, user: str) -> list[Message]:
+    """The person's DMs but the calendar files (Going sends one; tests/calendar/ checks them)."""
+    return [m for m in slack.dms(user) if not m.files and OPEN_FILE not in m.text]
+
+
 def count(app: RunningApp, model: type) -> int:
     with app.services.db.transaction() as s:
         return int(s.scalar(select(func.count()).select_from(model)) or 0)
@@ -47,7 +53,9 @@ def make_lead(app: RunningApp, slack: Slack, admin: str, person: str) -> None:
 
 
 def run_clock_to(app: RunningApp, slack: Slack, clock: FixedClock, when: datetime) -> int:
-    """Move the clock and let the dispatcher send whatever has fallen due."""
+    """Move the clock and let the dispatcher send whatever has fallen due; what requests set off
+    (a Going's calendar file) finishes first, so a jump of days never expires a send's lease."""
+    app.wait_idle()
     clock.now = when
     return dispatch.run_due(app.services, make_web_client(BOT_TOKEN, slack.emulator.url), when)
 

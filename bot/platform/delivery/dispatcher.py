@@ -233,6 +233,11 @@ def post_one(
             outgoing.thread_ts,
             metadata={"event_type": METADATA_EVENT, "event_payload": {"delivery": delivery.dedupe_key}},
         )
+        if outgoing.attachment is not None:
+            # Into the channel the message opened (a DM), so no scope beyond files:write is needed.
+            # A failed upload retries the whole row: a repeated line is better than a missing file.
+            file = outgoing.attachment
+            slack.upload_file(channel, file.filename, file.content, file.title, thread_ts=outgoing.thread_ts)
     except Exception as error:
         failure = classify(error)
         if failure.outcome is Outcome.RATE_LIMITED and pacer is not None:

@@ -42,6 +42,15 @@ class DeliveryInfo:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file shared into the conversation right after the message (Slack's external upload)."""
+
+    filename: str
+    content: str
+    title: str
+
+
+@dataclass(frozen=True)
 class Outgoing:
     """A message to post; `channel` defaults to the delivery's recipient (a user id opens the DM)."""
 
@@ -49,6 +58,7 @@ class Outgoing:
     blocks: list[Block] = field(default_factory=list)
     channel: str | None = None
     thread_ts: str | None = None
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ class SharedPacer:
             offsets = send_slots.take_many(
                 session,
                 team,
-                [f"{team}/{c}" for c in channels],
+                channels,
                 interval,
                 CHANNEL_INTERVAL_SECONDS,
                 HORIZON_SECONDS,

@@ -1,7 +1,7 @@
 """delivery faults: retry times apart from due times, in-flight marks, shared send slots
 
-Revision ID: d001
-Revises: y001
+Revision ID: e001
+Revises: c001
 Create Date: 2026-12-01 16:00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import storage.models
 
-revision: str = "d001"
-down_revision: str | None = "y001"
+revision: str = "e001"
+down_revision: str | None = "c001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -24,9 +24,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("posting_since", storage.models.UTCDateTime(), nullable=True))
     op.create_table(
         "send_slots",
-        sa.Column("key", sa.String(length=80), nullable=False),
+        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.Column("channel", sa.String(length=32), nullable=False),
         sa.Column("next_at", storage.models.UTCDateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("key", name=op.f("pk_send_slots")),
+        sa.PrimaryKeyConstraint("team_id", "channel", name=op.f("pk_send_slots")),
     )
 
 
