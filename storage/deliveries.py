@@ -306,6 +306,16 @@ def retry_at(
     )
 
 
+def wait_together(session: Session, ids: Sequence[int], not_before: datetime) -> None:
+    """Pending rows among `ids` wait until `not_before`, whatever their own backoff said."""
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.PENDING)
+        .values(not_before=not_before)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def mark_unconfirmed(session: Session, delivery_id: int, worker: str, reason: str, now: datetime) -> bool:
     """Slack may have posted it (a timeout after the request left): never send it again."""
     return _settle(

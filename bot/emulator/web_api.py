@@ -32,6 +32,8 @@ class Call:
     status: int
     at: float
     token: str | None = None
+    # Seconds the answer was held back after the work was done (a slow fault), else 0.
+    delayed: float = 0.0
 
 
 @dataclass
@@ -222,7 +224,7 @@ class SlackEmulator:
             time.sleep(self.latency_seconds)
         status, body, headers, delay = self._answer(method, args, token, authorization)
         with self._cond:
-            self.calls.append(Call(method, args, status, time.time(), token))
+            self.calls.append(Call(method, args, status, time.time(), token, delay))
             self._cond.notify_all()
         if delay:
             time.sleep(delay)

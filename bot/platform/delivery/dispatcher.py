@@ -45,6 +45,8 @@ SEND_THREADS = 16
 IDLE_WAIT_SECONDS = 0.05
 # Sent rows are marked in groups this size (or sooner when nothing is in flight).
 SETTLE_BATCH = 50
+# Transient failures in a row (no success between) that mean Slack is down for a workspace.
+OUTAGE_AFTER = 3
 # Message metadata naming the delivery, so a message in Slack can be traced to its row.
 METADATA_EVENT = "coachbot_delivery"
 _PASSES = itertools.count(1)
@@ -332,6 +334,8 @@ class Pass:
         # Workspaces Slack is failing for, paused until when: one row probes, the others wait in
         # the table until the probe's own retry, instead of each spending a send on an outage.
         self.troubled: dict[str, datetime] = {}
+        # Rows that failed in a row per workspace: a stray 500 pauses nothing, a run is an outage.
+        self.failing: dict[str, list[int]] = {}
         self.sending: dict[Future[Posted | Failure | None], DeliveryInfo] = {}
         # Rows whose send slot is taken: (start time, order, row, the gateway to send it by).
         self.slotted: list[tuple[float, int, DeliveryInfo, SlackGateway]] = []
@@ -401,8 +405,19 @@ class Pass:
             if isinstance(posted, Posted):
                 self.posted.append(posted)
                 self.troubled.pop(delivery.team_id, None)
+                self.failing.pop(delivery.team_id, None)
             elif isinstance(posted, Failure) and posted.retry_at and posted.outcome is Outcome.TRANSIENT:
-                self.troubled[delivery.team_id] = posted.retry_at
+                failed = self.failing.setdefault(delivery.team_id, [])
+                failed.append(delivery.id)
+                if len(failed) >= OUTAGE_AFTER:
+                    self._pause(delivery.team_id, posted.retry_at, failed)
+
+    def _pause(self, team: str, until: datetime, failed: list[int]) -> None:
+        """Slack is down for `team`: its rows wait until the last probe's retry, the rows that
+        failed first too, so they all come back together and go oldest first."""
+        self.troubled[team] = until
+        with self.services.db.transaction() as session:
+            store.wait_together(session, failed, until)
 
     def _settle(self) -> None:
         # Sent rows are settled together: one transaction, and after-send work done in bulk.
