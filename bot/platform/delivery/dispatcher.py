@@ -45,7 +45,7 @@ SEND_THREADS = 16
 IDLE_WAIT_SECONDS = 0.05
 # Sent rows are marked in groups this size (or sooner when nothing is in flight).
 SETTLE_BATCH = 50
-# Transient failures in a row (no success between) that mean Slack is down for a workspace.
+# Transient failures in a row, after a success, that mean Slack is down for a workspace.
 OUTAGE_AFTER = 3
 # Message metadata naming the delivery, so a message in Slack can be traced to its row.
 METADATA_EVENT = "coachbot_delivery"
@@ -336,6 +336,7 @@ class Pass:
         self.troubled: dict[str, datetime] = {}
         # Rows that failed in a row per workspace: a stray 500 pauses nothing, a run is an outage.
         self.failing: dict[str, list[int]] = {}
+        self.reached: set[str] = set()  # workspaces this pass has sent to
         self.sending: dict[Future[Posted | Failure | None], DeliveryInfo] = {}
         # Rows whose send slot is taken: (start time, order, row, the gateway to send it by).
         self.slotted: list[tuple[float, int, DeliveryInfo, SlackGateway]] = []
@@ -406,10 +407,12 @@ class Pass:
                 self.posted.append(posted)
                 self.troubled.pop(delivery.team_id, None)
                 self.failing.pop(delivery.team_id, None)
+                self.reached.add(delivery.team_id)
             elif isinstance(posted, Failure) and posted.retry_at and posted.outcome is Outcome.TRANSIENT:
                 failed = self.failing.setdefault(delivery.team_id, [])
                 failed.append(delivery.id)
-                if len(failed) >= OUTAGE_AFTER:
+                # A pass's first word from Slack being a failure, or a run of them, is an outage.
+                if delivery.team_id not in self.reached or len(failed) >= OUTAGE_AFTER:
                     self._pause(delivery.team_id, posted.retry_at, failed)
 
     def _pause(self, team: str, until: datetime, failed: list[int]) -> None:
