@@ -5,6 +5,7 @@ Used by bench/summaries.py (1,000 coaches) and by the tests that count SQL state
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,9 +41,11 @@ def build_program(
     weeks: int = 26,
     tag: str = "b",
     team: str = TEAM,
+    cohorts: Sequence[str] = (),
 ) -> Program:
     """`coaches` coaches with `coachees` coachees each, `goals` goals each and `weeks` weekly
-    nudges and check-ins (every fifth a private note, every seventh a "need help")."""
+    nudges and check-ins (every fifth a private note, every seventh a "need help"); coachees take
+    the `cohorts` in turn, if any."""
     people: list[dict[str, Any]] = []
     pairings: list[dict[str, Any]] = []
     goal_rows: list[dict[str, Any]] = []
@@ -61,7 +64,14 @@ def build_program(
         return {"team_id": team, **values}
 
     def _person(person_id: int, user: str, name: str, at: datetime) -> dict[str, Any]:
-        return _row(id=person_id, slack_user_id=user, display_name=name, tz="America/Chicago", created_at=at)
+        return _row(
+            id=person_id,
+            slack_user_id=user,
+            display_name=name,
+            tz="America/Chicago",
+            created_at=at,
+            cohort=None,
+        )
 
     def _meeting(pairing_id: int, starts_at: datetime, takeaways: str) -> dict[str, Any]:
         return _row(
@@ -80,6 +90,8 @@ def build_program(
             coachee = person_id
             person_id += 1
             people.append(_person(coachee, f"U{tag}C{c}E{e}", f"Coachee {c}-{e}", start))
+            if cohorts:
+                people[-1]["cohort"] = cohorts[(c * coachees + e) % len(cohorts)]
             pairings.append(
                 _row(id=pairing_id, coach_id=coach, coachee_id=coachee, created_by="bench", created_at=start)
             )

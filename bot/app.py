@@ -6,13 +6,13 @@ What coachbot is made of is listed here: the areas (their delivery kinds, planne
 
 from __future__ import annotations
 
-import json
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 import handlers.calendar
@@ -31,13 +31,23 @@ from bot.meetings.area import AREA as MEETINGS
 from bot.platform.areas import Area, Registry
 from bot.platform.clock import Clock, system_clock
 from bot.platform.coalesce import Coalescer
+from bot.platform.payloads import payload_problem
 from bot.platform.redact import install_token_redaction
+from bot.platform.request_errors import (
+    encode,
+    failure_summary,
+    guard_follow_up,
+    request_kind,
+    sorry_response,
+)
 from bot.platform.services import Services
 from bot.platform.settings import Settings
+from bot.platform.signatures import signature_matches
 from bot.platform.slack import make_web_client
 from bot.privacy.area import AREA as PRIVACY
 from bot.privacy.installations import TeamClients, installation_store
 from bot.privacy.oauth import oauth_flow
+from bot.reports.area import AREA as REPORTS
 from bot.summaries.area import AREA as SUMMARIES
 from bot.workshops.area import AREA as WORKSHOPS
 from storage.db import Database
@@ -45,7 +55,7 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 # The areas, in the order their /coachbot subcommands are listed.
-AREAS: tuple[Area, ...] = (GOALS, CHECKINS, MEETINGS, SUMMARIES, WORKSHOPS, CALENDAR, PRIVACY, HOME)
+AREAS: tuple[Area, ...] = (GOALS, CHECKINS, MEETINGS, SUMMARIES, REPORTS, WORKSHOPS, CALENDAR, PRIVACY, HOME)
 # Each area's listeners (handlers/<area>.py), and /coachbot's router.
 LISTENERS: tuple[Callable[[App, Services], None], ...] = (
     handlers.goals.register,
@@ -61,7 +71,6 @@ LISTENERS: tuple[Callable[[App, Services], None], ...] = (
 LAZY_WORKERS = 4
 # A busy person's Home tab is published at most about once a second (views.publish is rate limited).
 HOME_REFRESH_INTERVAL = 1.0
-SORRY = "Sorry, something went wrong on our side and nothing was changed. Please try again in a moment."
 
 
 def build_services(
@@ -111,14 +120,50 @@ def build_app(
     )
 
     @app.error
-    def on_error(error: Exception, body: dict[str, Any], response: BoltResponse) -> None:
-        # One place for unexpected failures: log with the kind of request, answer kindly.
-        log.exception("listener failed on %s", body.get("command") or body.get("type"), exc_info=error)
-        if body.get("command") and response is not None:
-            response.status = 200
+    def on_error(
+        error: Exception, body: dict[str, Any], request: BoltRequest, response: BoltResponse | None
+    ) -> None:
+        # One place for unexpected failures: the log gets the kind of request and where it failed,
+        # never its text; Slack gets a kind word, and a request nobody signed gets nothing but 401.
+        if not _signed(request, settings.signing_secret):
+            if response is not None:
+                response.status, response.body = 401, ""
+            return
+        log.error("request failed: %s; %s", request_kind(body), failure_summary(error))
+        if response is not None:
+            response.status, payload = sorry_response(body)
             response.headers["content-type"] = ["application/json;charset=utf-8"]
-            response.body = json.dumps({"response_type": "ephemeral", "text": SORRY})
+            response.body = encode(payload)
+
+    @app.middleware
+    def refuse_malformed(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
+        # Only Slack can sign, but a listener should never meet a shape Slack does not send.
+        problem = payload_problem(body)
+        if problem is None:
+            next()
+            return None
+        log.warning("refused a malformed request: %s (%s)", request_kind(body), problem)
+        # Events answered 200, or Slack would retry them; the rest get a quiet 400.
+        return BoltResponse(status=200 if body.get("type") == "event_callback" else 400, body="")
 
     for register in LISTENERS:
         register(app, services)
+    for listener in app._listeners:  # Bolt keeps them here; its own lazy error log quotes messages
+        listener.lazy_functions = [guard_follow_up(f, log) for f in listener.lazy_functions]
     return app
+
+
+def _signed(request: BoltRequest, secret: str | None) -> bool:
+    """Socket Mode requests come over the app's own authenticated socket; HTTP ones must carry Slack's signature."""
+    if request.mode == "socket_mode":
+        return True
+    if not secret:
+        return False
+    headers = {name.lower(): values[0] for name, values in request.headers.items() if values}
+    return signature_matches(
+        secret,
+        request.raw_body.encode(),
+        headers.get("x-slack-request-timestamp"),
+        headers.get("x-slack-signature"),
+        time.time(),
+    )

@@ -1,10 +1,11 @@
-"""Admin subcommands of `coachbot`: people remove, retention, audit, deliveries."""
+"""Admin subcommands of `coachbot`: people remove, retention, audit, report, deliveries."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 from collections.abc import Callable
+from datetime import date
 
 from bot.platform.audit import audit_lines
 from bot.platform.delivery import admin as delivery_admin
@@ -15,8 +16,9 @@ from bot.platform.settings import Settings, SettingsError
 from bot.platform.slack import make_web_client
 from bot.privacy.jobs import run_retention
 from bot.privacy.service import remove_person
+from bot.reports.service import period, report
 
-COMMANDS = {"people", "retention", "audit", "deliveries"}
+COMMANDS = {"people", "retention", "audit", "report", "deliveries"}
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,6 +39,22 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     audit.add_argument("--team", help="only this workspace")
     audit.add_argument("--limit", type=int, default=200)
     delivery_admin.add_parser(sub)
+    report = sub.add_parser("report", help="program figures per cohort and ISO week (small groups not shown)")
+    report.add_argument("--since", required=True, type=_date, help="first day, YYYY-MM-DD")
+    report.add_argument("--until", required=True, type=_date, help="last day, YYYY-MM-DD")
+    report.add_argument("--cohort", help="only this cohort")
+    report.add_argument("--format", choices=["csv", "json"], default="csv")
+    report.add_argument(
+        "--by-person", action="store_true", help="one row per person and week, under pseudonyms (audited)"
+    )
+    report.add_argument("--team", help="workspace id (needed with OAuth installs)")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-09-01") from None
 
 
 def run(
@@ -59,7 +77,24 @@ def run(
             detail = f" ({line.detail})" if line.detail else ""
             print(f"{line.at:%Y-%m-%d %H:%M}Z {line.team_id} {line.actor} {line.action}{subject}{detail}")
         return 0
+    if args.command == "report":
+        return _report(settings, services, args, team_for)
     return _remove(settings, services, args, team_for)
+
+
+def _report(
+    settings: Settings, services: Services, args: argparse.Namespace, team_for: Callable[[Settings], str]
+) -> int:
+    if settings.oauth_enabled and not args.team:
+        raise SettingsError("with OAuth installs, say which workspace: coachbot report … --team T…")
+    team_id = args.team or team_for(settings)
+    try:
+        when = period(args.since, args.until, args.cohort)
+    except UserError as error:
+        raise SettingsError(error.message) from None
+    by = f"cli:{getpass.getuser()}"
+    print(report(services, team_id, by, when, args.format, by_person=args.by_person), end="")
+    return 0
 
 
 def _remove(

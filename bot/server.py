@@ -3,10 +3,12 @@ served by waitress."""
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -17,6 +19,7 @@ from bot.calendar.feed import FEED_PATH, secret_in_path
 from bot.calendar.service import feed_for
 from bot.platform.health import database_problem
 from bot.platform.services import Services
+from bot.platform.signatures import plausible_signature_headers, signature_matches
 
 if TYPE_CHECKING:
     from waitress.server import BaseWSGIServer, MultiSocketServer
@@ -25,6 +28,9 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HTTP_THREADS = 16
+READ_CHUNK = 65_536
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 # Calendars poll: let them cache for a while, but never a shared cache (the URL is a secret).
@@ -60,8 +66,58 @@ def serve_feed(
     return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else body]
 
 
-def wsgi_app(app: App, services: Services) -> Callable[..., Iterable[bytes]]:
-    """Bolt's WSGI handler, calendar feeds, and a health check proving within 1 s the database can be written."""
+def signed_requests_only(
+    inner: WsgiApp, signing_secret: str, max_body_bytes: int, clock: Callable[[], float] = time.time
+) -> WsgiApp:
+    """Slack's POSTs reach Bolt only when small enough and signed; nothing else is read or parsed."""
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") != "POST" or environ.get("PATH_INFO") != EVENTS_PATH:
+            return inner(environ, start_response)
+        timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP")
+        signature = environ.get("HTTP_X_SLACK_SIGNATURE")
+        if not plausible_signature_headers(timestamp, signature, clock()):
+            return _refuse(start_response, "401 Unauthorized", b"invalid request\n")
+        length = _content_length(environ)
+        if length is not None and length > max_body_bytes:
+            return _refuse(start_response, "413 Content Too Large", b"request too large\n")
+        body = _read_at_most(environ["wsgi.input"], max_body_bytes + 1 if length is None else length)
+        if len(body) > max_body_bytes:
+            return _refuse(start_response, "413 Content Too Large", b"request too large\n")
+        if not signature_matches(signing_secret, body, timestamp, signature, clock()):
+            return _refuse(start_response, "401 Unauthorized", b"invalid request\n")
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        return inner(environ, start_response)
+
+    return application
+
+
+def _content_length(environ: dict[str, Any]) -> int | None:
+    raw = str(environ.get("CONTENT_LENGTH") or "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+def _read_at_most(stream: BinaryIO, limit: int) -> bytes:
+    # Bounded reads: a body with no (or a lying) Content-Length never costs more than `limit` bytes.
+    chunks: list[bytes] = []
+    remaining = limit
+    while remaining > 0:
+        chunk = stream.read(min(READ_CHUNK, remaining))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def _refuse(start_response: Callable[..., Any], status: str, body: bytes) -> Iterable[bytes]:
+    start_response(status, [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def wsgi_app(app: App, services: Services) -> WsgiApp:
+    """Bolt's WSGI handler behind the signature gate, calendar feeds, and a health check (1 s, writable)."""
     slack_handler = SlackRequestHandler(app, path=EVENTS_PATH)
     db = services.db
 
@@ -75,15 +131,33 @@ def wsgi_app(app: App, services: Services) -> Callable[..., Iterable[bytes]]:
                 return [f"database {problem}\n".encode()]
             start_response("200 OK", [("Content-Type", "text/plain")])
             return [b"ok\n"]
-        return slack_handler(environ, start_response)
+        try:
+            return slack_handler(environ, start_response)
+        except Exception as error:
+            # Bolt reads the body and builds its context before any listener or error handler runs:
+            # a signed body it cannot read changed nothing, and gets a quiet 400, not a traceback.
+            log.warning("refused a request Bolt could not read (%s)", type(error).__name__)
+            return _refuse(start_response, "400 Bad Request", b"bad request\n")
 
-    return application
+    settings = services.settings
+    if not settings.signing_secret:  # Socket Mode and tests of the bare app: nothing to serve signed
+        return application
+    return signed_requests_only(application, settings.signing_secret, settings.max_body_bytes)
 
 
 def make_server(app: App, services: Services, host: str, port: int) -> BaseWSGIServer | MultiSocketServer:
-    """A waitress server, bound and ready; `.run()` serves (port 0 picks a free port)."""
+    """A waitress server, bound and ready; `.run()` serves (port 0 picks a free port).
+
+    waitress refuses a body over the limit from its Content-Length (or while receiving a chunked
+    one) before buffering it; the gate checks again for any other WSGI server.
+    """
     return create_server(
-        wsgi_app(app, services), host=host, port=port, threads=HTTP_THREADS, ident="coachbot"
+        wsgi_app(app, services),
+        host=host,
+        port=port,
+        threads=HTTP_THREADS,
+        ident="coachbot",
+        max_request_body_size=services.settings.max_body_bytes + 1,  # waitress refuses at >=
     )
 
 

@@ -39,6 +39,7 @@ from bot.meetings import service as meetings
 from bot.platform.dates import local_today
 from bot.platform.errors import UserError
 from bot.platform.services import Services
+from bot.platform.text import escape_mrkdwn
 from handlers.common import (
     actor_of,
     command_key,
@@ -59,6 +60,10 @@ CLOSES_GOAL = {CheckinAction.NUDGE_DONE, CheckinAction.OVERDUE_CLOSE}
 
 def _message_ts(body: dict[str, Any]) -> str:
     return str((body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get("ts") or "")
+
+
+def _message_channel(body: dict[str, Any]) -> str:
+    return str((body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id") or "")
 
 
 def register(app: App, services: Services) -> None:
@@ -91,7 +96,7 @@ def register_commands(app: App, services: Services) -> None:
         except UserError as error:
             ack(text=error.message)
             return
-        ack(text=f"Noted: {text}")
+        ack(text=f"Noted: {escape_mrkdwn(text)}")
 
     def open_checkin(command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if (command.get("text") or "").strip():
@@ -106,11 +111,11 @@ def register_buttons(app: App, services: Services) -> None:
     def record_answer(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
-        goal_id, ts = number_in(action), _message_ts(body)
-        if goal_id is not None and ts:
+        goal_id, ts, channel = number_in(action), _message_ts(body), _message_channel(body)
+        actor = actor_of(services, client, context)
+        if goal_id is not None and ts and checkins.is_own_nudge(services, actor, channel, ts):
             # A goal closed meanwhile: the message update that follows shows what is true.
             with suppress(UserError):
-                actor = actor_of(services, client, context)
                 checkins.answer_nudge(
                     services, actor, goal_id, NUDGE_ANSWERS[action["action_id"]], ts, services.now()
                 )
@@ -118,11 +123,10 @@ def register_buttons(app: App, services: Services) -> None:
         ack()
 
     def update_message(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        message, ts = body.get("message") or {}, _message_ts(body)
-        channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
-        if not (message and ts and channel):
-            return
+        message, ts, channel = body.get("message") or {}, _message_ts(body), _message_channel(body)
         actor = actor_of(services, client, context)
+        if not (message and ts and channel and checkins.is_own_nudge(services, actor, channel, ts)):
+            return  # only the app's own nudge to this person is ever changed by their click
         answers = checkins.message_answers(services, actor, ts)
         blocks = Block.parse_all(answered_blocks(message.get("blocks") or [], answers))
         gateway(client).update_message(channel, ts, message.get("text") or "Check-in", blocks)
@@ -164,11 +168,14 @@ def register_buttons(app: App, services: Services) -> None:
     def show_coach_answer(
         body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
+        view_id = (body.get("view") or {}).get("id")
+        if not view_id:
+            return  # the question is asked in a modal; a click from anywhere else has nothing to update
         actor = actor_of(services, client, context)
         told = action["action_id"] == CheckinAction.TELL_COACH_YES
         has_coach = coach_of(services, actor) is not None
         view = consent_answered_view(current_support_text(services, actor), told, has_coach)
-        gateway(client).update_view(body["view"]["id"], view)
+        gateway(client).update_view(view_id, view)
 
     for answer_action in NUDGE_ANSWERS:
         app.action(answer_action)(ack=record_answer, lazy=[update_message])
@@ -195,7 +202,8 @@ def register_modals(app: App, services: Services) -> None:
         except UserError as error:
             ack(response_action="errors", errors={CheckinField.NOTE: error.message})
             return
-        checkins.record_goal_statuses(services, actor, form.statuses, key, now)
+        withheld = result.support_text is not None  # well-being 1 or 2: the coach sees it only after a yes
+        checkins.record_goal_statuses(services, actor, form.statuses, key, now, withheld=withheld)
         mark_changed(context)
         if result.support_text is not None:
             # Well-being 1 or 2: the support resources at once, in the same window.

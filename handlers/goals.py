@@ -202,12 +202,14 @@ def register_date_answers(app: App, services: Services) -> None:
         ack()
 
     def answer(respond: Respond, client: WebClient, context: BoltContext) -> None:
-        respond(text=context.get(ANSWER_KEY) or "", replace_original=True)
+        if respond.response_url:  # the question is an ephemeral message; a forged click may have none
+            respond(text=context.get(ANSWER_KEY) or "", replace_original=True)
         refresh_home_of(services, client, context)
 
     def fix(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
         ack()
-        respond(text=fix_reply(action), replace_original=True)
+        if respond.response_url:
+            respond(text=fix_reply(action), replace_original=True)
 
     app.action(GoalAction.DATE_YES)(ack=save_confirmed, lazy=[answer])
     # The same “No, let me fix it” sits under the meeting questions: it stores nothing anywhere.

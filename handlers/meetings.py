@@ -28,6 +28,7 @@ from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.replies import Reply
 from bot.platform.services import Services
+from bot.reports import coach_command as coach_reports
 from bot.summaries import coach_command as coach_reading
 from handlers.common import actor_of, gateway, just_ack, number_in, send_what_this_request_planned, view_key
 
@@ -37,11 +38,12 @@ Answer = Callable[[Services, Actor, str, Callable[[str], Actor], str], Reply]
 def answer_coach(
     services: Services, actor: Actor, text: str, resolve: Callable[[str], Actor], request_key: str
 ) -> Reply:
-    """`/coach …`: the verbs of pairing (meetings) and of what coaches read (summaries)."""
+    """`/coach …`: the verbs of pairing (meetings), of what coaches read (summaries) and of reports."""
     verb, _, rest = " ".join(text.split()).partition(" ")
     verb = verb.lower()
     reply = coach_reading.answer_coach_verb(services, actor, verb, rest, request_key)
     reply = reply or coach_pairing.answer_coach_verb(services, actor, verb, rest, resolve, request_key)
+    reply = reply or coach_reports.answer_coach_verb(services, actor, verb, rest, request_key)
     return reply or Reply(f"I don't know `/coach {verb}`.\n\n{coach_pairing.COACH_HELP}")
 
 
@@ -88,6 +90,9 @@ def _checklist_meeting(action: dict[str, Any]) -> int:
     return int(number) if number.isdigit() else 0
 
 
+ANSWERED_KEY = "coachbot_agreement_answered"
+
+
 def register_actions(app: App, services: Services) -> None:
     def tick_checklist(ack: Ack, action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ack()
@@ -102,8 +107,9 @@ def register_actions(app: App, services: Services) -> None:
     def answer_agreement(agreed: bool) -> Any:
         def ack_answer(ack: Ack, action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
             ack()
-            agreement.answer_agreement(
-                services, actor_of(services, client, context), (number_in(action) or 0), agreed
+            actor = actor_of(services, client, context)
+            context[ANSWERED_KEY] = agreement.answer_agreement(
+                services, actor, (number_in(action) or 0), agreed
             )
 
         return ack_answer
@@ -111,6 +117,8 @@ def register_actions(app: App, services: Services) -> None:
     def thank_for_answer(
         action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
+        if not context.get(ANSWERED_KEY) or not respond.response_url:
+            return  # not this person's agreement, or a click from somewhere with no message to answer
         if action["action_id"] == MeetingAction.AGREE:
             respond(text="Thank you: I've let your coach know you agree.", replace_original=False)
         else:
@@ -251,7 +259,8 @@ def register_time_answers(app: App, services: Services) -> None:
         ack()
 
     def tell_confirmed(respond: Respond, client: WebClient, context: BoltContext) -> None:
-        respond(text=context.get(ANSWER_KEY) or "", replace_original=True)
+        if respond.response_url:  # the question is an ephemeral message; a forged click may have none
+            respond(text=context.get(ANSWER_KEY) or "", replace_original=True)
         send_what_this_request_planned(services, client, context)
 
     app.action(MeetingAction.TIME_YES)(ack=confirm_time, lazy=[tell_confirmed])

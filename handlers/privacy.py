@@ -29,7 +29,8 @@ def register(app: App, services: Services) -> None:
         ack()
 
     def tell_after_delete(client: WebClient, context: BoltContext, respond: Respond) -> None:
-        respond(text=context.get(DELETED_KEY) or "", replace_original=True)
+        if respond.response_url:  # the confirmation is an ephemeral message; a forged click may have none
+            respond(text=context.get(DELETED_KEY) or "", replace_original=True)
         # The coach hears at once, not at the next tick.
         send_planned_since(
             services, client, context.team_id or "", context.get(DELETED_AT_KEY) or services.now()
@@ -37,7 +38,8 @@ def register(app: App, services: Services) -> None:
 
     def keep(ack: Ack, respond: Respond) -> None:
         ack()
-        respond(text=KEPT, replace_original=True)
+        if respond.response_url:
+            respond(text=KEPT, replace_original=True)
 
     app.action(PrivacyAction.PRIVACY_DELETE)(ack=delete_now, lazy=[tell_after_delete])
     app.action(PrivacyAction.PRIVACY_KEEP)(keep)

@@ -15,7 +15,7 @@ from bot.workshops.followups import after_command, after_edit, announce_created
 from bot.workshops.ids import WorkshopAction, WorkshopCallback
 from bot.workshops.messages import confirm_rsvp, refresh_occurrence_message, show_attendees, welcome
 from bot.workshops.replies import answer_workshop_command, submit_workshop_form
-from bot.workshops.rsvps import ANSWERS, record_rsvp, rsvp_state
+from bot.workshops.rsvps import ANSWERS, may_answer, record_rsvp, rsvp_state
 from bot.workshops.views import rsvp_reply
 from handlers.common import (
     actor_of,
@@ -26,6 +26,8 @@ from handlers.common import (
     send_what_this_request_planned,
     view_key,
 )
+
+ANSWERED_KEY = "coachbot_rsvp_occurrence"
 
 
 def register(app: App, services: Services) -> None:
@@ -58,15 +60,17 @@ def register(app: App, services: Services) -> None:
 
     def record_answer(ack: Ack, action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         # The answer is stored before Slack gets its ack, so a click that returns 200 is counted.
+        # Only someone who may see the session answers it: a click from outside a private channel
+        # (or from another workspace) is acknowledged and changes nothing.
         occurrence_id = number_in(action)
-        if occurrence_id is not None:
-            record_rsvp(
-                services, actor_of(services, client, context), occurrence_id, ANSWERS[action["action_id"]]
-            )
+        actor = actor_of(services, client, context)
+        if occurrence_id is not None and may_answer(services, gateway(client), actor, occurrence_id):
+            record_rsvp(services, actor, occurrence_id, ANSWERS[action["action_id"]])
+            context[ANSWERED_KEY] = occurrence_id
         ack()
 
-    def after_answer(action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        occurrence_id = number_in(action)
+    def after_answer(client: WebClient, context: BoltContext) -> None:
+        occurrence_id = context.get(ANSWERED_KEY)
         if occurrence_id is None:
             return
         slack = gateway(client)
@@ -81,8 +85,11 @@ def register(app: App, services: Services) -> None:
 
     def who_is_coming(action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         occurrence_id = number_in(action)
-        if occurrence_id is not None:
-            show_attendees(services, gateway(client), occurrence_id, context.user_id or "")
+        slack = gateway(client)
+        if occurrence_id is not None and may_answer(
+            services, slack, actor_of(services, client, context), occurrence_id
+        ):
+            show_attendees(services, slack, occurrence_id, context.user_id or "")
 
     def submit_workshop(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         actor = actor_of(services, client, context)
@@ -117,6 +124,7 @@ def register(app: App, services: Services) -> None:
         user_id = event.get("user") or ""
         if user_id and user_id != context.bot_user_id:
             team_id = context.team_id or event.get("team") or ""
+            services.channels.forget(team_id, event.get("channel") or "")  # a new member sees it at once
             welcome(
                 services,
                 gateway(client),

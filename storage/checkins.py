@@ -6,13 +6,24 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.models import Cadence, Delivery, DeliveryStatus, Goal, GoalStatus, Person, ProgressNote
 from storage.models.checkins import CheckIn, GoalNudgeState, NudgePrefs, QuietPeriod, SupportText
+
+LOW_WELLBEING = 2
+
+
+def coach_may_see() -> ColumnElement[bool]:
+    """Check-ins a coach may see: a low well-being one, and the goal answers given with it, only
+    after the coachee said yes (no, or no answer, is no)."""
+    return and_(
+        CheckIn.coach_consent.is_not(False),
+        or_(CheckIn.wellbeing.is_(None), CheckIn.wellbeing > LOW_WELLBEING, CheckIn.coach_consent.is_(True)),
+    )
 
 
 def record(session: Session, **values: Any) -> int | None:
@@ -42,7 +53,19 @@ def for_message(session: Session, person_id: int, message_ts: str) -> list[Check
 
 
 def give_consent(session: Session, person_id: int, checkin_id: int, consent: bool) -> bool:
-    """Store the coachee's answer once; True only for the request that stored it."""
+    """Store the coachee's answer once; True only for the request that stored it.
+
+    A yes also shares the goal answers given in the same /checkin (withheld until then)."""
+    checkin = session.get(CheckIn, checkin_id)
+    if consent and checkin is not None and checkin.person_id == person_id and checkin.coach_consent is None:
+        session.execute(
+            update(CheckIn)
+            .where(
+                CheckIn.person_id == person_id,
+                CheckIn.request_key.startswith(f"{checkin.request_key}:goal:", autoescape=True),
+            )
+            .values(coach_consent=True)
+        )
     result = session.execute(
         update(CheckIn)
         .where(CheckIn.id == checkin_id, CheckIn.person_id == person_id, CheckIn.coach_consent.is_(None))
@@ -67,7 +90,7 @@ def shared_checkins(session: Session, person_id: int, since: datetime) -> list[S
     """Check-ins since `since` for coach-facing views; private notes come back without their text."""
     rows = session.scalars(
         select(CheckIn)
-        .where(CheckIn.person_id == person_id, CheckIn.created_at >= since)
+        .where(CheckIn.person_id == person_id, CheckIn.created_at >= since, coach_may_see())
         .order_by(CheckIn.created_at)
     )
     return [

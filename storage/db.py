@@ -16,6 +16,8 @@ READ_ONLY = "coachbot_read_only"
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for `url`; SQLite connections are tuned for many threads and processes."""
+    # A failed statement's parameters are people's words: errors and logs show the SQL only.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         # Enough pooled connections for the HTTP threads and dispatcher senders: a connection
         # beyond the pool is closed on return, and a new one pays for the pragmas again.
@@ -38,6 +40,8 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten with zeros, not left in free pages (a person's deleted words).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
@@ -81,6 +85,23 @@ class Database:
         """A read-only unit of work: on SQLite it takes no write lock and waits for no writer."""
         with self.read_sessions.begin() as session:
             yield session
+
+    def drop_deleted_pages(self) -> bool:
+        """After erasing someone: copy the write-ahead log into the (zeroed) file and empty it, so the
+        erased words are in neither. True when done (a reader holding an old snapshot can delay it;
+        the next deletion, or SQLite's own checkpoints, finish it). PostgreSQL: see docs/privacy.md."""
+        if not self.is_sqlite:
+            return True
+        # Outside any transaction (a checkpoint inside one is refused): the raw connection autocommits.
+        with self._write_lock:
+            connection = self.engine.raw_connection()
+            try:
+                cursor = connection.cursor()
+                busy, _, _ = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                cursor.close()
+            finally:
+                connection.close()
+            return not busy
 
     @property
     def is_sqlite(self) -> bool:

@@ -354,3 +354,70 @@ def failures(session: Session, *conditions: Any) -> list[str]:
             select(Delivery).where(Delivery.status == DeliveryStatus.FAILED, *conditions)
         )
     ]
+
+
+def note_file(session: Session, delivery_id: int, file_id: str, alt_text: str) -> None:
+    """Remember the file uploaded with a sent delivery (App Home shows the latest chart)."""
+    row = session.get(Delivery, delivery_id)
+    if row is None:
+        return
+    payload = json.loads(row.payload or "{}")
+    payload.update(file_id=file_id, file_alt=alt_text)
+    row.payload = json.dumps(payload, sort_keys=True)
+
+
+def latest_file(session: Session, person_id: int, kind: str) -> tuple[str, str] | None:
+    """(file id, alt text) uploaded with the person's most recent sent delivery of `kind` that had one."""
+    payloads = session.scalars(
+        select(Delivery.payload)
+        .where(
+            Delivery.person_id == person_id,
+            Delivery.kind == kind,
+            Delivery.sent_at.is_not(None),
+            Delivery.payload.contains('"file_id"'),
+        )
+        .order_by(Delivery.sent_at.desc(), Delivery.id.desc())
+        .limit(1)
+    ).all()
+    for raw in payloads:
+        payload = json.loads(raw or "{}")
+        if payload.get("file_id"):
+            return str(payload["file_id"]), str(payload.get("file_alt") or "")
+    return None
+
+
+def sent_message_to(session: Session, person_id: int, kind: str, channel: str, ts: str) -> bool:
+    """Whether the app sent `person_id` a message of `kind` that Slack placed at (channel, ts)."""
+    found = session.scalar(
+        select(Delivery.id)
+        .where(
+            Delivery.person_id == person_id,
+            Delivery.kind == kind,
+            Delivery.status == DeliveryStatus.SENT,
+            Delivery.message_channel == channel,
+            Delivery.message_ts == ts,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def forget_mentions(session: Session, team_id: str, user_id: str) -> int:
+    """Blank the rendered payload of every delivery that mentions `user_id` (a coach's summary parts
+    quote their coachees): pending ones are cancelled, sent ones keep only their record."""
+    mentions = or_(
+        Delivery.payload.contains(f"<@{user_id}>", autoescape=True),
+        Delivery.payload.contains(f"<@{user_id}|", autoescape=True),
+        Delivery.payload.contains(f'"{user_id}"', autoescape=True),
+    )
+    where = (Delivery.team_id == team_id, mentions)
+    session.execute(
+        update(Delivery)
+        .where(*where, Delivery.status == DeliveryStatus.PENDING)
+        .values(status=DeliveryStatus.CANCELLED, last_error="person left")
+        .execution_options(synchronize_session=False)
+    )
+    result: Any = session.execute(
+        update(Delivery).where(*where).values(payload="{}").execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)

@@ -103,3 +103,8 @@ def revoke(session: Session, person_id: int, role: RoleName) -> bool:
         .returning(ProgramRole.id)
     )
     return result.first() is not None
+
+
+def set_cohort(session: Session, person_id: int, cohort: str | None) -> None:
+    """Put the person in a cohort (None: in none)."""
+    session.execute(update(Person).where(Person.id == person_id).values(cohort=cohort))

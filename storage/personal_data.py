@@ -27,7 +27,7 @@ USER_ID_COLUMNS = ("slack_user_id", "recipient")
 # Every table that can hold something about a person, with what it holds. Rows are exported to the
 # person and erased with them, except in the tables KEPT_FOR_OTHERS names.
 REVIEWED: dict[str, str] = {
-    "people": "their cached Slack profile (name, time zone)",
+    "people": "their cached Slack profile (name, time zone) and the cohort an admin put them in",
     "goals": "the goals they set",
     "progress_notes": "progress notes on their goals",
     "deliveries": "messages the bot sent them or will send them",
@@ -50,7 +50,16 @@ REVIEWED: dict[str, str] = {
 # Rows that point at a person but belong to someone else; they stay when the person leaves.
 KEPT_FOR_OTHERS: dict[str, str] = {}
 # Columns private to one side of a row: exported only to the person the named foreign key leads to.
-PRIVATE_COLUMNS: dict[tuple[str, str], str] = {("meetings", "coach_note"): "coach_id"}
+# A session's coachee-written fields are the coachee's words: a coach's export lists the session,
+# not them (the coach saw them only as far as the coachee shared them, in messages already sent).
+PRIVATE_COLUMNS: dict[tuple[str, str], str] = {
+    ("meetings", "coach_note"): "coach_id",
+    ("meetings", "agenda_note"): "coachee_id",
+    ("meetings", "takeaways"): "coachee_id",
+    ("meetings", "next_actions"): "coachee_id",
+}
+# Tables whose rows are exported only to the person the named foreign key leads to.
+PRIVATE_ROWS: dict[str, str] = {"agenda_items": "coachee_id"}
 
 
 @dataclass(frozen=True)
@@ -112,9 +121,10 @@ def collect(session: Session, subject: Subject) -> dict[str, list[dict[str, Any]
             col: set(session.scalars(select(key_column).where(rows_of(table, subject, via=via))))
             for col, via in private.items()
         }
+        which = rows_of(table, subject, via=PRIVATE_ROWS.get(table.name))
         rows = [
             {k: _plain(v) for k, v in row.items() if k not in private or row[key_column.name] in mine[k]}
-            for row in session.execute(select(table).where(rows_of(table, subject))).mappings()
+            for row in session.execute(select(table).where(which)).mappings()
         ]
         if rows:
             found[table.name] = rows

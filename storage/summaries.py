@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import and_, case, delete, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
+from storage.checkins import coach_may_see
 from storage.models import Delivery, DeliveryStatus, Goal, GoalStatus, Person, ProgressNote
 from storage.models.checkins import CheckIn, NudgeAnswer
 from storage.models.meetings import Meeting, MeetingStatus, Pairing
@@ -121,11 +122,11 @@ def checkins_since(session: Session, person_ids: Sequence[int], since: datetime)
         select(
             CheckIn.person_id,
             CheckIn.answer,
-            case((CheckIn.coach_consent.is_(False), None), else_=CheckIn.wellbeing),
+            CheckIn.wellbeing,
             case((CheckIn.private.is_(True), literal("")), else_=CheckIn.note),
             CheckIn.created_at,
         )
-        .where(CheckIn.person_id.in_(list(person_ids)), CheckIn.created_at >= since)
+        .where(CheckIn.person_id.in_(list(person_ids)), CheckIn.created_at >= since, coach_may_see())
         .order_by(CheckIn.created_at, CheckIn.id)
     )
     return [CheckInRow(*row) for row in rows]
@@ -150,7 +151,7 @@ def last_activity(session: Session, person_ids: Sequence[int]) -> dict[int, date
     ids = list(person_ids)
     both = union_all(
         select(CheckIn.person_id.label("person_id"), CheckIn.created_at.label("at")).where(
-            CheckIn.person_id.in_(ids)
+            CheckIn.person_id.in_(ids), coach_may_see()
         ),
         select(Goal.person_id.label("person_id"), ProgressNote.created_at.label("at"))
         .join(Goal, Goal.id == ProgressNote.goal_id)

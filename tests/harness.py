@@ -160,8 +160,10 @@ class Slack:
         return reply
 
     # ---- channels and messages ---------------------------------------------------------------
-    def channel(self, name: str, members: list[str], *, bot_member: bool = True) -> str:
-        return self.ws.add_channel(name, members, bot_member=bot_member)
+    def channel(
+        self, name: str, members: list[str], *, bot_member: bool = True, private: bool = False
+    ) -> str:
+        return self.ws.add_channel(name, members, bot_member=bot_member, private=private)
 
     def posts(self, channel: str, *, thread_ts: str | None = None) -> list[Message]:
         """Messages everyone in `channel` sees (no ephemerals), top level or in one thread."""

@@ -12,6 +12,7 @@ from bot.platform.people import Actor
 from bot.platform.services import Services
 from bot.platform.slack import SlackGateway
 from bot.platform.subcommands import Subcommand, split_word
+from bot.platform.text import escape_mrkdwn
 
 
 def open_settings(services: Services, slack: SlackGateway, actor: Actor, trigger_id: str) -> None:
@@ -56,10 +57,10 @@ def support_answer(services: Services, actor: Actor, rest: str) -> str:
     verb, args = split_word(rest)
     if verb == "set":
         saved = support.set_support_text(services, actor, args)
-        return f"Support resources updated. Coachees will see:\n\n{saved}"
+        return f"Support resources updated. Coachees will see:\n\n{escape_mrkdwn(saved)}"
     return (
         "Coachees see this after a well-being answer of 1 or 2:\n\n"
-        f"{support.current_support_text(services, actor)}\n\nAdmins change it with `/coachbot support set <text>`."
+        f"{escape_mrkdwn(support.current_support_text(services, actor))}\n\nAdmins change it with `/coachbot support set <text>`."
     )
 
 

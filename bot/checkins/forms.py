@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from bot.checkins.ids import CheckinField, SettingsField
 from bot.checkins.preferences import NudgeSettings, settings_problems
-from bot.platform.form_state import StateValues
+from bot.platform.form_state import StateValues, metadata, metadata_id
 from storage.models.checkins import NudgeAnswer
 
 
@@ -106,9 +105,5 @@ def session_reminders_from_state(values: StateValues) -> list[int] | None:
 
 def note_target(private_metadata: str) -> tuple[int, str] | None:
     """(goal id, message ts) the note modal was opened for, or None for metadata we did not write."""
-    try:
-        data = json.loads(private_metadata or "{}")
-    except ValueError:
-        return None
-    goal_id, ts = data.get("goal_id"), data.get("ts")
-    return (goal_id, ts) if isinstance(goal_id, int) and isinstance(ts, str) else None
+    goal_id, ts = metadata_id(private_metadata, "goal_id"), metadata(private_metadata).get("ts")
+    return (goal_id, ts) if goal_id is not None and isinstance(ts, str) else None

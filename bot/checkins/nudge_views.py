@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 
 from bot.checkins.ids import CheckinAction
 from bot.platform.dates import describe_due, local_timestamp, short_date
+from bot.platform.text import escape_mrkdwn
 from storage.models.checkins import NudgeAnswer
 
 MAX_PARTS = 15  # 3 blocks a part stays well inside a message's 50 blocks
@@ -40,7 +41,7 @@ class NudgePart:
 def nudge_text(parts: list[NudgePart]) -> str:
     """The notification text (and what screen readers announce)."""
     if len(parts) == 1:
-        return f"Check-in: how is goal #{parts[0].number} going? {parts[0].title}"
+        return f"Check-in: how is goal #{parts[0].number} going? {escape_mrkdwn(parts[0].title)}"
     return f"Check-in on {len(parts)} of your goals: how are they going?"
 
 
@@ -63,7 +64,7 @@ def nudge_blocks(parts: list[NudgePart], today: date, tz: str) -> list[Block]:
 
 
 def _regular_part(part: NudgePart, today: date, tz: str) -> list[Block]:
-    line = f"*#{part.number}* {part.title}"
+    line = f"*#{part.number}* {escape_mrkdwn(part.title)}"
     if part.target_date:
         line += f" · {describe_due(part.target_date, today)}"
     if part.last_note and part.last_note_at:
@@ -92,7 +93,7 @@ def _overdue_part(part: NudgePart) -> list[Block]:
     return [
         SectionBlock(
             text=MarkdownTextObject(
-                text=f"*#{part.number}* {part.title}\nIts target date, {short_date(part.target_date)}, has "
+                text=f"*#{part.number}* {escape_mrkdwn(part.title)}\nIts target date, {short_date(part.target_date)}, has "
                 "passed. Where are you with it: would you like to close it, or set a new date?"
             )
         ),

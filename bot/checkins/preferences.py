@@ -12,6 +12,7 @@ from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.roles import require_admin
 from bot.platform.services import Services
+from bot.platform.text import escape_mrkdwn
 from storage import checkins as queries
 from storage.models.checkins import QuietPeriod
 
@@ -36,7 +37,7 @@ class QuietPeriodInfo:
     label: str
 
     def describe(self) -> str:
-        return f"#{self.number} {self.label or 'Quiet period'}: {short_date(self.starts_on)} – {short_date(self.ends_on)}"
+        return f"#{self.number} {escape_mrkdwn(self.label) if self.label else 'Quiet period'}: {short_date(self.starts_on)} – {short_date(self.ends_on)}"
 
 
 def clock_label(minute: int) -> str:

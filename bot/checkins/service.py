@@ -12,18 +12,19 @@ from bot.checkins.deliveries import plan_snooze
 from bot.checkins.ids import CheckinAction
 from bot.checkins.nudge_views import answer_line
 from bot.checkins.support import support_text_for
-from bot.goals.nudge_plan import replan_person
+from bot.goals.nudge_plan import NUDGE_KIND, replan_person
 from bot.goals.service import GoalInfo, goal_info
 from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.services import Services
 from storage import checkins as queries
+from storage import deliveries as delivery_queries
 from storage import goals as goal_queries
+from storage.checkins import LOW_WELLBEING
 from storage.models import Goal, GoalStatus, Person
 from storage.models.checkins import NudgeAnswer
 
 NOTE_MAX = 3000
-LOW_WELLBEING = 2
 _CLOSES_GOAL = {NudgeAnswer.DONE: GoalStatus.DONE, NudgeAnswer.CLOSED: GoalStatus.DONE}
 
 
@@ -47,11 +48,15 @@ def _record_goal_answer(
     request_key: str,
     now: datetime,
     message_ts: str | None = None,
+    withheld: bool = False,
 ) -> bool:
-    """Record one answer about a goal (once per request key); Done and Close close it. True if new."""
+    """Record one answer about a goal (once per request key); Done and Close close it. True if new.
+
+    `withheld`: given in a low well-being /checkin, so hidden from the coach unless the coachee says yes."""
     new_id = queries.record(
         session, team_id=actor.team_id, person_id=actor.person_id, goal_id=goal.id, answer=answer,
         note="", private=False, message_ts=message_ts, created_at=now, request_key=request_key,
+        coach_consent=False if withheld else None,
     )  # fmt: skip
     if new_id is None:
         return False
@@ -79,6 +84,12 @@ def answer_nudge(
         session.flush()
         replan_person(session, actor.person_id, now)
         return True
+
+
+def is_own_nudge(services: Services, actor: Actor, channel: str, ts: str) -> bool:
+    """Whether (channel, ts) is a nudge the app sent this person: a click may change nothing else."""
+    with services.db.read() as session:
+        return delivery_queries.sent_message_to(session, actor.person_id, NUDGE_KIND, channel, ts)
 
 
 def message_answers(services: Services, actor: Actor, message_ts: str) -> dict[int, str]:
@@ -136,15 +147,24 @@ def add_note(
 
 
 def record_goal_statuses(
-    services: Services, actor: Actor, statuses: dict[int, NudgeAnswer], request_key: str, now: datetime
+    services: Services,
+    actor: Actor,
+    statuses: dict[int, NudgeAnswer],
+    request_key: str,
+    now: datetime,
+    *,
+    withheld: bool = False,
 ) -> None:
-    """The per-goal answers of a /checkin (by goal number); each recorded once, Done closes the goal."""
+    """The per-goal answers of a /checkin (by goal number); each recorded once, Done closes the goal.
+
+    `withheld`: the check-in's well-being was low, so its answers wait for the coachee's yes."""
     with services.db.transaction() as session:
         for number, answer in statuses.items():
             goal = goal_queries.goal_by_number(session, actor.person_id, number)
             if goal is None:
                 continue
-            _record_goal_answer(session, actor, goal, answer, f"{request_key}:goal:{goal.id}", now)
+            key = f"{request_key}:goal:{goal.id}"
+            _record_goal_answer(session, actor, goal, answer, key, now, withheld=withheld)
         session.flush()
         replan_person(session, actor.person_id, now)
 

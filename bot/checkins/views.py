@@ -27,6 +27,7 @@ from bot.checkins.preferences import NudgeSettings
 from bot.goals.nudge_schedule import minute_to_time
 from bot.goals.service import GoalInfo
 from bot.platform.dates import local_timestamp
+from bot.platform.text import escape_mrkdwn
 from bot.platform.when import describe_offset
 from storage.models.checkins import NudgeAnswer
 
@@ -113,7 +114,7 @@ def note_modal(goal: GoalInfo, goal_id: int, message_ts: str, channel: str) -> V
         close="Cancel",
         private_metadata=json.dumps({"goal_id": goal_id, "ts": message_ts, "channel": channel}),
         blocks=[
-            SectionBlock(text=MarkdownTextObject(text=f"*#{goal.number}* {goal.title}")),
+            SectionBlock(text=MarkdownTextObject(text=f"*#{goal.number}* {escape_mrkdwn(goal.title)}")),
             _note_input("What's happening with this goal?", optional=False),
             _private_box(),
         ],
@@ -131,9 +132,14 @@ def support_view(support_text: str, checkin_id: int) -> View:
             SectionBlock(
                 text=MarkdownTextObject(text="Thank you for telling me how you are. That takes something.")
             ),
-            SectionBlock(text=MarkdownTextObject(text=support_text)),
+            SectionBlock(text=MarkdownTextObject(text=escape_mrkdwn(support_text))),
             SectionBlock(
-                text=MarkdownTextObject(text="Would you like your coach to know you're having a hard time?")
+                text=MarkdownTextObject(
+                    text="Would you like your coach to know you're having a hard time?\n"
+                    "_Only if you say yes_ does your coach see this check-in: your score, your note and "
+                    "the goal answers in it, and a short message that you'd like them to know. If you say "
+                    "no, or don't answer, your coach sees none of it, anywhere."
+                )
             ),
             ActionsBlock(
                 block_id="tell_coach",
@@ -164,7 +170,7 @@ def consent_answered_view(support_text: str, told: bool, has_coach: bool) -> Vie
         title="Thank you for sharing",
         close="Close",
         blocks=[
-            SectionBlock(text=MarkdownTextObject(text=support_text)),
+            SectionBlock(text=MarkdownTextObject(text=escape_mrkdwn(support_text))),
             ContextBlock(elements=[MarkdownTextObject(text=answer)]),
         ],
     )

@@ -115,13 +115,30 @@ def conversations_open(ws: Workspace, args: dict[str, Any], now: datetime) -> di
     return {"channel": {"id": ws.dm_channel(users[0])}}
 
 
+def _visible_channel(ws: Workspace, channel: str | None) -> dict[str, Any]:
+    """A channel the app may read: a private one only when the app is in it (otherwise Slack says not found)."""
+    info = ws.channels.get(channel or "")
+    if info is None or (info.get("is_private") and not info["bot_member"]):
+        raise ApiError("channel_not_found")
+    return info
+
+
 @method("conversations.info")
 def conversations_info(ws: Workspace, args: dict[str, Any], now: datetime) -> dict[str, Any]:
-    info = ws.channels.get(args.get("channel") or "")
-    if info is None:
-        raise ApiError("channel_not_found")
+    info = _visible_channel(ws, args.get("channel"))
     public = {k: v for k, v in info.items() if k not in {"members", "bot_member"}}
     return {"channel": {**public, "is_member": info["bot_member"]}}
+
+
+@method("conversations.members")
+def conversations_members(ws: Workspace, args: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """Members, a page at a time (`limit`, `cursor` as an offset, as Slack pages them)."""
+    members = list(_visible_channel(ws, args.get("channel"))["members"])
+    limit = max(1, min(int(args.get("limit") or 100), 1000))
+    start = int(args.get("cursor") or 0)
+    following = start + limit
+    cursor = str(following) if following < len(members) else ""
+    return {"members": members[start:following], "response_metadata": {"next_cursor": cursor}}
 
 
 @method("chat.postMessage")

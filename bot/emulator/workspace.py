@@ -61,14 +61,18 @@ class Workspace:
         is_owner: bool = False,
         email: str | None = None,
         user_id: str | None = None,
+        home_team: str | None = None,
         locale: str = "en-US",
     ) -> str:
-        """Add a person; their tz_offset and label follow their zone as Slack reports them."""
+        """Add a person; their tz_offset and label follow their zone as Slack reports them.
+
+        `home_team`: a Slack Connect guest from another organisation; users.info reports their own
+        team, and is_admin/is_owner are about that team."""
         user_id = user_id or self.new_id("U")
         with self.lock:
             self.users[user_id] = {
                 "id": user_id,
-                "team_id": self.team_id,
+                "team_id": home_team or self.team_id,
                 "name": name,
                 "real_name": name.title(),
                 "deleted": False,
@@ -96,13 +100,18 @@ class Workspace:
     def user_by_name(self, name: str) -> str | None:
         return next((uid for uid, user in self.users.items() if user["name"] == name), None)
 
-    def add_channel(self, name: str, members: list[str] | None = None, *, bot_member: bool = True) -> str:
+    def add_channel(
+        self, name: str, members: list[str] | None = None, *, bot_member: bool = True, private: bool = False
+    ) -> str:
+        """A channel; a private one is invisible to the app unless the app is a member (as in Slack)."""
         channel_id = self.new_id("C")
         with self.lock:
             self.channels[channel_id] = {
                 "id": channel_id,
                 "name": name,
-                "is_channel": True,
+                "is_channel": not private,
+                "is_group": private,
+                "is_private": private,
                 "is_archived": False,
                 "members": list(members or []),
                 "bot_member": bot_member,

@@ -20,6 +20,7 @@ from bot.platform.dates import local_today
 from bot.platform.people import Actor
 from bot.platform.replies import Reply
 from bot.platform.services import Services
+from bot.platform.text import escape_mrkdwn
 
 _STATUS_REPLIES = {
     "done": "Goal #{n} is done: {title}. Well done! What made the difference?",
@@ -62,9 +63,14 @@ def answer_goal_command(services: Services, actor: Actor, command: GoalCommand, 
             return Reply("")
         case LogProgress(number, note):
             goal = goals.log_progress(services.db, actor, number, note, now, request_key)
-            return Reply(f"Progress noted on goal #{number} ({goal.title}): {note}", changed_goals=True)
+            return Reply(
+                f"Progress noted on goal #{number} ({escape_mrkdwn(goal.title)}): {escape_mrkdwn(note)}",
+                changed_goals=True,
+            )
         case SetCadence(number, cadence):
             goal = goals.set_cadence(services.db, actor, number, cadence, now)
             label = CADENCE_LABELS[cadence].lower()
-            return Reply(f"Check-ins for goal #{number} ({goal.title}): {label}.", changed_goals=True)
+            return Reply(
+                f"Check-ins for goal #{number} ({escape_mrkdwn(goal.title)}): {label}.", changed_goals=True
+            )
     raise AssertionError(f"unhandled goal command {command!r}")

@@ -22,7 +22,7 @@ from bot.goals.ids import GoalAction, GoalCallback, GoalField, ProgressField
 from bot.goals.service import TITLE_MAX, GoalDraft, GoalInfo, GoalOverview, QuickGoal
 from bot.platform.asking import confirm_blocks
 from bot.platform.dates import describe_due, local_timestamp, short_date
-from bot.platform.text import escape_mrkdwn
+from bot.platform.text import MESSAGE_TEXT_MAX, SECTION_MAX, escape_mrkdwn, mrkdwn_sections, shorten
 from storage.models import Area, Cadence
 
 AREA_LABELS = {
@@ -124,7 +124,7 @@ def progress_modal(goal: GoalInfo) -> View:
         close="Cancel",
         private_metadata=json.dumps({"number": goal.number}),
         blocks=[
-            SectionBlock(text=MarkdownTextObject(text=f"*#{goal.number}* {goal.title}")),
+            SectionBlock(text=MarkdownTextObject(text=f"*#{goal.number}* {escape_mrkdwn(goal.title)}")),
             InputBlock(
                 block_id=ProgressField.NOTE,
                 label="What has moved forward?",
@@ -134,16 +134,20 @@ def progress_modal(goal: GoalInfo) -> View:
     )
 
 
+MESSAGE_BLOCKS = 50  # Slack's limit per message
+NAMED_TITLE_MAX = 100  # a goal that did not fit in /goal list is still named, this briefly
+
+
 def goal_line(goal: GoalInfo, today: date, tz: str) -> str:
     """One goal as mrkdwn: number, title, area, due date in the reader's terms, last note."""
-    parts = [f"*#{goal.number}* {goal.title}", f"_{AREA_LABELS[goal.area]}_"]
+    parts = [f"*#{goal.number}* {escape_mrkdwn(goal.title)}", f"_{AREA_LABELS[goal.area]}_"]
     if goal.target_date:
         parts.append(describe_due(goal.target_date, today))
     if goal.cadence == Cadence.OFF:
         parts.append("check-ins off")
     line = " · ".join(parts)
     if goal.last_note:
-        line += f"\n>Last progress ({local_timestamp(goal.last_note.created_at, tz)}): {goal.last_note.text}"
+        line += f"\n>Last progress ({local_timestamp(goal.last_note.created_at, tz)}): {escape_mrkdwn(goal.last_note.text)}"
     return line
 
 
@@ -157,12 +161,20 @@ def goal_list_blocks(overview: GoalOverview, today: date, tz: str) -> list[Block
         )
     else:
         blocks.append(SectionBlock(text=MarkdownTextObject(text="*Your active goals*")))
-        # 50 blocks is a message's limit: the last section carries whatever does not fit.
-        lines = [goal_line(goal, today, tz) for goal in overview.active]
-        for line in lines[:45]:
-            blocks.append(SectionBlock(text=MarkdownTextObject(text=line)))
-        if len(lines) > 45:
-            blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(lines[45:])[:3000])))
+        # 50 blocks is a message's limit: a long goal takes several sections; goals that no longer
+        # fit are still named, in one last section, so none goes missing.
+        room = MESSAGE_BLOCKS - len(blocks) - 2
+        for shown, goal in enumerate(overview.active):
+            goal_sections = mrkdwn_sections(goal_line(goal, today, tz))
+            if len(goal_sections) > room:
+                rest = "\n".join(
+                    f"*#{g.number}* {shorten(escape_mrkdwn(g.title), NAMED_TITLE_MAX)}"
+                    for g in overview.active[shown:]
+                )
+                blocks.append(SectionBlock(text=MarkdownTextObject(text=shorten(rest, SECTION_MAX))))
+                break
+            blocks += goal_sections
+            room -= len(goal_sections)
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=closed_counts_text(overview))]))
     return blocks
 
@@ -174,11 +186,11 @@ def closed_counts_text(overview: GoalOverview) -> str:
 def goal_list_text(overview: GoalOverview, today: date, tz: str) -> str:
     if not overview.active:
         return "You have no active goals."
-    return "\n".join(goal_line(goal, today, tz) for goal in overview.active)
+    return shorten("\n".join(goal_line(goal, today, tz) for goal in overview.active), MESSAGE_TEXT_MAX)
 
 
 def saved_reply(goal: GoalInfo, questions: list[str], today: date) -> str:
-    text = f"Goal #{goal.number} saved: {goal.title}"
+    text = f"Goal #{goal.number} saved: {escape_mrkdwn(goal.title)}"
     if goal.target_date:
         text += f" ({describe_due(goal.target_date, today)})"
     if questions:
@@ -190,7 +202,9 @@ def saved_modal(goal: GoalInfo, questions: list[str], today: date, *, edited: bo
     """What the goal modal turns into once saved: the goal, and the SMART questions still open."""
     verb = "updated" if edited else "saved"
     blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=f"Goal #{goal.number} {verb}: *{goal.title}*"))
+        SectionBlock(
+            text=MarkdownTextObject(text=f"Goal #{goal.number} {verb}: *{escape_mrkdwn(goal.title)}*")
+        )
     ]
     if goal.target_date:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=describe_due(goal.target_date, today))]))

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from slack_sdk.models.blocks import Block
+
 from bot.goals import service as goals
 from bot.home.views import home_view
 from bot.meetings import pairings
+from bot.platform import roles
 from bot.platform.dates import local_today
 from bot.platform.people import Actor
 from bot.platform.services import Services
 from bot.platform.slack import SlackGateway
+from bot.reports.views import chart_home_section
 from bot.summaries.roster_views import roster_home_section
+from bot.summaries.schedule import DIGEST_KIND
 from bot.summaries.service import flags_by_coachee
+from storage.deliveries import latest_file
 from storage.people import has_opened_home, note_home_opened
 
 
@@ -40,6 +46,15 @@ def open_home(services: Services, slack: SlackGateway, actor: Actor) -> None:
     services.home_refreshes.run((actor.team_id, actor.user_id), _publisher(services, slack, actor))
 
 
+def _program_chart(services: Services, actor: Actor) -> list[Block]:
+    """An admin's Home leads with the chart of their latest digest, once there is one."""
+    if not roles.is_admin(services, actor):
+        return []
+    with services.db.read() as session:
+        chart = latest_file(session, actor.person_id, DIGEST_KIND)
+    return [] if chart is None else chart_home_section(*chart)
+
+
 def _publisher(services: Services, slack: SlackGateway, actor: Actor) -> Callable[[], None]:
     def publish() -> None:
         overview = goals.overview(services.db, actor)
@@ -50,6 +65,8 @@ def _publisher(services: Services, slack: SlackGateway, actor: Actor) -> Callabl
                 flags = flags_by_coachee(session, actor.team_id, actor.person_id, services.now())
         roster = roster_home_section(entries, actor.tz, flags)
         today = local_today(services.now(), actor.tz)
-        slack.publish_home(actor.user_id, home_view(overview, today, actor.tz, [roster]))
+        slack.publish_home(
+            actor.user_id, home_view(overview, today, actor.tz, [_program_chart(services, actor), roster])
+        )
 
     return publish

@@ -21,6 +21,7 @@ from bot.checkins.ids import CheckinAction
 from bot.goals.ids import GoalAction
 from bot.goals.service import GoalOverview
 from bot.goals.views import closed_counts_text, goal_line
+from bot.platform.text import SECTION_MAX, shorten
 
 HOME_BLOCK_LIMIT = 100
 _BLOCKS_PER_GOAL = 3
@@ -47,7 +48,7 @@ def home_view(overview: GoalOverview, today: date, tz: str, sections: Sequence[l
     for goal in overview.active[:room]:
         value = str(goal.number)
         blocks += [
-            SectionBlock(text=MarkdownTextObject(text=goal_line(goal, today, tz))),
+            SectionBlock(text=MarkdownTextObject(text=shorten(goal_line(goal, today, tz), SECTION_MAX))),
             ActionsBlock(
                 block_id=f"goal_{goal.number}",
                 elements=[

@@ -1,4 +1,4 @@
-"""`/coach`: pairing (admins), program leads (admins) and resending the agreement; the help for every verb."""
+"""`/coach`: pairing and cohorts (admins), program leads (admins) and resending the agreement; the help for every verb."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from bot.meetings import pairings
 from bot.meetings.agreement import send_agreement
+from bot.meetings.cohorts import assign_cohort
 from bot.platform import roles
 from bot.platform.errors import UserError
 from bot.platform.mentions import leading_mentions
@@ -23,6 +24,8 @@ Program admins:
 • `/coach unassign @coach @coachee` — end a pairing (its history is kept)
 • `/coach lead @person` — make someone a program lead (they can announce workshops)
 • `/coach digest` — the weekly program digest, now
+• `/coach cohort @person M1 2030` — put someone in a cohort (`none` takes them out)
+• `/coach report [2026-09-01 2026-12-31] [cohort]` — the program's figures per cohort and week, as a CSV file
 Pick people from Slack's @ suggestions so they turn into mentions."""
 
 Resolve = Callable[[str], Actor]
@@ -72,4 +75,10 @@ def answer_coach_verb(
         coachee = resolve(users[0])
         send_agreement(services, actor, coachee, request_key)
         return Reply(f"I'm sending <@{coachee.user_id}> the coaching agreement now.")
+    if verb == "cohort":
+        roles.require_admin(services, actor, "set cohorts")
+        users, name = leading_mentions(rest)
+        if len(users) != 1 or not name:
+            raise UserError("Name one person and the cohort: `/coach cohort @person M1 2030`.")
+        return Reply(assign_cohort(services, actor, resolve(users[0]), name))
     return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from datetime import time as clock
@@ -10,7 +9,7 @@ from typing import Any
 
 from bot.meetings.ids import MeetingField
 from bot.platform.dates import DateError, Reader, wall_time
-from bot.platform.form_state import StateValues
+from bot.platform.form_state import StateValues, metadata_id
 
 
 def state_value(values: StateValues, field: str) -> dict[str, Any]:
@@ -22,11 +21,7 @@ def state_text(values: StateValues, field: str) -> str:
 
 
 def meeting_id_from_metadata(private_metadata: str) -> int | None:
-    try:
-        meeting_id = json.loads(private_metadata or "{}").get("meeting_id")
-    except (ValueError, AttributeError):
-        return None
-    return meeting_id if isinstance(meeting_id, int) else None
+    return metadata_id(private_metadata, "meeting_id")
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ class RosterEntry:
     agreed_at: datetime | None
     next_session: datetime | None
     checklist_done: int
+    cohort: str | None = None
 
 
 def pair(services: Services, coach: Actor, coachee: Actor, by: str) -> str:
@@ -102,14 +103,16 @@ def roster(services: Services, actor: Actor, *, everyone: bool = False) -> list[
         for pairing in pairings:
             upcoming = queries.next_meeting(session, pairing.id, now)
             ticked = [key for key in (upcoming.checklist if upcoming else "").split(",") if key in CHECKLIST]
+            coachee = queries.person(session, pairing.coachee_id)
             entries.append(
                 RosterEntry(
                     pairing_id=pairing.id,
                     coach=actor_from_person(pairing.team_id, queries.person(session, pairing.coach_id)),
-                    coachee=actor_from_person(pairing.team_id, queries.person(session, pairing.coachee_id)),
+                    coachee=actor_from_person(pairing.team_id, coachee),
                     agreed_at=pairing.agreed_at,
                     next_session=upcoming.starts_at if upcoming else None,
                     checklist_done=len(ticked),
+                    cohort=coachee.cohort,
                 )
             )
         return entries

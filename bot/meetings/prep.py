@@ -16,6 +16,7 @@ from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.services import Services
 from bot.platform.slack import SlackGateway
+from bot.platform.text import escape_mrkdwn
 from storage import meetings as queries
 from storage.checkins import shared_checkins
 from storage.models.meetings import AgendaItem, Meeting, MeetingStatus, Pairing
@@ -129,7 +130,7 @@ def checkins_since(services: Services, coachee: Actor, since: datetime | None, r
         line = f"{local_timestamp(row.created_at, reader_tz)}: {_ANSWER_WORDS.get(row.answer, row.answer)}"
         if row.wellbeing is not None:
             line += f", well-being {row.wellbeing}/5"
-        line += f" — {row.note}" if row.note else ""
+        line += f" — {escape_mrkdwn(row.note)}" if row.note else ""
         lines.append(line)
     return lines
 

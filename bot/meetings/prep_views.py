@@ -25,9 +25,11 @@ from bot.meetings.ids import MeetingAction, MeetingCallback, MeetingField
 from bot.meetings.service import CHECKLIST, MeetingInfo
 from bot.meetings.views import place_text, when_for
 from bot.platform.people import Actor
+from bot.platform.text import escape_mrkdwn, mrkdwn_sections
 
 SECTION_MAX = 3000
 ANSWER_MAX = 3000
+BRIEF_SECTIONS_MAX = 47  # a message holds 50 blocks: the header and a context line besides
 
 
 def _section(text: str) -> SectionBlock:
@@ -41,7 +43,7 @@ def checklist_block_id(meeting_id: int) -> str:
 def _goal_lines(goals: GoalOverview) -> str:
     if not goals.active:
         return "_No active goals yet._"
-    return "\n".join(f"• #{goal.number} {goal.title}" for goal in goals.active[:15])
+    return "\n".join(f"• #{goal.number} {escape_mrkdwn(goal.title)}" for goal in goals.active[:15])
 
 
 def prep_message(meeting: MeetingInfo, goals: GoalOverview, agreement: str | None) -> tuple[str, list[Block]]:
@@ -108,28 +110,26 @@ def brief_message(
     text = f"Prep brief for your session with {coachee} on {when_for(meeting.starts_at, meeting.minutes, meeting.coach)}"
     ticked = [label for key, label in CHECKLIST.items() if key in meeting.checklist]
     agenda = [meeting.agenda_note, *meeting.agenda] if meeting.agenda_note else list(meeting.agenda)
-    blocks: list[Block] = [
-        HeaderBlock(text="Session prep brief"),
-        _section(text),
-        *([_section(place_text(meeting.location))] if meeting.location else []),
-        _section("*Before you meet*\n• Review new portfolio data\n• Review the goals set last time"),
-        _section(f"*{coachee}'s active goals*\n{_goal_lines(goals)}"),
-        _section(
-            f"*Their prep checklist: {len(ticked)}/{len(CHECKLIST)} done*\n"
-            + ("\n".join(f"✓ {label}" for label in ticked) or "_Nothing ticked yet._")
-        ),
-        _section("*Agenda items*\n" + ("\n".join(f"• {item}" for item in agenda) or "_None yet._")),
-        _section(
-            "*Check-ins since the last session*\n" + ("\n".join(f"• {c}" for c in checkins) or "_None._")
-        ),
+    parts = [
+        text,
+        *([place_text(meeting.location)] if meeting.location else []),
+        "*Before you meet*\n• Review new portfolio data\n• Review the goals set last time",
+        f"*{coachee}'s active goals*\n{_goal_lines(goals)}",
+        f"*Their prep checklist: {len(ticked)}/{len(CHECKLIST)} done*\n"
+        + ("\n".join(f"✓ {label}" for label in ticked) or "_Nothing ticked yet._"),
+        "*Agenda items*\n" + ("\n".join(f"• {escape_mrkdwn(item)}" for item in agenda) or "_None yet._"),
+        "*Check-ins since the last session*\n" + ("\n".join(f"• {c}" for c in checkins) or "_None._"),
     ]
     if last is not None and (last.takeaways or last.next_actions):
-        blocks.append(
-            _section(
-                "*From the last session*\n"
-                f"Took away: {last.takeaways or '—'}\nWill do before next time: {last.next_actions or '—'}"
-            )
+        parts.append(
+            "*From the last session*\n"
+            f"Took away: {escape_mrkdwn(last.takeaways) or '—'}\nWill do before next time: {escape_mrkdwn(last.next_actions) or '—'}"
         )
+    # Long words are split across sections, not cut; a brief past a message's 50 blocks says so.
+    sections = [block for part in parts for block in mrkdwn_sections(part)]
+    if len(sections) > BRIEF_SECTIONS_MAX:
+        sections = [*sections[: BRIEF_SECTIONS_MAX - 1], _section("_…the rest did not fit in one message._")]
+    blocks: list[Block] = [HeaderBlock(text="Session prep brief"), *sections]
     if meeting.is_first:
         blocks.append(
             ContextBlock(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
+from bot.meetings.cohorts import cohort_name, put_in_cohort
 from bot.meetings.pairings import pair
 from bot.platform.errors import UserError
 from bot.platform.people import Actor
@@ -52,7 +53,10 @@ def import_rows(
                 raise RowError("both a coach and a coachee are needed")
             coach = _person(services, slack, team_id, row["coach"])
             coachee = _person(services, slack, team_id, row["coachee"])
+            cohort = cohort_name(row["cohort"]) if (row.get("cohort") or "").strip() else None
             line = pair(services, coach, coachee, "roster import")
+            if cohort is not None:
+                line += " " + put_in_cohort(services, coachee, cohort)
         except (RowError, UserError) as error:
             failed += 1
             report.append(f"row {number}: not imported: {getattr(error, 'message', error)}")
@@ -62,7 +66,7 @@ def import_rows(
 
 
 def import_file(services: Services, slack: SlackGateway, team_id: str, path: Path) -> tuple[list[str], int]:
-    """Read FILE.csv (columns coach,coachee) and import it; a bad header changes nothing."""
+    """Read FILE.csv (columns coach,coachee, and optionally cohort) and import it; a bad header changes nothing."""
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         header = [name.strip().lower() for name in reader.fieldnames or []]

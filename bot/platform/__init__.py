@@ -1,1 +1,1 @@
-"""What every area stands on: settings, clock, Slack, people, dates, text, delivery."""
+"""What every area stands on: settings, clock, Slack, people, roles, dates, text, delivery."""

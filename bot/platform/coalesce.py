@@ -7,6 +7,8 @@ import threading
 import time
 from collections.abc import Callable, Hashable
 
+from bot.platform.request_errors import report_failure
+
 log = logging.getLogger(__name__)
 
 
@@ -63,8 +65,8 @@ class Coalescer:
             self._last_start[key] = time.monotonic()
         try:
             fn()
-        except Exception:
-            log.exception("coalesced work for %s failed", key)
+        except Exception as error:
+            report_failure(log, f"coalesced work for {key}", error)
         with self._lock:
             if key in self._again and not self._closed:
                 self._again.discard(key)

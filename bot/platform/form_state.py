@@ -25,10 +25,23 @@ def selected(values: StateValues, field: str) -> str | None:
     return chosen if isinstance(chosen, str) else None
 
 
+def metadata(private_metadata: Any) -> dict[str, Any]:
+    """The object the app wrote in a form's private_metadata; {} for anything else."""
+    if not isinstance(private_metadata, str):
+        return {}
+    try:
+        data = json.loads(private_metadata or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def metadata_id(private_metadata: Any, key: str) -> int | None:
+    """A positive whole number the app wrote under `key`; None when it is missing or anything else."""
+    value = metadata(private_metadata).get(key)
+    return value if type(value) is int and 0 < value < 2**63 else None
+
+
 def number_from_metadata(private_metadata: str) -> int | None:
     """The number a form was opened for (`{"number": N}`); None for a new one or metadata we did not write."""
-    try:
-        number = json.loads(private_metadata or "{}").get("number")
-    except (ValueError, AttributeError):
-        return None
-    return number if isinstance(number, int) else None
+    return metadata_id(private_metadata, "number")

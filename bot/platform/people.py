@@ -99,7 +99,10 @@ def _resolve(db: Database, slack: SlackGateway, team_id: str, user_id: str, now:
             return actor_from_person(team_id, person)
         name, tz, is_admin, deleted, refreshed, locale = user_id, "UTC", False, False, None, ""
     else:
-        name, tz, is_admin, deleted = profile.display_name, profile.tz, profile.is_admin, profile.is_deleted
+        name, tz, deleted = profile.display_name, profile.tz, profile.is_deleted
+        # Slack's is_admin is about the user's own team: a guest from another organisation (Slack
+        # Connect) or another workspace of a Grid is never an admin here.
+        is_admin = profile.is_admin and profile.team_id == team_id
         locale = profile.locale
         refreshed = now
     with db.transaction() as session:

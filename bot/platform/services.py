@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.platform.areas import Registry
+from bot.platform.channel_access import ChannelAccess
 from bot.platform.clock import Clock
 from bot.platform.coalesce import Coalescer
 from bot.platform.dates import Reader
@@ -46,6 +47,7 @@ class Services:
     installations: InstallationStore | None = field(default=None, compare=False)
     team_clients: Callable[[str], WebClient | None] | None = field(default=None, compare=False)
     daily: DailyGate = field(default_factory=DailyGate, compare=False)
+    channels: ChannelAccess = field(default_factory=ChannelAccess, compare=False)
     # What the areas contribute (delivery kinds, planners, /coachbot subcommands); bot/app.py fills it.
     registry: Registry = field(default_factory=Registry, compare=False)
 

@@ -22,6 +22,12 @@ DEFAULT_RETENTION_DAYS = 730
 # rows come back within it. It must outlast the send timeout (a post in flight keeps its claim).
 DEFAULT_LEASE_SECONDS = 20.0
 DEFAULT_SEND_TIMEOUT_SECONDS = 10.0
+DEFAULT_MIN_GROUP = 5
+# Below three people, a figure about a group describes one or two of them: never allowed.
+LOWEST_MIN_GROUP = 3
+# Slack's biggest requests (a view_submission of a full modal) are a few hundred kilobytes.
+DEFAULT_MAX_BODY_BYTES = 1_048_576
+MAX_BODY_RANGE = (16_384, 67_108_864)
 
 
 class SettingsError(Exception):
@@ -52,10 +58,14 @@ class Settings:
     encryption_keys: tuple[str, ...] = ()
     data_grace_days: int = DEFAULT_DATA_GRACE_DAYS
     retention_days: int = DEFAULT_RETENTION_DAYS
+    # A request body larger than this is refused unread (413).
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     # Last days of the program's terms, so "by end of term" can be read.
     term_ends: tuple[date, ...] = ()
     # Where `coachbot serve` is reached from outside (calendar feed URLs); None: no feeds offered.
     public_url: str | None = None
+    # The smallest group a program figure about people may describe (reports, digest, charts).
+    min_group: int = DEFAULT_MIN_GROUP
 
     def __repr__(self) -> str:
         # Secrets never reach a log line, even by accident.
@@ -64,7 +74,7 @@ class Settings:
             f"admin_ids={sorted(self.admin_ids)!r}, tick_seconds={self.tick_seconds!r}, "
             f"program_tz={self.program_tz!r}, workspace_rate={self.workspace_rate!r}, oauth={self.oauth_enabled!r}, "
             f"data_grace_days={self.data_grace_days!r}, retention_days={self.retention_days!r}, "
-            f"public_url={self.public_url!r})"
+            f"public_url={self.public_url!r}, min_group={self.min_group!r}, max_body_bytes={self.max_body_bytes!r})"
         )
 
     @property
@@ -177,6 +187,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         public_url=public_url,
         data_grace_days=_days(env, "COACHBOT_DATA_GRACE_DAYS", DEFAULT_DATA_GRACE_DAYS),
         retention_days=_days(env, "COACHBOT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
+        min_group=_min_group(env),
+        max_body_bytes=_max_body_bytes(env),
         bot_token=env.get("SLACK_BOT_TOKEN", "").strip() or None,
         signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip() or None,
         app_token=env.get("SLACK_APP_TOKEN", "").strip() or None,
@@ -229,6 +241,25 @@ def _days(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip() or str(default)
     if not raw.isdigit() or not 1 <= int(raw) <= 36500:
         raise SettingsError(f"{name} must be a whole number of days (1 or more), got {raw!r}")
+    return int(raw)
+
+
+def _min_group(env: Mapping[str, str]) -> int:
+    raw = env.get("COACHBOT_MIN_GROUP", "").strip() or str(DEFAULT_MIN_GROUP)
+    if not raw.isdigit() or int(raw) < LOWEST_MIN_GROUP or int(raw) > 1000:
+        raise SettingsError(
+            f"COACHBOT_MIN_GROUP must be a whole number of people, {LOWEST_MIN_GROUP} or more, got {raw!r}"
+        )
+    return int(raw)
+
+
+def _max_body_bytes(env: Mapping[str, str]) -> int:
+    raw = env.get("COACHBOT_MAX_BODY_BYTES", "").strip() or str(DEFAULT_MAX_BODY_BYTES)
+    low, high = MAX_BODY_RANGE
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise SettingsError(
+            f"COACHBOT_MAX_BODY_BYTES must be a number of bytes from {low} to {high}, got {raw!r}"
+        )
     return int(raw)
 
 

@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 WEB_API_TIMEOUT_SECONDS = 10
 PROFILE_TIMEOUT_SECONDS = 2
+MEMBERS_PAGE = 1000
 
 
 def make_web_client(token: str | None, api_url: str, *, retries: int = 2) -> WebClient:
@@ -42,6 +43,7 @@ class Profile:
     tz: str
     is_admin: bool
     is_deleted: bool
+    team_id: str = ""
     locale: str = ""
 
 
@@ -51,6 +53,7 @@ class ChannelInfo:
     name: str
     is_member: bool
     is_archived: bool
+    is_private: bool = False
 
 
 def _dump_blocks(blocks: list[Block] | None) -> list[dict[str, Any]] | None:
@@ -79,6 +82,7 @@ class SlackGateway:
             tz=user.get("tz") or "UTC",
             is_admin=bool(user.get("is_admin") or user.get("is_owner")),
             is_deleted=bool(user.get("deleted")),
+            team_id=str(user.get("team_id") or ""),
             locale=str(user.get("locale") or ""),
         )
 
@@ -93,7 +97,22 @@ class SlackGateway:
             name=channel.get("name") or channel_id,
             is_member=bool(channel.get("is_member")),
             is_archived=bool(channel.get("is_archived")),
+            is_private=bool(channel.get("is_private")),
         )
+
+    def channel_members(self, channel_id: str) -> frozenset[str]:
+        """Every member of a channel (conversations.members, a page at a time), asked briefly."""
+        quick = WebClient(
+            token=self.client.token, base_url=self.client.base_url, timeout=PROFILE_TIMEOUT_SECONDS
+        )
+        members: set[str] = set()
+        cursor = ""
+        while True:
+            page = quick.conversations_members(channel=channel_id, limit=MEMBERS_PAGE, cursor=cursor or None)
+            members.update(page.get("members") or [])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or ""
+            if not cursor:
+                return frozenset(members)
 
     def open_view(self, trigger_id: str, view: View) -> None:
         self.client.views_open(trigger_id=trigger_id, view=view.to_dict())
@@ -138,9 +157,23 @@ class SlackGateway:
         return str(self.client.users_lookupByEmail(email=email)["user"]["id"])
 
     def upload_file(
-        self, channel: str, filename: str, content: str, title: str, thread_ts: str | None = None
-    ) -> None:
-        """files.getUploadURLExternal, the upload, then files.completeUploadExternal (needs files:write)."""
-        self.client.files_upload_v2(
-            channel=channel, filename=filename, content=content, title=title, thread_ts=thread_ts
+        self,
+        channel: str,
+        filename: str,
+        content: str | bytes,
+        title: str,
+        thread_ts: str | None = None,
+        alt_text: str | None = None,
+    ) -> str:
+        """files.getUploadURLExternal, the upload, then files.completeUploadExternal (needs files:write);
+        returns the file's id."""
+        response = self.client.files_upload_v2(
+            channel=channel,
+            filename=filename,
+            content=content,
+            title=title,
+            thread_ts=thread_ts,
+            alt_txt=alt_text,
         )
+        files = response.get("files") or [{}]
+        return str(files[0].get("id") or "")

@@ -17,7 +17,7 @@ from bot.platform.people import Actor
 from bot.platform.services import Services
 from storage import deliveries as schedule
 from storage import personal_data
-from storage.models import Delivery, Person
+from storage.models import Person
 from storage.models.meetings import Pairing
 from storage.people import find_person
 from storage.personal_data import REVIEWED, Subject
@@ -101,12 +101,8 @@ def delete_person_data(services: Services, team_id: str, user_id: str, *, by: st
             return Removal({}, 0, 0)
         coaches = _coaches_of(session, subject)
         kept = personal_data.keep_coach_notes(session, subject, now)
-        schedule.cancel_pending(
-            session,
-            Delivery.team_id == team_id,
-            Delivery.payload.contains(f'"{user_id}"'),
-            reason="person left",
-        )
+        # Rows of others that quote them (a coach's summary parts): pending ones cancelled, all blanked.
+        schedule.forget_mentions(session, team_id, user_id)
         rows = personal_data.erase(session, subject)
         for pairing_id, coach_user_id, coach_person_id in coaches:
             schedule.plan(
@@ -123,6 +119,7 @@ def delete_person_data(services: Services, team_id: str, user_id: str, *, by: st
         action = audit.DELETED if by == user_id else audit.REMOVED
         audit.note(session, now, team_id, by, user_id, action, f"{sum(rows.values())} rows")
     services.actors.forget(team_id, user_id)
+    services.db.drop_deleted_pages()  # nothing of them left in the write-ahead log either
     return Removal(rows, len(coaches), kept)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -54,8 +55,8 @@ def build_digest(session: Session, team_id: str, now: datetime) -> Digest:
     )
 
 
-def digest_messages(digest: Digest) -> list[Message]:
-    """The digest as messages (a long list of coaches continues in the thread)."""
+def digest_messages(digest: Digest, more: Sequence[str] = ()) -> list[Message]:
+    """The digest as messages, with `more` lines at its end (a long list continues in the thread)."""
     counts = digest.counts
     lines = [
         f"👥 Active pairings: {digest.active_pairings}",
@@ -70,6 +71,7 @@ def digest_messages(digest: Digest) -> list[Message]:
         lines += [f"• <@{user}>" for user in digest.coaches_to_follow_up]
     else:
         lines.append("No “need help” is waiting without a session booked.")
+    lines += more
     groups = [[block] for block in sections(lines)]
     footer: list[Block] = [ContextBlock(elements=[MarkdownTextObject(text=rules_text())])]
     return pack("Your weekly program digest", "The last 7 days across the program.", groups, footer)

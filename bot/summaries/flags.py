@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from storage.checkins import LOW_WELLBEING
 from storage.models.checkins import NudgeAnswer
 
 QUIET_AFTER = timedelta(days=14)
-LOW_WELLBEING = 2  # 1–2 out of 5
 GOALS_FOR_A_ROLL = 2
 
 

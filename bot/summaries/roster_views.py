@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 from bot.meetings.pairings import RosterEntry
 from bot.meetings.service import CHECKLIST
 from bot.platform.dates import local_timestamp
+from bot.platform.text import escape_mrkdwn as esc
 from bot.summaries.flags import EMOJI, Flag, rules_text
 
 ROSTER_LINES_MAX = 40
@@ -37,6 +38,8 @@ def _line(
     who = f"<@{entry.coachee.user_id}>"
     if with_coach:
         who += f" ← coach <@{entry.coach.user_id}>"
+    if entry.cohort:
+        who += f" · cohort {esc(entry.cohort)}"
     for flag in (flags or {}).get(entry.coachee.person_id, []):
         who += f" {EMOJI[flag]} _{flag}_"
     return f"{who} · {agreed} · {session}"

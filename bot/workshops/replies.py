@@ -17,6 +17,7 @@ from bot.platform.form_state import number_from_metadata
 from bot.platform.people import Actor
 from bot.platform.services import Services
 from bot.platform.slack import SlackGateway
+from bot.platform.text import escape_mrkdwn
 from bot.platform.when import Repeat, WhenError, parse_duration, parse_when
 from bot.workshops import service as workshops
 from bot.workshops.commands import (
@@ -94,8 +95,14 @@ def answer_workshop_command(
             workshops.get_workshop(services, actor, number)  # refuses what they may not edit
             return WorkshopReply("")
         case ListWorkshops():
-            items = workshops.upcoming_occurrences(services, actor.team_id)
             can_manage = roles.is_admin(services, actor) or roles.is_lead(services, actor)
+            items = [
+                (workshop, session)
+                for workshop, session in workshops.upcoming_occurrences(services, actor.team_id)
+                # A private channel's workshops are listed to its members only, admins and leads included
+                # (they may still edit or cancel one by its number).
+                if services.channels.can_see(slack, actor.team_id, workshop.draft.channel_id, actor.user_id)
+            ]
             return WorkshopReply(
                 workshop_list_text(items), workshop_list_blocks(items, can_manage=can_manage)
             )
@@ -110,7 +117,8 @@ def answer_workshop_command(
             info = workshops.cancel_workshop(services, actor, number)
             told = "Everyone who said Going or Maybe is being told." if info.announcement_ts else ""
             return WorkshopReply(
-                f"Workshop #{number} ({info.draft.title}) is cancelled. {told}".strip(), workshop_id=info.id
+                f"Workshop #{number} ({escape_mrkdwn(info.draft.title)}) is cancelled. {told}".strip(),
+                workshop_id=info.id,
             )
     raise AssertionError(f"unhandled workshop command {command!r}")
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from bot.calendar.schedule import plan_workshop_file
 from bot.platform.people import Actor
 from bot.platform.services import Services
+from bot.platform.slack import SlackGateway
 from bot.workshops import schedule
 from bot.workshops.ids import WorkshopAction
 from bot.workshops.service import OccurrenceInfo, WorkshopInfo, workshop_info
@@ -59,6 +60,22 @@ def _state(session: Session, occurrence: Occurrence | None, person_id: int, now:
     return RsvpState(info, info.session(occurrence.id), rsvp.answer if rsvp else None, problem)
 
 
+def _own(occurrence: Occurrence | None, actor: Actor) -> Occurrence | None:
+    """The occurrence, if it belongs to the actor's workspace (an id from elsewhere finds nothing)."""
+    return occurrence if occurrence is not None and occurrence.team_id == actor.team_id else None
+
+
+def may_answer(services: Services, slack: SlackGateway, actor: Actor, occurrence_id: int) -> bool:
+    """Whether the actor may see (and so answer) this session: their workspace's, and for a
+    private channel only its members."""
+    with services.db.read() as session:
+        occurrence = _own(session.get(Occurrence, occurrence_id), actor)
+        channel_id = occurrence.workshop.channel_id if occurrence is not None else None
+    if channel_id is None:
+        return False
+    return services.channels.can_see(slack, actor.team_id, channel_id, actor.user_id)
+
+
 def record_rsvp(services: Services, actor: Actor, occurrence_id: int, answer: RsvpAnswer) -> RsvpState:
     """Record or change the actor's answer; the same answer twice changes nothing.
 
@@ -67,7 +84,7 @@ def record_rsvp(services: Services, actor: Actor, occurrence_id: int, answer: Rs
     """
     now = services.now()
     with services.db.transaction() as session:
-        occurrence = queries.occurrence_for_update(session, occurrence_id)
+        occurrence = _own(queries.occurrence_for_update(session, occurrence_id), actor)
         if occurrence is None or _problem(occurrence, now):
             return _state(session, occurrence, actor.person_id, now)
         rsvp = queries.rsvp_of(session, occurrence_id, actor.person_id)
@@ -100,7 +117,7 @@ def record_rsvp(services: Services, actor: Actor, occurrence_id: int, answer: Rs
 def rsvp_state(services: Services, actor: Actor, occurrence_id: int) -> RsvpState:
     """The actor's answer to a session and whether it is still open, without changing anything."""
     with services.db.transaction() as session:
-        occurrence = session.get(Occurrence, occurrence_id)
+        occurrence = _own(session.get(Occurrence, occurrence_id), actor)
         return _state(session, occurrence, actor.person_id, services.now())
 
 

@@ -13,6 +13,7 @@ from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.roles import require_admin_or_lead
 from bot.platform.services import Services
+from bot.platform.text import escape_mrkdwn
 from bot.platform.when import Repeat, WhenError, occurrence_starts, plain_time
 from bot.workshops import schedule
 from storage import workshops as queries
@@ -222,7 +223,7 @@ def _managed(session: Session, actor: Actor, number: int) -> Workshop:
             f"There is no workshop #{number}. `/workshop list` shows upcoming workshops and their numbers."
         )
     if workshop.status == WorkshopStatus.CANCELLED:
-        raise UserError(f"Workshop #{number} ({workshop.title}) is already cancelled.")
+        raise UserError(f"Workshop #{number} ({escape_mrkdwn(workshop.title)}) is already cancelled.")
     return workshop
 
 

@@ -15,13 +15,14 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.calendar.ids import CalendarAction
-from bot.platform.text import escape_mrkdwn
+from bot.platform.text import SECTION_MAX, escape_mrkdwn, mrkdwn_sections, shorten
 from bot.platform.when import Repeat, describe_duration, describe_offset, slack_date
 from bot.workshops.ids import WorkshopAction, WorkshopBlock
 from bot.workshops.rsvps import Attendees
 from bot.workshops.service import OccurrenceInfo, WorkshopDraft, WorkshopInfo
 from storage.models.workshops import RsvpAnswer
 
+MESSAGE_BLOCKS = 50  # Slack's limit per message
 _NTH = {1: "first", 2: "second", 3: "third", 4: "fourth"}
 ANSWER_WORDS = {RsvpAnswer.GOING: "going", RsvpAnswer.MAYBE: "a maybe", RsvpAnswer.NO: "not coming"}
 
@@ -114,11 +115,12 @@ def workshop_list_blocks(
     if not items:
         return [SectionBlock(text="No workshops are coming up.")]
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text="*Upcoming workshops*"))]
-    # 50 blocks is a message's limit: the last section carries whatever does not fit.
+    # 50 blocks is a message's limit: sessions past the 40th share sections, cut only where they must be.
     lines = [list_line(w, s) for w, s in items]
-    blocks.extend(SectionBlock(text=MarkdownTextObject(text=line)) for line in lines[:40])
-    if len(lines) > 40:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(lines[40:])[:3000])))
+    blocks.extend(
+        SectionBlock(text=MarkdownTextObject(text=shorten(line, SECTION_MAX))) for line in lines[:40]
+    )
+    blocks.extend(mrkdwn_sections("\n".join(lines[40:]))[: MESSAGE_BLOCKS - len(blocks) - 1])
     if can_manage:
         hint = "`/workshop edit N` · `/workshop cancel N` · `/workshop help`"
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=hint)]))
@@ -203,14 +205,19 @@ def cancelled_dm_text(workshop: WorkshopInfo) -> str:
 
 
 def welcome_blocks(channel_id: str, items: list[tuple[WorkshopInfo, OccurrenceInfo]]) -> list[Block]:
-    """The ephemeral welcome for someone who joined a program channel."""
-    lines = [f"• *{escape_mrkdwn(w.draft.title)}* — {when_text(w, s)}" for w, s in items[:20]]
+    """The ephemeral welcome for someone who joined a program channel: each workshop once, with its
+    next session and how many more follow (a weekly one can have dozens)."""
+    occurrences: dict[int, list[tuple[WorkshopInfo, OccurrenceInfo]]] = {}
+    for workshop, session in items:
+        occurrences.setdefault(workshop.id, []).append((workshop, session))
+    lines = []
+    for group in occurrences.values():
+        workshop, first = group[0]
+        more = f" · {len(group) - 1} more date{'s' if len(group) > 2 else ''}" if len(group) > 1 else ""
+        lines.append(f"• *{escape_mrkdwn(workshop.draft.title)}* — {when_text(workshop, first)}{more}")
+    text = f"👋 Welcome to <#{channel_id}>! Workshops coming up here:\n" + "\n".join(lines)
     return [
-        SectionBlock(
-            text=MarkdownTextObject(
-                text=f"👋 Welcome to <#{channel_id}>! Workshops coming up here:\n" + "\n".join(lines)
-            )
-        ),
+        *mrkdwn_sections(text)[: MESSAGE_BLOCKS - 1],
         ContextBlock(
             elements=[
                 MarkdownTextObject(

@@ -39,6 +39,8 @@ class Person(Base):
     last_goal_number: Mapped[int] = mapped_column(Integer, default=0)
     # Set when they first open the Home tab: until then there is no Home to keep fresh.
     home_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Class year or program ("M1 2030", "IM PGY-2"), set by an admin; reports break down by it.
+    cohort: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     goals: Mapped[list[Goal]] = relationship(back_populates="person")

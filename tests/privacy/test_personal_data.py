@@ -99,6 +99,31 @@ def test_a_coachs_export_holds_their_own_private_notes(
     assert exported(slack, coach)["data"]["meetings"][0]["coach_note"] == "Seemed tired; ask about sleep"
 
 
+def test_a_coachs_export_holds_what_the_coach_wrote_not_the_coachees_words(
+    slack: Slack, app: RunningApp, paired: tuple[str, str]
+) -> None:
+    coach, coachee = paired
+    a_coachee_with_a_bit_of_everything(slack, app, coach, coachee)
+    with app.services.db.transaction() as session:
+        session.execute(
+            update(Meeting).values(
+                agenda_note="Quetzal worries", takeaways="Xylem insight", next_actions="Zephyr plan"
+            )
+        )
+    slack.coachbot("export", user=coach)
+    document = exported(slack, coach)
+    [meeting] = document["data"]["meetings"]
+    assert meeting["coach_note"] == "Seemed tired; ask about sleep" and meeting["starts_at"]
+    words = json.dumps(document)
+    for phrase in ("Electives", "Quetzal", "Xylem", "Zephyr", "Pass Step 1", "cardio block"):
+        assert phrase not in words, phrase
+    assert "agenda_items" not in document["data"]
+    # They stay the coachee's: in the coachee's own export.
+    slack.coachbot("export", user=coachee)
+    mine = json.dumps(exported(slack, coachee))
+    assert all(phrase in mine for phrase in ("Electives", "Quetzal", "Xylem", "Zephyr"))
+
+
 def test_delete_my_data_asks_first_and_keeping_it_changes_nothing(
     slack: Slack, randy: str, app: RunningApp
 ) -> None:

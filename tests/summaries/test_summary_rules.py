@@ -125,10 +125,10 @@ def test_one_unanswered_nudge_is_not_gone_quiet_but_the_last_two_are(roster: Ros
     assert roster.summaries()[two].unanswered_nudges == 2
 
 
-def test_wellbeing_of_two_asks_for_help_but_three_does_not(roster: Roster) -> None:
+def test_a_shared_wellbeing_of_two_asks_for_help_but_three_does_not(roster: Roster) -> None:
     three, two = roster.coachee("three"), roster.coachee("two")
     roster.checkin(three, 1, wellbeing=3)
-    roster.checkin(two, 1, wellbeing=2)
+    roster.checkin(two, 1, wellbeing=2, coach_consent=True)
     assert Flag.ASKED_FOR_HELP not in roster.flags(three)
     assert Flag.ASKED_FOR_HELP in roster.flags(two)
 
@@ -142,11 +142,13 @@ def test_need_help_this_week_asks_for_help_but_eight_days_ago_does_not(roster: R
     assert Flag.ASKED_FOR_HELP not in roster.flags(before)
 
 
-def test_a_low_wellbeing_the_coachee_chose_not_to_share_raises_no_flag(roster: Roster) -> None:
-    person = roster.coachee("kept")
-    roster.checkin(person, 1, wellbeing=1, coach_consent=False)
-    assert Flag.ASKED_FOR_HELP not in roster.flags(person)
-    assert roster.summaries()[person].wellbeing == []
+def test_a_low_wellbeing_the_coachee_did_not_agree_to_share_raises_no_flag(roster: Roster) -> None:
+    kept, unanswered = roster.coachee("kept"), roster.coachee("unanswered")
+    roster.checkin(kept, 1, wellbeing=1, coach_consent=False)
+    roster.checkin(unanswered, 1, wellbeing=2)  # the question left unanswered: no is no
+    for person in (kept, unanswered):
+        assert Flag.ASKED_FOR_HELP not in roster.flags(person)
+        assert roster.summaries()[person].wellbeing == []
 
 
 def test_two_goals_done_this_week_is_on_a_roll_but_one_is_not(roster: Roster) -> None:

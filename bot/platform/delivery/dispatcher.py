@@ -23,13 +23,14 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.platform.delivery.clock import delivery_now, uses_database_clock
 from bot.platform.delivery.failures import MAX_ATTEMPTS as MAX_ATTEMPTS  # kept importable from here
 from bot.platform.delivery.failures import PERMANENT_ERRORS as PERMANENT_ERRORS
 from bot.platform.delivery.failures import Failure, Outcome, classify, run_hook, settle_failure
 from bot.platform.delivery.pacing import Pacer
-from bot.platform.delivery.registry import DeliveryInfo, Kind, Skip
+from bot.platform.delivery.registry import Attachment, DeliveryInfo, Kind, Skip
 from bot.platform.delivery.shared_pacing import SharedPacer
 from bot.platform.services import Services
 from bot.platform.settings import DEFAULT_LEASE_SECONDS
@@ -235,11 +236,6 @@ def post_one(
             outgoing.thread_ts,
             metadata={"event_type": METADATA_EVENT, "event_payload": {"delivery": delivery.dedupe_key}},
         )
-        if outgoing.attachment is not None:
-            # Into the channel the message opened (a DM), so no scope beyond files:write is needed.
-            # A failed upload retries the whole row: a repeated line is better than a missing file.
-            file = outgoing.attachment
-            slack.upload_file(channel, file.filename, file.content, file.title, thread_ts=outgoing.thread_ts)
     except Exception as error:
         failure = classify(error)
         if failure.outcome is Outcome.RATE_LIMITED and pacer is not None:
@@ -248,7 +244,39 @@ def post_one(
         return replace(failure, retry_at=retry)
     if pacer is not None:
         pacer.succeeded(delivery.team_id)
+    if outgoing.attachment is not None:
+        _upload(services, slack, delivery, channel, outgoing.attachment, outgoing.thread_ts)
     return Posted(delivery, channel, ts)
+
+
+def _upload(
+    services: Services,
+    slack: SlackGateway,
+    delivery: DeliveryInfo,
+    channel: str,
+    file: Attachment,
+    thread_ts: str | None,
+) -> None:
+    """The message is out; its file follows it into the same conversation (a DM needs no scope beyond
+    files:write). A failed upload leaves the message sent, and says so in the log."""
+    try:
+        content = file.content() if callable(file.content) else file.content
+    except Exception as error:  # a file that cannot be made must not resend the message
+        log.warning("delivery %s: file not made (%s)", delivery.id, type(error).__name__)
+        return
+    try:
+        file_id = slack.upload_file(
+            channel, file.filename, content, file.title, thread_ts=thread_ts, alt_text=file.alt_text
+        )
+    except SlackApiError as error:
+        log.warning("delivery %s: file upload failed (%s)", delivery.id, error.response.get("error"))
+        return
+    except (SlackRequestError, OSError) as error:
+        log.warning("delivery %s: file upload failed (%s)", delivery.id, type(error).__name__)
+        return
+    if file_id:
+        with services.db.transaction() as session:
+            store.note_file(session, delivery.id, file_id, file.alt_text or file.title)
 
 
 def settle_sent(services: Services, worker: str, posted: list[Posted], now: datetime) -> None:

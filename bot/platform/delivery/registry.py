@@ -43,11 +43,13 @@ class DeliveryInfo:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file shared into the conversation right after the message (Slack's external upload)."""
+    """A file uploaded right after the message, into the same conversation (a chart, a CSV);
+    `content` may be a function that makes it, called once the message is out (a slow chart)."""
 
     filename: str
-    content: str
+    content: str | bytes | Callable[[], bytes]
     title: str
+    alt_text: str | None = None
 
 
 @dataclass(frozen=True)

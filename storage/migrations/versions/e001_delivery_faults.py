@@ -1,7 +1,7 @@
 """delivery faults: retry times apart from due times, in-flight marks, shared send slots
 
 Revision ID: e001
-Revises: c001
+Revises: r001
 Create Date: 2026-12-01 16:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import storage.models
 
 revision: str = "e001"
-down_revision: str | None = "c001"
+down_revision: str | None = "r001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,187 @@
+"""The report's figures against an independent count over a generated program, the chart it draws,
+and a report's SQL statements not growing with the program."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PIL import Image
+from sqlalchemy import event, select
+
+from bench.program import build_program
+from bot.reports.chart import render_chart
+from bot.reports.measures import measure, recent_weeks
+from bot.reports.output import table_records, to_csv
+from bot.reports.suppression import suppress
+from storage.db import Database
+from storage.models import (
+    CheckIn,
+    Delivery,
+    Goal,
+    GoalStatus,
+    Meeting,
+    MeetingStatus,
+    NudgeAnswer,
+    Pairing,
+    Person,
+)
+
+TEAM = "T_MEASURE"
+NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
+TZ = "America/New_York"
+COHORTS = ["M1 2030", "IM PGY-2"]
+
+
+def report_csv(db: Database, weeks: int = 12) -> list[dict[str, str]]:
+    with db.read() as session:
+        table = suppress(measure(session, TEAM, recent_weeks(NOW, TZ, weeks), NOW), 5)
+    return list(csv.DictReader(io.StringIO(to_csv(table_records(table)))))
+
+
+def week_bounds(monday: str) -> tuple[datetime, datetime]:
+    day = date.fromisoformat(monday)
+    local = ZoneInfo(TZ)
+    start = datetime.combine(day, time(0), tzinfo=local).astimezone(UTC)
+    return start, datetime.combine(day + timedelta(days=7), time(0), tzinfo=local).astimezone(UTC)
+
+
+def independent(db: Database, cohort: str | None, monday: str) -> dict[str, Any]:
+    """The week's figures counted straight from the rows, the plain way."""
+    start, end = week_bounds(monday)
+    within = lambda at: start <= at.replace(tzinfo=UTC) < end  # noqa: E731
+    with db.read() as s:
+        people = {
+            pid
+            for pid, c, opened in s.execute(
+                select(Person.id, Person.cohort, Pairing.created_at).join(
+                    Pairing, Pairing.coachee_id == Person.id
+                )
+            )
+            if (cohort is None or c == cohort) and opened < end
+        }
+        nudges = [(p, ts) for p, ts, at in s.execute(select(Delivery.person_id, Delivery.message_ts, Delivery.sent_at).where(Delivery.kind == "nudge")) if p in people and within(at)]  # fmt: skip
+        checkins = [row for row in s.execute(select(CheckIn.person_id, CheckIn.message_ts, CheckIn.answer, CheckIn.wellbeing, CheckIn.created_at)) if row[0] in people]  # fmt: skip
+        goals = [row for row in s.execute(select(Goal.person_id, Goal.status, Goal.created_at, Goal.closed_at)) if row[0] in people]  # fmt: skip
+        meetings = [row for row in s.execute(select(Pairing.coachee_id, Meeting.starts_at, Meeting.minutes, Meeting.status).join(Pairing, Pairing.id == Meeting.pairing_id)) if row[0] in people]  # fmt: skip
+    answered_ts = {(p, ts) for p, ts, *_ in checkins}
+    answered = sum(1 for n in nudges if n in answered_ts)
+    week_checkins = [c for c in checkins if within(c[4])]
+    helped = {
+        p
+        for p, _, answer, wb, _ in week_checkins
+        if answer == NudgeAnswer.NEED_HELP or (wb is not None and wb <= 2)
+    }
+    held = sum(
+        1
+        for _, at, minutes, status in meetings
+        if within(at)
+        and status != MeetingStatus.CANCELLED
+        and at.replace(tzinfo=UTC) + timedelta(minutes=minutes) <= NOW
+    )
+    return {
+        "coachees": len(people),
+        "nudges_sent": len(nudges),
+        "nudges_answered": answered,
+        "answer_rate_pct": round(100 * answered / len(nudges), 1) if nudges else None,
+        "sessions_held": held,
+        "goals_set": sum(1 for g in goals if within(g[2])),
+        "goals_completed": sum(1 for g in goals if g[1] == GoalStatus.DONE and g[3] and within(g[3])),
+        "asked_for_help_pct": round(100 * len(helped) / len(people), 1) if people else None,
+        "raters": len({c[0] for c in week_checkins if c[3] is not None}),
+        **{f"wellbeing_{k}": sum(1 for c in week_checkins if c[3] == k) for k in range(1, 6)},
+    }
+
+
+def _generated(db: Database, coachees: int = 6, weeks: int = 10) -> None:
+    with db.transaction() as session:
+        build_program(session, NOW, coaches=2, coachees=coachees, weeks=weeks, team=TEAM, cohorts=COHORTS)
+
+
+def test_the_csv_figures_match_an_independent_count_over_a_generated_program(any_db: Database) -> None:
+    sqlite_db = any_db  # SQLite, and PostgreSQL when TEST_DATABASE_URL is set
+    _generated(sqlite_db)
+    rows = report_csv(sqlite_db)
+    shown = [r for r in rows if r["coachees"] not in {"", "fewer than 5 — not shown"}]
+    assert len(rows) == 12 * 3 and len(shown) >= 9 * 3  # weeks before the program began are hidden
+    checked = 0
+    for row in shown:
+        cohort = None if row["cohort"] == "All cohorts" else row["cohort"]
+        expected = independent(sqlite_db, cohort, row["week_starts"])
+        raters = expected.pop("raters")
+        small = [n for c in COHORTS if (n := independent(sqlite_db, c, row["week_starts"])["raters"]) < 5]
+        # Hidden: fewer than 5 raters, or (the total) a small cohort that subtraction would give away.
+        if raters < 5 or (cohort is None and 0 < sum(small) < 5):
+            assert {row[f"wellbeing_{k}"] for k in range(1, 6)} == {"fewer than 5 — not shown"}
+            expected = {key: value for key, value in expected.items() if not key.startswith("wellbeing")}
+        actual = {key: (float(row[key]) if "pct" in key else int(row[key])) for key in expected}
+        assert actual == expected, (row["cohort"], row["week"])
+        checked += 1
+    assert checked == len(shown)
+    assert any(int(r["goals_completed"]) > 0 for r in shown) and any(
+        int(r["sessions_held"]) > 0 for r in shown
+    )
+
+
+def test_the_chart_is_a_real_png_whose_alt_text_states_the_latest_weeks_numbers(sqlite_db: Database) -> None:
+    _generated(sqlite_db)
+    with sqlite_db.read() as session:
+        table = suppress(measure(session, TEAM, recent_weeks(NOW, TZ), NOW), 5)
+    chart = render_chart(table, "Coaching program by cohort")
+    image = Image.open(io.BytesIO(chart.png))
+    assert image.format == "PNG" and (800, 600) <= image.size <= (2400, 1800)
+    assert 20_000 < len(chart.png) < 1_000_000
+    # An opaque light card: the same on Slack's light and dark themes.
+    assert image.convert("RGBA").getpixel((2, 2)) == (255, 255, 255, 255)
+    last_monday = table.weeks[-1].monday.isoformat()
+    for cohort in COHORTS:
+        figures = independent(sqlite_db, cohort, last_monday)
+        scores = "/".join(str(figures[f"wellbeing_{k}"]) for k in range(1, 6))
+        if figures["raters"] < 5:
+            scores = "fewer than 5 — not shown"
+        assert (
+            f"{cohort}: {figures['coachees']} coachees, answer rate {figures['answer_rate_pct']}%, "
+            f"{figures['sessions_held']} sessions held, {figures['goals_set']} goals set, "
+            f"{figures['goals_completed']} completed"
+        ) in chart.alt_text
+        assert (
+            f"well-being answers 1–5: {scores}" in chart.alt_text or f"well-being {scores}" in chart.alt_text
+        )
+    total = independent(sqlite_db, None, last_monday)
+    assert f"All cohorts: {total['coachees']} coachees" in chart.alt_text
+    assert len(chart.alt_text) <= 2000
+
+
+@contextmanager
+def counting(db: Database) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_a_report_takes_the_same_statements_for_10_or_100_coachees(tmp_path: Any) -> None:
+    counts = []
+    for size in (5, 50):
+        db = Database(f"sqlite:///{tmp_path}/p{size}.db")
+        from storage.migrate import upgrade
+
+        upgrade(db.engine)
+        _generated(db, coachees=size, weeks=4)
+        with counting(db) as statements, db.read() as session:
+            measures = measure(session, TEAM, recent_weeks(NOW, TZ), NOW)
+        assert len({p.person_id for p in measures.people}) == 2 * size
+        counts.append(len(statements))
+        db.dispose()
+    assert counts[0] == counts[1] <= 8
