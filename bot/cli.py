@@ -18,6 +18,7 @@ from bot.app import AREAS, build_app, build_services
 from bot.meetings.agreement import set_agreement_text
 from bot.meetings.roster_import import import_file
 from bot.platform.areas import Area
+from bot.platform.clock import Clock, system_clock
 from bot.platform.delivery.scheduler import start_scheduler
 from bot.platform.errors import UserError
 from bot.platform.services import Services
@@ -146,12 +147,17 @@ def socket(settings: Settings, *, scheduler: bool = True) -> None:
             jobs.shutdown(wait=True)
 
 
-def worker(settings: Settings, stop: threading.Event | None = None, areas: tuple[Area, ...] = AREAS) -> None:
-    """The dispatcher alone; runs until interrupted (or `stop` is set)."""
+def worker(
+    settings: Settings,
+    stop: threading.Event | None = None,
+    areas: tuple[Area, ...] = AREAS,
+    clock: Clock = system_clock,
+) -> None:
+    """The dispatcher alone; runs until interrupted (or `stop` is set). `clock`: a virtual one (tests)."""
     if not settings.oauth_enabled:  # OAuth mode sends with each workspace's own token
         settings.require_worker()
         _check_token(settings)
-    services = _services(settings, areas)
+    services = build_services(settings, db=_database(settings), areas=areas, clock=clock)
     jobs = _scheduler(services, True)
     assert jobs is not None
     stop = stop or threading.Event()

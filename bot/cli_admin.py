@@ -1,4 +1,4 @@
-"""Admin subcommands of `coachbot`: people remove, retention, audit, report."""
+"""Admin subcommands of `coachbot`: people remove, retention, audit, report, deliveries."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date
 
 from bot.platform.audit import audit_lines
+from bot.platform.delivery import admin as delivery_admin
 from bot.platform.delivery import dispatcher as dispatch
 from bot.platform.errors import UserError
 from bot.platform.services import Services
@@ -17,7 +18,7 @@ from bot.privacy.jobs import run_retention
 from bot.privacy.service import remove_person
 from bot.reports.service import period, report
 
-COMMANDS = {"people", "retention", "audit", "report"}
+COMMANDS = {"people", "retention", "audit", "report", "deliveries"}
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,6 +38,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     audit.add_argument("--user", help="only entries about this Slack user id")
     audit.add_argument("--team", help="only this workspace")
     audit.add_argument("--limit", type=int, default=200)
+    delivery_admin.add_parser(sub)
     report = sub.add_parser("report", help="program figures per cohort and ISO week (small groups not shown)")
     report.add_argument("--since", required=True, type=_date, help="first day, YYYY-MM-DD")
     report.add_argument("--until", required=True, type=_date, help="last day, YYYY-MM-DD")
@@ -67,6 +69,8 @@ def run(
         report = run_retention(services, services.now())
         print("\n".join(report.lines()))
         return 0
+    if args.command == "deliveries":
+        return delivery_admin.run(services, args)
     if args.command == "audit":
         for line in audit_lines(services, args.team, args.user, args.limit):
             subject = f" about {line.subject}" if line.subject else ""

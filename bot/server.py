@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
-from sqlalchemy import text
 from waitress import wasyncore
 from waitress.server import create_server
 
 from bot.calendar.feed import FEED_PATH, secret_in_path
 from bot.calendar.service import feed_for
+from bot.platform.health import database_problem
 from bot.platform.services import Services
 from bot.platform.signatures import plausible_signature_headers, signature_matches
 
@@ -117,7 +117,7 @@ def _refuse(start_response: Callable[..., Any], status: str, body: bytes) -> Ite
 
 
 def wsgi_app(app: App, services: Services) -> WsgiApp:
-    """Bolt's WSGI handler behind the signature gate, calendar feeds, and a health check that proves the database answers."""
+    """Bolt's WSGI handler behind the signature gate, calendar feeds, and a health check (1 s, writable)."""
     slack_handler = SlackRequestHandler(app, path=EVENTS_PATH)
     db = services.db
 
@@ -125,13 +125,10 @@ def wsgi_app(app: App, services: Services) -> WsgiApp:
         if str(environ.get("PATH_INFO") or "").startswith(FEED_PATH):
             return serve_feed(services, environ, start_response)
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in {"GET", "HEAD"}:
-            try:
-                with db.engine.connect() as connection:
-                    connection.execute(text("SELECT 1"))
-            except Exception:
-                log.exception("health check: database unreachable")
+            problem = database_problem(db)
+            if problem is not None:
                 start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
-                return [b"database unreachable\n"]
+                return [f"database {problem}\n".encode()]
             start_response("200 OK", [("Content-Type", "text/plain")])
             return [b"ok\n"]
         try:

@@ -68,6 +68,8 @@ class Database:
         # SQLite has one writer, and a thread waiting in its busy handler sleeps in steps of up to
         # 100 ms instead of waking when the lock frees: threads of one process queue here instead.
         # Re-entrant: a service may open a transaction inside another on the same thread.
+        # Per-database state a process keeps (the dispatcher's send pacer), dropped with it.
+        self.process_state: dict[str, Any] = {}
         self._write_lock: AbstractContextManager[Any] = (
             threading.RLock() if self.engine.dialect.name == "sqlite" else nullcontext()
         )

@@ -79,11 +79,19 @@ def cancel_pending(session: Session, *conditions: Any, reason: str = "cancelled"
     return int(result.rowcount or 0)
 
 
-def _claimable(now: datetime) -> Any:
-    return or_(
-        (Delivery.status == DeliveryStatus.PENDING) & (Delivery.due_at <= now),
-        (Delivery.status == DeliveryStatus.CLAIMED) & (Delivery.lease_until < now),
+UNCONFIRMED = "sent, unconfirmed"
+
+
+def _due(now: datetime) -> Any:
+    return (
+        (Delivery.status == DeliveryStatus.PENDING)
+        & (Delivery.due_at <= now)
+        & or_(Delivery.not_before.is_(None), Delivery.not_before <= now)
     )
+
+
+def _expired(now: datetime) -> Any:
+    return (Delivery.status == DeliveryStatus.CLAIMED) & (Delivery.lease_until < now)
 
 
 def claim_due(
@@ -95,14 +103,16 @@ def claim_due(
     limit: int,
     conditions: Sequence[Any] = (),
 ) -> list[Delivery]:
-    """Atomically take up to `limit` due rows (matching `conditions`) for `worker` until now + lease.
+    """Atomically take up to `limit` due rows (matching `conditions`) for `worker` until now + lease,
+    oldest due first.
 
     PostgreSQL: FOR UPDATE SKIP LOCKED, so workers never wait on each other's rows.
     SQLite: the transaction already holds the single write lock (BEGIN IMMEDIATE).
+    Call `settle_abandoned` first: a row whose sender died mid-post is never taken again.
     """
     query = (
         select(Delivery.id)
-        .where(_claimable(now), *conditions)
+        .where(or_(_due(now), _expired(now) & Delivery.posting_since.is_(None)), *conditions)
         .order_by(Delivery.due_at, Delivery.id)
         .limit(limit)
     )
@@ -119,12 +129,87 @@ def claim_due(
             lease_until=now + lease,
             claimed_by=worker,
             attempts=Delivery.attempts + 1,
+            posting_since=None,
         )
         .execution_options(synchronize_session=False)
     )
     return list(
         session.scalars(select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.due_at, Delivery.id))
     )
+
+
+def settle_abandoned(session: Session, now: datetime, limit: int = 500) -> list[Delivery]:
+    """Rows whose claim ran out while their post was in flight: Slack may have the message, so they
+    are recorded as sent, unconfirmed, and never sent again."""
+    query = (
+        select(Delivery.id)
+        .where(_expired(now), Delivery.posting_since.is_not(None))
+        .order_by(Delivery.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(session.scalars(query))
+    if not ids:
+        return []
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(ids))
+        .values(
+            status=DeliveryStatus.SENT,
+            sent_at=now,
+            lease_until=None,
+            last_error=f"{UNCONFIRMED}: its sender stopped while the post was in flight",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return by_ids(session, ids)
+
+
+def renew_leases(session: Session, worker: str, until: datetime) -> int:
+    """The heartbeat: every row `worker` still holds is held until `until`; returns how many."""
+    # Rows are locked in id order, as every other many-row update here does: no deadlocks.
+    mine = (
+        select(Delivery.id)
+        .where(Delivery.status == DeliveryStatus.CLAIMED, Delivery.claimed_by == worker)
+        .order_by(Delivery.id)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        mine = mine.with_for_update()
+    ids = list(session.scalars(mine))
+    if not ids:
+        return 0
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(Delivery)
+        .where(Delivery.id.in_(ids), Delivery.claimed_by == worker)
+        .values(lease_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
+
+
+def mark_posting(session: Session, ids: Sequence[int], worker: str, now: datetime) -> set[int]:
+    """Mark rows as leaving now, if `worker` still holds them with time left; returns those ids.
+
+    Only rows returned here may be posted: a claim lost in the meantime is never sent twice."""
+    held = set(
+        session.scalars(
+            select(Delivery.id).where(
+                Delivery.id.in_(ids),
+                Delivery.status == DeliveryStatus.CLAIMED,
+                Delivery.claimed_by == worker,
+                Delivery.lease_until > now,
+            )
+        )
+    )
+    if held:
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(held))
+            .values(posting_since=now)
+            .execution_options(synchronize_session=False)
+        )
+    return held
 
 
 def _settle(session: Session, delivery_id: int, worker: str, **values: Any) -> bool:
@@ -136,7 +221,7 @@ def _settle(session: Session, delivery_id: int, worker: str, **values: Any) -> b
             Delivery.status == DeliveryStatus.CLAIMED,
             Delivery.claimed_by == worker,
         )
-        .values(lease_until=None, **values)
+        .values(lease_until=None, posting_since=None, **values)
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)
@@ -175,10 +260,12 @@ def mark_sent_many(session: Session, worker: str, sent: Sequence[tuple[int, str,
             message_channel=bindparam("channel"),
             message_ts=bindparam("ts"),
             lease_until=None,
+            posting_since=None,
         )
     )
     params = [
-        {"row_id": row_id, "channel": channel, "ts": ts, "sent_at_value": now} for row_id, channel, ts in sent
+        {"row_id": row_id, "channel": channel, "ts": ts, "sent_at_value": now}
+        for row_id, channel, ts in sorted(sent)  # id order: the lock order of every many-row update
     ]
     result = session.connection().execute(stmt, params)
     return int(result.rowcount or 0)
@@ -196,12 +283,13 @@ def retry_at(
     session: Session,
     delivery_id: int,
     worker: str,
-    due_at: datetime,
+    not_before: datetime,
     error: str,
     *,
     refund_attempt: bool = False,
 ) -> bool:
-    """Put the row back as pending, not before `due_at` (Retry-After, or a backoff).
+    """Put the row back as pending, not before `not_before` (Retry-After, or a backoff); its due
+    time stays, so it keeps its place in line.
 
     `refund_attempt`: the try was not the row's fault (a 429, a hand-back), so it does not count.
     """
@@ -211,17 +299,41 @@ def retry_at(
         delivery_id,
         worker,
         status=DeliveryStatus.PENDING,
-        due_at=due_at,
+        not_before=not_before,
         claimed_by=None,
         last_error=error,
         **extra,
     )
 
 
+def wait_together(session: Session, ids: Sequence[int], not_before: datetime) -> None:
+    """Pending rows among `ids` wait until `not_before`, whatever their own backoff said."""
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.PENDING)
+        .values(not_before=not_before)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def mark_unconfirmed(session: Session, delivery_id: int, worker: str, reason: str, now: datetime) -> bool:
+    """Slack may have posted it (a timeout after the request left): never send it again."""
+    return _settle(
+        session,
+        delivery_id,
+        worker,
+        status=DeliveryStatus.SENT,
+        sent_at=now,
+        last_error=f"{UNCONFIRMED}: {reason}",
+    )
+
+
 def next_due_at(session: Session) -> datetime | None:
     """When the next pending delivery, or the next expiring lease, falls due."""
     pending = session.scalar(
-        select(func.min(Delivery.due_at)).where(Delivery.status == DeliveryStatus.PENDING)
+        select(func.min(func.coalesce(Delivery.not_before, Delivery.due_at))).where(
+            Delivery.status == DeliveryStatus.PENDING
+        )
     )
     leased = session.scalar(
         select(func.min(Delivery.lease_until)).where(Delivery.status == DeliveryStatus.CLAIMED)

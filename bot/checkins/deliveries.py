@@ -12,7 +12,7 @@ from bot.checkins.nudge_views import NudgePart, nudge_blocks, nudge_text
 from bot.goals.nudge_plan import NUDGE_KIND, replan_people, replan_person, rules_for, stop_nudges
 from bot.goals.nudge_schedule import allowed_time, in_quiet_hours
 from bot.platform.dates import local_today, zone
-from bot.platform.delivery.registry import DeliveryInfo, Kind, Outgoing, Skip
+from bot.platform.delivery.registry import DeliveryInfo, Kind, Outgoing, Skip, UsefulUntil
 from bot.platform.services import Services
 from storage import checkins as queries
 from storage import deliveries as store
@@ -150,6 +150,16 @@ def plan_snooze(
     return due
 
 
+def nudge_useful_until(services: Services, delivery: DeliveryInfo) -> UsefulUntil:
+    """A nudge is worth sending the day it was due, in the person's own zone."""
+    with services.db.read() as session:
+        person = session.get(Person, delivery.person_id or 0)
+        tz = person.tz if person is not None else "UTC"
+    local = delivery.due_at.astimezone(zone(tz))
+    end_of_day = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), local.tzinfo)
+    return UsefulUntil(end_of_day, "a nudge past the end of its day in the person's zone")
+
+
 KINDS = {
     NUDGE_KIND: Kind(
         render_nudge,
@@ -157,5 +167,6 @@ KINDS = {
         after_skip=after_nudge_skipped,
         after_failure=after_nudge_failed,
         after_send_batch=after_nudges_sent,
+        useful_until=nudge_useful_until,
     ),
 }

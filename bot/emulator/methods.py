@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -145,6 +146,19 @@ def chat_post_message(ws: Workspace, args: dict[str, Any], now: datetime) -> dic
     channel = _channel_for_post(ws, args.get("channel"))
     blocks = _check_blocks(args)
     message = Message(channel, ws.new_ts(now), args.get("text") or "", blocks, args.get("thread_ts") or None)
+    metadata = args.get("metadata")
+    if isinstance(metadata, str) and metadata:
+        try:
+            metadata = json.loads(metadata)
+        except ValueError:
+            raise ApiError("invalid_metadata_format") from None
+    if metadata is not None and not (
+        isinstance(metadata, dict)
+        and isinstance(metadata.get("event_type"), str)
+        and "event_payload" in metadata
+    ):
+        raise ApiError("invalid_metadata_format")
+    message.metadata = metadata
     ws.messages.append(message)
     return {
         "channel": channel,

@@ -1,5 +1,6 @@
 """The emulated Slack Web API: a real HTTP server on loopback that records every call and can be
-told to answer 429 (with Retry-After) or 500."""
+told to answer 429 (with Retry-After) or 500, for a number of calls or until a (virtual) time, or
+to answer slowly after doing the work (a client that times out never learns it succeeded)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ class Call:
     status: int
     at: float
     token: str | None = None
+    # Seconds the answer was held back after the work was done (a slow fault), else 0.
+    delayed: float = 0.0
 
 
 @dataclass
@@ -39,6 +42,9 @@ class _Fault:
     retry_after: int
     times: int | None
     ratio: float
+    until: datetime | None = None
+    # A slow fault: the call succeeds, and its answer leaves this many seconds later.
+    delay: float = 0.0
 
 
 @dataclass
@@ -76,7 +82,10 @@ class SlackEmulator:
             def do_POST(self) -> None:
                 emulator._handle(self)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 256  # many dispatcher threads connect at once; 5 would drop some
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         threading.Thread(
             target=self._server.serve_forever, args=(0.05,), name="slack-emulator", daemon=True
@@ -124,19 +133,30 @@ class SlackEmulator:
         times: int | None = 1,
         retry_after: int = 1,
         ratio: float = 1.0,
+        until: datetime | None = None,
     ) -> None:
         """Answer `method` with `status` (429 carries Retry-After) the next `times` calls,
-        or, with `times=None`, a `ratio` share of calls until `heal()`."""
+        or, with `times=None`, a `ratio` share of calls until `heal()` or, if given, until the
+        emulator's clock reaches `until` (an outage in virtual time)."""
         with self._cond:
-            self._faults.setdefault(method, []).append(_Fault(status, retry_after, times, ratio))
+            self._faults.setdefault(method, []).append(_Fault(status, retry_after, times, ratio, until))
+
+    def slow(self, method: str, seconds: float, *, times: int | None = 1, ratio: float = 1.0) -> None:
+        """Do `method`'s work, then answer `seconds` later (past a client's timeout: Slack posted it,
+        the client never hears so)."""
+        with self._cond:
+            self._faults.setdefault(method, []).append(_Fault(200, 0, times, ratio, None, seconds))
 
     def heal(self) -> None:
         with self._cond:
             self._faults.clear()
 
     def _take_fault(self, method: str) -> _Fault | None:
+        now = self.clock()
         with self._cond:
             for fault in self._faults.get(method, []):
+                if fault.until is not None and now >= fault.until:
+                    continue
                 if fault.times is not None:
                     if fault.times > 0:
                         fault.times -= 1
@@ -202,20 +222,33 @@ class SlackEmulator:
         token = token or args.get("token")
         if self.latency_seconds:
             time.sleep(self.latency_seconds)
-        status, body, headers = self._answer(method, args, token, authorization)
+        status, body, headers, delay = self._answer(method, args, token, authorization)
         with self._cond:
-            self.calls.append(Call(method, args, status, time.time(), token))
+            self.calls.append(Call(method, args, status, time.time(), token, delay))
             self._cond.notify_all()
-        self._send(request, status, body, headers)
+        if delay:
+            time.sleep(delay)
+        with contextlib.suppress(OSError):  # a client that gave up has closed its end
+            self._send(request, status, body, headers)
 
     def _answer(
         self, method: str, args: dict[str, Any], token: str | None, authorization: str = ""
-    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+    ) -> tuple[int, dict[str, Any], dict[str, str], float]:
         fault = self._take_fault(method)
-        if fault is not None:
-            if fault.status == 429:
-                return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(fault.retry_after)}
-            return fault.status, {"ok": False, "error": "internal_error"}, {}
+        delay = fault.delay if fault is not None else 0.0
+        if fault is not None and not fault.delay:
+            return (*self._fault_answer(fault), 0.0)
+        return (*self._work(method, args, token, authorization), delay)
+
+    @staticmethod
+    def _fault_answer(fault: _Fault) -> tuple[int, dict[str, Any], dict[str, str]]:
+        if fault.status == 429:
+            return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(fault.retry_after)}
+        return fault.status, {"ok": False, "error": "internal_error"}, {}
+
+    def _work(
+        self, method: str, args: dict[str, Any], token: str | None, authorization: str
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
         if method == "oauth.v2.access":  # authenticated by the app's client id and secret, not a token
             try:
                 return 200, {"ok": True, **self.oauth.access(args, authorization, self.workspaces)}, {}

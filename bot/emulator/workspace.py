@@ -22,6 +22,7 @@ class Message:
     ephemeral_to: str | None = None
     edited: int = 0
     files: list[str] = field(default_factory=list)
+    metadata: dict[str, Any] | None = None
 
 
 @dataclass

@@ -6,7 +6,7 @@ session), is skipped, so nothing stale is ever sent even if a row escaped cancel
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from slack_sdk.models.blocks import SectionBlock
 
@@ -28,7 +28,7 @@ from bot.meetings.schedule import (
 from bot.meetings.service import MeetingInfo, get_meeting
 from bot.meetings.views import notice_text, reminder_text, when_for
 from bot.platform import audit
-from bot.platform.delivery.registry import DeliveryInfo, Kind, Outgoing, Skip
+from bot.platform.delivery.registry import DeliveryInfo, Kind, Outgoing, Skip, UsefulUntil
 from bot.platform.people import Actor
 from bot.platform.services import Services
 from storage.models.meetings import MeetingStatus
@@ -140,9 +140,16 @@ def render_agreement_notice(services: Services, delivery: DeliveryInfo, now: dat
     )
 
 
+def reminder_useful_until(services: Services, delivery: DeliveryInfo) -> UsefulUntil:
+    """A meeting reminder is worth sending until the meeting starts."""
+    meeting = get_meeting(services, int(delivery.payload.get("meeting_id", 0)))
+    starts_at = meeting.starts_at if meeting is not None else delivery.due_at + timedelta(hours=1)
+    return UsefulUntil(starts_at, "the meeting has started")
+
+
 KINDS = {
     NOTICE: Kind(render_notice),
-    REMINDER: Kind(render_reminder),
+    REMINDER: Kind(render_reminder, useful_until=reminder_useful_until),
     PREP: Kind(render_prep),
     BRIEF: Kind(render_brief, after_send=note_brief_opened),
     FOLLOW_UP: Kind(render_follow_up),

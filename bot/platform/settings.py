@@ -18,6 +18,10 @@ DEFAULT_PROGRAM_TZ = "America/New_York"
 DEFAULT_WORKSPACE_RATE = 4.0
 DEFAULT_DATA_GRACE_DAYS = 30
 DEFAULT_RETENTION_DAYS = 730
+# A dispatcher's claim on a row lasts this long unless its heartbeat renews it: a crashed process's
+# rows come back within it. It must outlast the send timeout (a post in flight keeps its claim).
+DEFAULT_LEASE_SECONDS = 20.0
+DEFAULT_SEND_TIMEOUT_SECONDS = 10.0
 DEFAULT_MIN_GROUP = 5
 # Below three people, a figure about a group describes one or two of them: never allowed.
 LOWEST_MIN_GROUP = 3
@@ -43,6 +47,9 @@ class Settings:
     program_tz: str = DEFAULT_PROGRAM_TZ
     # Messages per second per workspace from one dispatcher process; None lifts the cap (benchmarks).
     workspace_rate: float | None = DEFAULT_WORKSPACE_RATE
+    lease_seconds: float = DEFAULT_LEASE_SECONDS
+    # How long a chat.postMessage may take before its outcome counts as unknown.
+    send_timeout_seconds: float = DEFAULT_SEND_TIMEOUT_SECONDS
     # OAuth install into many workspaces (all three set), with tokens encrypted by encryption_keys.
     client_id: str | None = None
     client_secret: str | None = None
@@ -169,6 +176,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(
             f"COACHBOT_PROGRAM_TZ must be an IANA time zone like America/New_York, got {program_tz!r}"
         ) from None
+    lease, send_timeout = _delivery_timing(env)
     public_url = env.get("COACHBOT_PUBLIC_URL", "").strip().rstrip("/") or None
     if public_url is not None and not public_url.startswith(("https://", "http://")):
         raise SettingsError(
@@ -190,8 +198,33 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         tick_seconds=tick,
         program_tz=program_tz,
         workspace_rate=rate,
+        lease_seconds=lease,
+        send_timeout_seconds=send_timeout,
         term_ends=_term_ends(env.get("COACHBOT_TERM_ENDS", "")),
     )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = env.get(name, "").strip() or str(default)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low:g} and {high:g} seconds, got {raw}")
+    return value
+
+
+def _delivery_timing(env: Mapping[str, str]) -> tuple[float, float]:
+    """COACHBOT_LEASE_SECONDS and COACHBOT_SEND_TIMEOUT_SECONDS; a lease must outlast a send."""
+    lease = _seconds(env, "COACHBOT_LEASE_SECONDS", DEFAULT_LEASE_SECONDS, 2, 600)
+    timeout = _seconds(env, "COACHBOT_SEND_TIMEOUT_SECONDS", DEFAULT_SEND_TIMEOUT_SECONDS, 0.2, 60)
+    if timeout * 1.5 >= lease:
+        raise SettingsError(
+            "COACHBOT_LEASE_SECONDS must be more than 1.5 times COACHBOT_SEND_TIMEOUT_SECONDS "
+            f"(got {lease:g} and {timeout:g}): a send in flight must keep its claim"
+        )
+    return lease, timeout
 
 
 def _term_ends(raw: str) -> tuple[date, ...]:

@@ -136,11 +136,16 @@ class SlackGateway:
         )
 
     def post_message(
-        self, channel: str, text: str, blocks: list[Block] | None = None, thread_ts: str | None = None
+        self,
+        channel: str,
+        text: str,
+        blocks: list[Block] | None = None,
+        thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> tuple[str, str]:
         """Post to a channel or a user id (Slack opens the DM); returns (channel id, ts)."""
         response = self.client.chat_postMessage(
-            channel=channel, text=text, blocks=_dump_blocks(blocks), thread_ts=thread_ts
+            channel=channel, text=text, blocks=_dump_blocks(blocks), thread_ts=thread_ts, metadata=metadata
         )
         return response["channel"], response["ts"]
 

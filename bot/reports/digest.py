@@ -15,7 +15,14 @@ from bot.reports.chart import Chart, alt_text, chart_png, render_chart
 from bot.reports.measures import measure, recent_weeks
 from bot.reports.suppression import Table, suppress
 from bot.reports.views import cohort_lines
-from bot.summaries.deliveries import after_sent, forget_parts, is_first, keep_later_parts, skip_reason
+from bot.summaries.deliveries import (
+    WEEKLY_USEFUL,
+    after_sent,
+    forget_parts,
+    is_first,
+    keep_later_parts,
+    skip_reason,
+)
 from bot.summaries.digest import build_digest, digest_messages
 from bot.summaries.schedule import DIGEST_KIND
 from bot.summaries.views import Message
@@ -96,4 +103,8 @@ def _messages(services: Services, delivery: DeliveryInfo, now: datetime) -> list
     return built if isinstance(built, Skip) else built.messages
 
 
-KINDS = {DIGEST_KIND: Kind(render_digest, after_sent(_messages), after_failure=forget_parts)}
+KINDS = {
+    DIGEST_KIND: Kind(
+        render_digest, after_sent(_messages), after_failure=forget_parts, useful_until=WEEKLY_USEFUL
+    )
+}

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.platform import audit
 from bot.platform.dates import local_today
-from bot.platform.delivery.registry import AfterSend, DeliveryInfo, Kind, Outgoing, Skip
+from bot.platform.delivery.registry import AfterSend, DeliveryInfo, Kind, Outgoing, Skip, useful_for
 from bot.platform.services import Services
 from bot.summaries.schedule import LATE_LIMIT, PART_KIND, SUMMARY_KIND, plan_weekly
 from bot.summaries.service import coach_summary
@@ -158,8 +158,11 @@ def render_part(services: Services, delivery: DeliveryInfo, now: datetime) -> Ou
     )
 
 
+WEEKLY_USEFUL = useful_for(LATE_LIMIT, "a weekly summary more than 3 days late")
 KINDS = {
-    SUMMARY_KIND: Kind(render_weekly, after_weekly_sent, after_failure=forget_parts),
+    SUMMARY_KIND: Kind(
+        render_weekly, after_weekly_sent, after_failure=forget_parts, useful_until=WEEKLY_USEFUL
+    ),
     PART_KIND: Kind(render_part),
 }
 

@@ -18,7 +18,7 @@ from storage.models.checkins import (
     QuietPeriod,
     SupportText,
 )
-from storage.models.deliveries import Delivery, DeliveryStatus
+from storage.models.deliveries import Delivery, DeliveryStatus, SendSlot
 from storage.models.goals import Area, Cadence, Goal, GoalStatus, ProgressNote
 from storage.models.meetings import (
     AgendaItem,
@@ -72,6 +72,7 @@ __all__ = [
     "RoleName",
     "Rsvp",
     "RsvpAnswer",
+    "SendSlot",
     "SummaryPrefs",
     "SupportText",
     "UTCDateTime",

@@ -55,3 +55,22 @@ class Delivery(Base):
     message_ts: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A retry waits until then; due_at keeps the original time, so a backlog drains oldest first and
+    # "still useful" is measured from when the message was meant to go.
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set just before the post leaves: a claim that expires with it set may already be in Slack.
+    posting_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+WORKSPACE_SLOT = ""
+
+
+class SendSlot(Base):
+    """The next free send time of a workspace or a channel, shared by every dispatcher (PostgreSQL)."""
+
+    __tablename__ = "send_slots"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # A channel id, or WORKSPACE_SLOT for the workspace's own rate.
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    next_at: Mapped[datetime] = mapped_column(UTCDateTime())

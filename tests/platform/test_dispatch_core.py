@@ -99,7 +99,8 @@ def test_a_429_puts_the_row_back_after_retry_after(services: Services, emulator:
     plan(services, "k", n=1)
     assert dispatch.run_due(services, client, services.now()) == 0
     row = rows(services)[0]
-    assert row.status == DeliveryStatus.PENDING and row.due_at == services.now() + timedelta(seconds=7)
+    assert row.status == DeliveryStatus.PENDING and row.not_before == services.now() + timedelta(seconds=7)
+    assert row.due_at == services.now()  # it keeps its place in line
     assert "ratelimited" in (row.last_error or "")
 
 

@@ -1,10 +1,9 @@
 """The dispatcher in production: pacing, 429 and 5xx handling, the scheduler, `coachbot worker`,
-a SIGKILLed process's rows sent once after its lease, and three workers on PostgreSQL."""
+and three workers on PostgreSQL (crashes and other faults: test_dispatch_faults.py)."""
 
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -112,7 +111,7 @@ def test_a_429_returns_the_row_and_slows_that_workspace(services: Services, emul
     assert dispatch.run_due(services, make_web_client(BOT_TOKEN, emulator.url), services.now()) == 0
     [row] = rows(services)
     assert row.status == DeliveryStatus.PENDING, row.last_error
-    assert row.due_at == services.now() + timedelta(seconds=3)
+    assert row.not_before == services.now() + timedelta(seconds=3)
     assert row.attempts == 0  # Slack's limit is not the row's fault
     assert dispatch.shared_pacer(services).rate("T0COACH01") == 2
 
@@ -193,25 +192,6 @@ def received(emulator: SlackEmulator) -> Counter[str]:
     return Counter(c.args["text"] for c in emulator.calls_to("chat.postMessage"))
 
 
-def test_rows_held_by_a_sigkilled_process_are_sent_exactly_once_after_the_lease(
-    services: Services, emulator: SlackEmulator, sqlite_db: Database
-) -> None:
-    users = [emulator.workspace.add_user(f"student{n}") for n in range(30)]
-    plan_hellos(services, users)
-    doomed = worker_process("claim", sqlite_db.url, emulator.url)
-    assert doomed.stdout is not None and doomed.stdout.readline().strip() == "claimed 30"
-    os.kill(doomed.pid, signal.SIGKILL)
-    doomed.wait(timeout=10)
-    assert {r.status for r in rows(services)} == {DeliveryStatus.CLAIMED}
-
-    early = worker_process("drain", sqlite_db.url, emulator.url, "--deadline", "1")
-    assert early.communicate(timeout=30)[0].strip() == "sent 0"  # still leased: nobody may send
-    ahead = str(dispatch.LEASE.total_seconds() + 1)
-    heir = worker_process("drain", sqlite_db.url, emulator.url, "--ahead", ahead)
-    assert heir.communicate(timeout=30)[0].strip() == "sent 30"
-    assert received(emulator) == Counter({f"hello {n}": 1 for n in range(30)})
-
-
 @pytest.mark.parametrize("faults", [False, True], ids=["clean", "with_429_and_500"])
 def test_three_postgres_workers_deliver_2000_rows_exactly_once(
     faults: bool, emulator: SlackEmulator, pg_schema: str
@@ -222,11 +202,18 @@ def test_three_postgres_workers_deliver_2000_rows_exactly_once(
     users = [emulator.workspace.add_user(f"student{n}") for n in range(2000)]
     plan_hellos(services, users)
     if faults:
-        emulator.fail("chat.postMessage", 429, times=None, ratio=0.05, retry_after=1)
+        # Each 429 holds the whole workspace for its Retry-After (every worker): 1% is ~20 seconds.
+        emulator.fail("chat.postMessage", 429, times=None, ratio=0.01, retry_after=1)
         emulator.fail("chat.postMessage", 500, times=None, ratio=0.05)
-    workers = [worker_process("drain", PG_URL, emulator.url, "--schema", pg_schema) for _ in range(3)]
-    outputs = [w.communicate(timeout=90)[0].strip() for w in workers]
-    assert sum(int(out.split()[-1]) for out in outputs) == 2000
+    workers = [
+        worker_process("drain", PG_URL, emulator.url, "--schema", pg_schema, "--deadline", "100")
+        for _ in range(3)
+    ]
+    outputs = [w.communicate(timeout=120)[0].strip() for w in workers]
+    unconfirmed = [r.last_error for r in rows(services) if (r.last_error or "").startswith(store.UNCONFIRMED)]
+    assert unconfirmed == []  # nothing here is slower than the send timeout
+    left = Counter((r.status, r.last_error) for r in rows(services) if r.status != DeliveryStatus.SENT)
+    assert sum(int(out.split()[-1]) for out in outputs) == 2000, (outputs, left)
     assert received(emulator) == Counter({f"hello {n}": 1 for n in range(2000)})
     assert {r.status for r in rows(services)} == {DeliveryStatus.SENT}
     if faults:

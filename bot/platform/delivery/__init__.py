@@ -1,0 +1,1 @@
+"""Sending what the bot planned: the registry of kinds, the dispatcher, pacing and failures."""

@@ -50,11 +50,13 @@ class Pacer:
             self._channel_next[channel] = now + CHANNEL_INTERVAL_SECONDS
             return 0.0
 
-    def slow_down(self, team: str) -> None:
-        """Slack said 429: halve this workspace's rate (the row itself waits for Retry-After)."""
+    def slow_down(self, team: str, retry_after: float = 0.0) -> None:
+        """Slack said 429: nothing more to this workspace for `retry_after`, then at half the rate."""
         with self._lock:
             current = self._rate_of(team) or (self.cap or 50.0)
             self._rate[team] = max(MIN_RATE, current / 2)
+            held = self.clock() + retry_after
+            self._workspace_next[team] = max(self._workspace_next.get(team, 0.0), held)
 
     def succeeded(self, team: str) -> None:
         with self._lock:

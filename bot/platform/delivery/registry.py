@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk.models.blocks import Block
@@ -80,13 +80,40 @@ AfterSendBatch = Callable[["Services", list[tuple[DeliveryInfo, str, str]], date
 
 
 @dataclass(frozen=True)
+class UsefulUntil:
+    """The last moment a delivery is still worth sending, and why it stops being so after."""
+
+    deadline: datetime
+    why: str
+
+
+Usefulness = Callable[["Services", DeliveryInfo], UsefulUntil]
+# A kind that says nothing is worth sending for a day after it was due.
+DEFAULT_USEFUL_FOR = timedelta(days=1)
+
+
+def useful_for(window: timedelta, why: str) -> Usefulness:
+    """A kind still useful `window` after it was due."""
+
+    def until(services: Services, delivery: DeliveryInfo) -> UsefulUntil:
+        return UsefulUntil(delivery.due_at + window, why)
+
+    return until
+
+
+default_usefulness = useful_for(DEFAULT_USEFUL_FOR, "more than a day late")
+
+
+@dataclass(frozen=True)
 class Kind:
     """How a kind is rendered when due; `after_send(services, delivery, channel, ts, now)` runs once it
     is sent, `after_skip` once it is skipped and `after_failure` once it has failed for good (with the
-    error); `after_send_batch`, if given, does after_send's work for many rows in one go."""
+    error); `after_send_batch`, if given, does after_send's work for many rows in one go; `useful_until`
+    says how late it is still worth sending (after that it is skipped, and the reason kept)."""
 
     render: Renderer
     after_send: AfterSend | None = None
     after_skip: AfterSettle | None = None
     after_failure: AfterSettle | None = None
     after_send_batch: AfterSendBatch | None = None
+    useful_until: Usefulness = default_usefulness

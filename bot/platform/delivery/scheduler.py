@@ -9,6 +9,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
+from bot.platform.delivery.clock import delivery_now
 from bot.platform.delivery.dispatcher import run_due
 from bot.platform.services import Services
 
@@ -23,7 +24,7 @@ MISFIRE_GRACE_SECONDS = 3600
 def dispatch_tick(services: Services, client: WebClient) -> None:
     """One dispatcher pass at the services' clock; failures are logged, the next tick tries again."""
     try:
-        sent = run_due(services, client, services.now())
+        sent = run_due(services, client, delivery_now(services))
     except Exception:
         log.exception("dispatcher pass failed")
         return
