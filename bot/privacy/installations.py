@@ -83,6 +83,9 @@ class EncryptedInstallationStore(InstallationStore):
     def __init__(self, client_id: str, engine: Engine, cipher: TokenCipher) -> None:
         self.inner = _OurTablesStore(client_id=client_id, engine=engine, logger=log)
         self.cipher = cipher
+        # Slack accepts a refresh token once: a request's authorize and the dispatcher rotate in turn,
+        # each reading the token the other one saved.
+        self.rotation_lock = threading.Lock()
 
     @property
     def logger(self) -> logging.Logger:
@@ -152,8 +155,8 @@ class TeamClients:
             client_secret=settings.client_secret,
             client=make_web_client(None, settings.api_url),
         )
-        # Two dispatcher threads must not both spend the same refresh token (Slack accepts it once).
-        self._lock = threading.Lock()
+        # Two dispatcher threads, or one and a request, must not both spend the same refresh token.
+        self._lock = store.rotation_lock
 
     def __call__(self, team_id: str) -> WebClient | None:
         with self._lock:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from slack_bolt import BoltResponse
+from slack_bolt import BoltContext, BoltResponse
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth import OAuthFlow
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
@@ -13,7 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.platform.services import Services
-from bot.privacy.installations import ROTATE_BEFORE_MINUTES
+from bot.privacy.installations import ROTATE_BEFORE_MINUTES, EncryptedInstallationStore
 from bot.privacy.jobs import workspace_installed
 
 log = logging.getLogger(__name__)
@@ -31,7 +33,7 @@ def oauth_flow(services: Services, client: WebClient) -> OAuthFlow:
     """
     settings = services.settings
     store = services.installations
-    assert store is not None and settings.client_id and settings.client_secret
+    assert isinstance(store, EncryptedInstallationStore) and settings.client_id and settings.client_secret
 
     def succeeded(args: SuccessArgs) -> BoltResponse:
         team_id = args.installation.team_id or ""
@@ -56,7 +58,8 @@ def oauth_flow(services: Services, client: WebClient) -> OAuthFlow:
         token_rotation_expiration_minutes=ROTATE_BEFORE_MINUTES,
     )
     # Bolt's own authorize would rotate tokens against slack.com; ours uses SLACK_API_URL too.
-    oauth_settings.authorize = InstallationStoreAuthorize(
+    oauth_settings.authorize = _TakingTurns(
+        store,
         logger=log,
         installation_store=store,
         client_id=settings.client_id,
@@ -65,3 +68,33 @@ def oauth_flow(services: Services, client: WebClient) -> OAuthFlow:
         client=client,
     )
     return OAuthFlow(client=client, settings=oauth_settings)
+
+
+class _TakingTurns(InstallationStoreAuthorize):
+    """Bolt's authorize, rotating an expiring token only in turn with the dispatcher (see TeamClients)."""
+
+    def __init__(self, store: EncryptedInstallationStore, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._lock = store.rotation_lock
+
+    def __call__(
+        self,
+        *,
+        context: BoltContext,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None,
+        actor_enterprise_id: str | None = None,
+        actor_team_id: str | None = None,
+        actor_user_id: str | None = None,
+    ) -> AuthorizeResult | None:
+        with self._lock:
+            return super().__call__(
+                context=context,
+                enterprise_id=enterprise_id,
+                team_id=team_id,
+                user_id=user_id,
+                actor_enterprise_id=actor_enterprise_id,
+                actor_team_id=actor_team_id,
+                actor_user_id=actor_user_id,
+            )
