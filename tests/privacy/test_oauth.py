@@ -214,6 +214,8 @@ def test_no_token_appears_in_any_log_line_across_install_traffic_and_uninstall(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    # The sandbox quiets slack_sdk for its terminal, process-wide: its debug lines are wanted here.
+    caplog.set_level(logging.DEBUG, logger="slack_sdk")
     emulator.oauth.rotation, emulator.oauth.token_seconds = True, 600
     a, b = two_installed_schools(emulator, running, second)
     a.goal("add Pass Step 1", user=a.ws.user_by_name("priya") or "")
