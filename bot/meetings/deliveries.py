@@ -77,6 +77,9 @@ def render_reminder(services: Services, delivery: DeliveryInfo, now: datetime) -
         wanted = reminder_offsets(session, reader.person_id)
     if minutes not in wanted:
         return Skip("the person changed their reminder times")
+    # A reminder sent late (after an outage) must not say "in 24 hours" when a nearer one is due too.
+    if any(m < minutes and now >= meeting.starts_at - timedelta(minutes=m) for m in wanted):
+        return Skip("a nearer reminder for the same session is due")
     return Outgoing(reminder_text(meeting, reader, minutes))
 
 
