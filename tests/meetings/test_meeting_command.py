@@ -108,7 +108,7 @@ def test_a_cancelled_session_sends_nothing_more_and_the_other_person_is_told(
     slack.wait_for_dm(coachee, "Session booked"), slack.wait_for_dm(coach, "Session booked")
     reply = slack.meeting("cancel 1", user=coachee)
     assert reply.text == f"Session #1 with <@{coach}> is cancelled; I've let them know."
-    assert "cancelled your session #1" in slack.wait_for_dm(coach, "cancelled").text
+    assert "cancelled your session #1" in slack.wait_for_dm(coach, "cancelled your session #1").text
     assert "already cancelled" in slack.meeting("cancel 1", user=coachee).text
     app.wait_idle()  # what the last request set off (the cancel's calendar files too) finishes first
     before = len(slack.emulator.calls_to("chat.postMessage"))
