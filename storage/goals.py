@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -42,3 +44,22 @@ def closed_goal_counts(session: Session, person_id: int) -> dict[GoalStatus, int
         .group_by(Goal.status)
     ).all()
     return {GoalStatus(status): int(count) for status, count in rows}
+
+
+def goal_titles(session: Session, person_id: int) -> dict[int, tuple[int, str]]:
+    """Each of the person's goals by row id: (number, title)."""
+    rows = session.execute(select(Goal.id, Goal.number, Goal.title).where(Goal.person_id == person_id))
+    return {goal_id: (number, title) for goal_id, number, title in rows}
+
+
+def progress_notes_since(
+    session: Session, person_id: int, since: datetime
+) -> list[tuple[datetime, int, str, str]]:
+    """(when, goal number, goal title, note) of the person's progress notes since `since`, oldest first."""
+    rows = session.execute(
+        select(ProgressNote.created_at, Goal.number, Goal.title, ProgressNote.text)
+        .join(Goal, Goal.id == ProgressNote.goal_id)
+        .where(Goal.person_id == person_id, ProgressNote.created_at >= since)
+        .order_by(ProgressNote.created_at, ProgressNote.id)
+    )
+    return [(at, number, title, text) for at, number, title, text in rows]
