@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import Delivery, DeliveryStatus, Goal, GoalStatus, Person, ProgressNote
 from storage.models.checkins import CheckIn, NudgeAnswer
-from storage.models.meetings import Meeting, Pairing
+from storage.models.meetings import Attendance, Meeting, Pairing
 
 TEAM = "T_BENCH"
 SECRET = "a private worry nobody else may read"
@@ -73,10 +73,12 @@ def build_program(
             cohort=None,
         )
 
-    def _meeting(pairing_id: int, starts_at: datetime, takeaways: str) -> dict[str, Any]:
+    def _meeting(
+        pairing_id: int, starts_at: datetime, takeaways: str, attendance: Attendance | None = None
+    ) -> dict[str, Any]:
         return _row(
             pairing_id=pairing_id, booked_by="bench", starts_at=starts_at, minutes=30, checklist="goals",
-            takeaways=takeaways, created_at=starts_at, updated_at=starts_at,
+            takeaways=takeaways, created_at=starts_at, updated_at=starts_at, attendance=attendance,
         )  # fmt: skip
 
     coach_ids, coach_users = [], []
@@ -95,7 +97,11 @@ def build_program(
             pairings.append(
                 _row(id=pairing_id, coach_id=coach, coachee_id=coachee, created_by="bench", created_at=start)
             )
-            meetings.append(_meeting(pairing_id, now - timedelta(days=3), "keep a weekly study plan"))
+            # Most past sessions were confirmed held; some not confirmed, some did not happen.
+            attended = [Attendance.HELD, Attendance.HELD, None, Attendance.NOT_HELD][e % 4]
+            meetings.append(
+                _meeting(pairing_id, now - timedelta(days=3), "keep a weekly study plan", attended)
+            )
             meetings.append(_meeting(pairing_id, now + timedelta(days=4), ""))
             pairing_id += 1
             for g in range(goals):

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Integer, String, case, cast, func, literal
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from storage.models import (
+    Attendance,
     CheckIn,
     Delivery,
     Goal,
@@ -76,6 +77,7 @@ class MeetingRow:
     starts_at: datetime
     minutes: int
     status: MeetingStatus
+    attendance: Attendance | None
 
 
 def _aware(value: datetime | str) -> datetime:
@@ -241,8 +243,11 @@ def goal_counts(session: Session, team_id: str, bounds: Sequence[datetime]) -> l
 def meetings(session: Session, team_id: str, start: datetime, end: datetime) -> list[MeetingRow]:
     """Coaching sessions starting in [start, end), with the coachee they were for."""
     rows = session.execute(
-        select(Pairing.coachee_id, Meeting.starts_at, Meeting.minutes, Meeting.status)
+        select(Pairing.coachee_id, Meeting.starts_at, Meeting.minutes, Meeting.status, Meeting.attendance)
         .join(Pairing, Pairing.id == Meeting.pairing_id)
         .where(Meeting.team_id == team_id, Meeting.starts_at >= start, Meeting.starts_at < end)
     )
-    return [MeetingRow(int(p), _aware(at), int(m), MeetingStatus(s)) for p, at, m, s in rows]
+    return [
+        MeetingRow(int(p), _aware(at), int(m), MeetingStatus(s), None if a is None else Attendance(a))
+        for p, at, m, s, a in rows
+    ]

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 from storage.checkins import coach_may_see
 from storage.models import Delivery, DeliveryStatus, Goal, GoalStatus, Person, ProgressNote
 from storage.models.checkins import CheckIn, NudgeAnswer, NudgePrefs, QuietPeriod
-from storage.models.meetings import AgendaItem, Meeting, MeetingStatus, Pairing
+from storage.models.meetings import AgendaItem, Attendance, Meeting, MeetingStatus, Pairing
 from storage.models.summaries import SummaryPrefs
 
 
@@ -303,8 +303,12 @@ def last_meetings(session: Session, pairing_ids: Sequence[int], now: datetime) -
 
 
 def meeting_counts(session: Session, team_id: str, since: datetime, now: datetime) -> tuple[int, int]:
-    """(sessions held since `since`, sessions booked from now on) in the workspace."""
-    held = func.sum(case((and_(Meeting.starts_at >= since, Meeting.starts_at < now), 1), else_=0))
+    """(sessions held since `since`, sessions booked from now on) in the workspace; held means the
+    coach confirmed it (bot/reports/definitions.py)."""
+    confirmed = and_(
+        Meeting.starts_at >= since, Meeting.starts_at < now, Meeting.attendance == Attendance.HELD
+    )
+    held = func.sum(case((confirmed, 1), else_=0))
     booked = func.sum(case((Meeting.starts_at >= now, 1), else_=0))
     row = session.execute(
         select(held, booked).where(Meeting.team_id == team_id, Meeting.status == MeetingStatus.SCHEDULED)

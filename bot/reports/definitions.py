@@ -1,17 +1,16 @@
-"""What counts as what in reports: the one place to switch when attendance lands.
+"""What counts as what in reports: the one place the measures' meanings are defined.
 
 A goal's outcome is its closed status: done is completed, not achieved is closed not achieved,
-dropped is dropped (a deleted goal is gone and counted nowhere). A session counts as held when
-it was not cancelled and its end has passed; when sessions get a confirmed attendance, only
-these functions (and the columns the queries return) change.
+dropped is dropped (a deleted goal is gone and counted nowhere). A session counts as held only
+when its coach confirmed it was (“Did it happen?” → Held) and it was not cancelled since; a
+session nobody confirmed is not held, however long ago it ended.
 """
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timedelta
 
-from storage.models import GoalStatus, MeetingStatus
+from storage.models import Attendance, GoalStatus, MeetingStatus
 
 
 class Outcome(enum.StrEnum):
@@ -32,6 +31,6 @@ def goal_outcome(status: GoalStatus | None) -> Outcome | None:
     return None if status is None else _OUTCOMES.get(status)
 
 
-def meeting_held(status: MeetingStatus, starts_at: datetime, minutes: int, now: datetime) -> bool:
-    """A session was held when it was not cancelled and has ended by `now`."""
-    return status != MeetingStatus.CANCELLED and starts_at + timedelta(minutes=minutes) <= now
+def meeting_held(status: MeetingStatus, attendance: Attendance | None) -> bool:
+    """A session was held when its coach confirmed it and it was not cancelled."""
+    return status != MeetingStatus.CANCELLED and attendance == Attendance.HELD

@@ -162,7 +162,7 @@ def measure(session: Session, team_id: str, weeks: list[Week], now: datetime) ->
             found.goals[goal.week].append(goal)
     for meeting in queries.meetings(session, team_id, start, end):
         held_by = people.get(meeting.person_id)
-        if held_by is not None and meeting_held(meeting.status, meeting.starts_at, meeting.minutes, now):
+        if held_by is not None and meeting_held(meeting.status, meeting.attendance):
             held_by.held[bisect_right(bounds, meeting.starts_at) - 1] += 1
     for person in people.values():
         person.sent_at = [nudge.sent_at for nudge in person.nudges]

@@ -22,6 +22,7 @@ from storage.models.deliveries import Delivery, DeliveryStatus, SendSlot
 from storage.models.goals import Area, Cadence, Goal, GoalStatus, ProgressNote
 from storage.models.meetings import (
     AgendaItem,
+    Attendance,
     Meeting,
     MeetingStatus,
     Pairing,
@@ -44,6 +45,7 @@ __all__ = [
     "OAUTH_METADATA",
     "AgendaItem",
     "Area",
+    "Attendance",
     "AuditEntry",
     "Base",
     "Cadence",

@@ -42,6 +42,14 @@ class MeetingStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class Attendance(enum.StrEnum):
+    """The coach's answer to "Did it happen?" after a session (None on the meeting: not confirmed)."""
+
+    HELD = "held"
+    NOT_HELD = "not_held"
+    RESCHEDULED = "rescheduled"
+
+
 class Meeting(Base):
     """One coaching session. `version` grows on every move, so the schedule's keys change with it."""
 
@@ -67,6 +75,9 @@ class Meeting(Base):
     next_actions: Mapped[str] = mapped_column(Text, default="")
     # The coach's own note: shown to the coach only, never to the coachee.
     coach_note: Mapped[str] = mapped_column(Text, default="")
+    # Only a session the coach confirmed as held counts as held, anywhere.
+    attendance: Mapped[Attendance | None] = mapped_column(str_enum(Attendance, "attendance"))
+    attendance_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     request_key: Mapped[str | None] = mapped_column(String(255), unique=True)

@@ -21,6 +21,7 @@ from bot.reports.output import table_records, to_csv
 from bot.reports.suppression import suppress
 from storage.db import Database
 from storage.models import (
+    Attendance,
     CheckIn,
     Delivery,
     Goal,
@@ -68,7 +69,7 @@ def independent(db: Database, cohort: str | None, monday: str) -> dict[str, Any]
         nudges = [(p, ts) for p, ts, at in s.execute(select(Delivery.person_id, Delivery.message_ts, Delivery.sent_at).where(Delivery.kind == "nudge")) if p in people and within(at)]  # fmt: skip
         checkins = [row for row in s.execute(select(CheckIn.person_id, CheckIn.message_ts, CheckIn.answer, CheckIn.wellbeing, CheckIn.created_at)) if row[0] in people]  # fmt: skip
         goals = [row for row in s.execute(select(Goal.person_id, Goal.status, Goal.created_at, Goal.closed_at)) if row[0] in people]  # fmt: skip
-        meetings = [row for row in s.execute(select(Pairing.coachee_id, Meeting.starts_at, Meeting.minutes, Meeting.status).join(Pairing, Pairing.id == Meeting.pairing_id)) if row[0] in people]  # fmt: skip
+        meetings = [row for row in s.execute(select(Pairing.coachee_id, Meeting.starts_at, Meeting.status, Meeting.attendance).join(Pairing, Pairing.id == Meeting.pairing_id)) if row[0] in people]  # fmt: skip
     answered_ts = {(p, ts) for p, ts, *_ in checkins}
     answered = sum(1 for n in nudges if n in answered_ts)
     week_checkins = [c for c in checkins if within(c[4])]
@@ -77,12 +78,11 @@ def independent(db: Database, cohort: str | None, monday: str) -> dict[str, Any]
         for p, _, answer, wb, _ in week_checkins
         if answer == NudgeAnswer.NEED_HELP or (wb is not None and wb <= 2)
     }
+    # Held: confirmed by the coach (and not cancelled since); an unconfirmed session is not held.
     held = sum(
         1
-        for _, at, minutes, status in meetings
-        if within(at)
-        and status != MeetingStatus.CANCELLED
-        and at.replace(tzinfo=UTC) + timedelta(minutes=minutes) <= NOW
+        for _, at, status, attendance in meetings
+        if within(at) and status != MeetingStatus.CANCELLED and attendance == Attendance.HELD
     )
     return {
         "coachees": len(people),
