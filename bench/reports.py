@@ -26,9 +26,10 @@ from sqlalchemy import event  # noqa: E402
 
 from bench.program import TEAM, build_program  # noqa: E402
 from bot.reports.digest import build_program_digest, digest_chart  # noqa: E402
-from bot.reports.measures import measure, weeks_between  # noqa: E402
+from bot.reports.measures import measure  # noqa: E402
 from bot.reports.output import table_records, to_csv  # noqa: E402
 from bot.reports.suppression import suppress  # noqa: E402
+from bot.reports.weeks import weeks_between  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 

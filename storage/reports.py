@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, String, case, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import ColumnElement, String, case, cast, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from storage.models import (
@@ -50,14 +50,14 @@ class SentNudge:
 
 
 @dataclass(frozen=True)
-class CheckInCount:
-    """How many check-ins of one answer and well-being a person gave in one week."""
+class CheckInWeek:
+    """One person's check-ins in one week: how many answered "need help", how many rated each
+    well-being score, and when the last one came (week -1: only the last one before the weeks)."""
 
     person_id: int
     week: int
-    answer: NudgeAnswer
-    wellbeing: int | None
-    count: int
+    need_help: int
+    wellbeing: tuple[int, ...]
     last_at: datetime
 
 
@@ -123,8 +123,12 @@ def sent_nudges(session: Session, team_id: str, start: datetime, end: datetime) 
     on_answer = (answers.c.person_id == Delivery.person_id) & (answers.c.ts == Delivery.message_ts)
     answered = answers.c.person_id.is_not(None)
     rank = func.row_number().over(partition_by=Delivery.person_id, order_by=Delivery.sent_at.desc())
-    window = session.execute(
-        select(Delivery.person_id, Delivery.sent_at, answered)
+    window = (
+        select(
+            Delivery.person_id.label("person_id"),
+            Delivery.sent_at.label("sent_at"),
+            answered.label("answered"),
+        )
         .outerjoin(answers, on_answer)
         .where(
             Delivery.team_id == team_id,
@@ -133,7 +137,7 @@ def sent_nudges(session: Session, team_id: str, start: datetime, end: datetime) 
             Delivery.sent_at < end,
             Delivery.person_id.is_not(None),
         )
-    ).all()
+    )
     # Rank first, then ask about answers for the last two only: not for every nudge in history.
     ranked = (
         select(Delivery.id.label("id"), rank.label("rank"))
@@ -145,29 +149,31 @@ def sent_nudges(session: Session, team_id: str, start: datetime, end: datetime) 
         )
         .subquery()
     )
-    earlier_rows = session.execute(
+    earlier = (
         select(Delivery.person_id, Delivery.sent_at, answered)
         .join(ranked, ranked.c.id == Delivery.id)
         .outerjoin(answers, on_answer)
         .where(ranked.c.rank <= 2)
-    ).all()
+    )
+    both = union_all(window, earlier).subquery()
+    rows = session.execute(
+        select(both.c.person_id, both.c.sent_at, both.c.answered).order_by(both.c.person_id, both.c.sent_at)
+    )
     # person_id and sent_at are never NULL here (both filtered on).
-    nudges = [SentNudge(int(p or 0), _aware(at or start), bool(n)) for p, at, n in [*earlier_rows, *window]]
-    nudges.sort(key=lambda nudge: (nudge.person_id, nudge.sent_at))
-    return nudges
+    return [SentNudge(int(p or 0), _aware(at or start), bool(n)) for p, at, n in rows]
 
 
-def checkin_counts(session: Session, team_id: str, bounds: Sequence[datetime]) -> list[CheckInCount]:
-    """Check-ins per person, week, answer and well-being in the weeks (these only feed aggregates), and
-    before them only each person's last one (week -1, count 0): the window is grouped, not all history."""
+def checkin_weeks(
+    session: Session, team_id: str, bounds: Sequence[datetime], scores: Sequence[int]
+) -> list[CheckInWeek]:
+    """Check-ins per person and week, as counts (these only feed aggregates), and before the weeks
+    only each person's last one (week -1, no counts): one row per person-week, not per check-in."""
     week = week_of(CheckIn.created_at, bounds)
     earlier = (
         select(
             CheckIn.person_id,
             literal(-1),
-            cast(null(), String(16)),
-            cast(null(), Integer),
-            literal(0),
+            *[literal(0)] * (1 + len(scores)),
             func.max(CheckIn.created_at),
         )
         .where(CheckIn.team_id == team_id, CheckIn.created_at < bounds[0])
@@ -177,18 +183,17 @@ def checkin_counts(session: Session, team_id: str, bounds: Sequence[datetime]) -
         select(
             CheckIn.person_id,
             week,
-            CheckIn.answer,
-            CheckIn.wellbeing,
-            func.count(),
+            func.sum(case((CheckIn.answer == NudgeAnswer.NEED_HELP, 1), else_=0)),
+            *[func.sum(case((CheckIn.wellbeing == score, 1), else_=0)) for score in scores],
             func.max(CheckIn.created_at),
         )
         .where(CheckIn.team_id == team_id, CheckIn.created_at >= bounds[0], CheckIn.created_at < bounds[-1])
-        .group_by(CheckIn.person_id, week, CheckIn.answer, CheckIn.wellbeing)
+        .group_by(CheckIn.person_id, week)
     )
     rows: list[Any] = list(session.execute(union_all(earlier, within)))
     return [
-        CheckInCount(int(p), int(w), NudgeAnswer(a or NudgeAnswer.CHECKIN), wb, int(n), _aware(at))
-        for p, w, a, wb, n, at in rows
+        CheckInWeek(int(row[0]), int(row[1]), int(row[2]), tuple(map(int, row[3:-1])), _aware(row[-1]))
+        for row in rows
     ]
 
 

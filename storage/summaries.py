@@ -95,8 +95,11 @@ def open_pairs(session: Session, team_id: str, coach_id: int | None = None) -> l
     return [Pair(*row) for row in session.execute(query)]
 
 
-def goals_of(session: Session, person_ids: Sequence[int], since: datetime) -> list[GoalRow]:
-    """Active goals, and goals finished or set since `since`, of all these people."""
+def goals_of(
+    session: Session, person_ids: Sequence[int], since: datetime, *, active: bool = True
+) -> list[GoalRow]:
+    """Goals finished or set since `since` of all these people, and (`active`) their active goals."""
+    recent = or_(Goal.closed_at >= since, Goal.created_at >= since)
     rows = session.execute(
         select(
             Goal.person_id,
@@ -109,7 +112,7 @@ def goals_of(session: Session, person_ids: Sequence[int], since: datetime) -> li
         )
         .where(
             Goal.person_id.in_(list(person_ids)),
-            or_(Goal.status == GoalStatus.ACTIVE, Goal.closed_at >= since, Goal.created_at >= since),
+            or_(Goal.status == GoalStatus.ACTIVE, recent) if active else recent,
         )
         .order_by(Goal.person_id, Goal.number)
     )

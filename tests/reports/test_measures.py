@@ -16,9 +16,10 @@ from sqlalchemy import event, select
 
 from bench.program import build_program
 from bot.reports.chart import render_chart
-from bot.reports.measures import measure, recent_weeks
+from bot.reports.measures import measure
 from bot.reports.output import table_records, to_csv
 from bot.reports.suppression import suppress
+from bot.reports.weeks import recent_weeks
 from storage.db import Database
 from storage.models import (
     Attendance,
@@ -184,5 +185,6 @@ def test_a_report_takes_the_same_statements_for_10_or_100_coachees(tmp_path: Any
         assert len({p.person_id for p in measures.people}) == 2 * size
         counts.append(len(statements))
         db.dispose()
-    # Seven queries (the seventh: quiet periods and pauses, for gone quiet) plus the session's own.
-    assert counts[0] == counts[1] <= 9
+    # Seven queries (the seventh: quiet periods and pauses, for gone quiet) plus what every read
+    # transaction sends on SQLite (PRAGMA busy_timeout, BEGIN).
+    assert counts[0] == counts[1] <= 7 + 2
