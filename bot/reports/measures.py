@@ -9,7 +9,6 @@ operations (no loop over person-weeks), and a cohort's figures are sums over its
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -144,49 +143,39 @@ def measure(session: Session, team_id: str, weeks: list[Week], now: datetime) ->
     coachee = paired != NEVER
     counts: dict[str, Counts] = {name: np.zeros(shape, np.int64) for name in COUNTS}
 
-    nudge_rows = queries.sent_nudges(session, team_id, start, end)
-    row, found = _locate(ids, [n.person_id for n in nudge_rows])
-    nudges = Nudges(
-        row[found],
-        np.array([micros(n.sent_at) for n in nudge_rows], np.int64)[found],
-        np.array([n.answered for n in nudge_rows], np.bool_)[found],
-    )
+    sent = queries.sent_nudges(session, team_id, start, end)
+    row, found = _locate(ids, sent.person_id)
+    nudges = Nudges(row[found], _array(sent.sent)[found], np.array(sent.answered, np.bool_)[found])
     week = np.searchsorted(edges, nudges.sent, side="right") - 1
     np.add.at(counts["nudges_sent"], *_inside(nudges.person, week, shape))
     np.add.at(counts["nudges_answered"], *_inside(nudges.person, week, shape, nudges.answered))
     counts["nudged"] = (counts["nudges_sent"] > 0).astype(np.int64)
 
     activity = np.full((shape[0], shape[1] + 1), NEVER, np.int64)  # column 0: before the weeks
-    wellbeing = np.zeros((*shape, len(WELLBEING_SCALE)), np.int64)
     checkins = queries.checkin_weeks(session, team_id, bounds, WELLBEING_SCALE)
-    row, found = _locate(ids, [c.person_id for c in checkins])
-    c_row, c_week = row[found], np.array([c.week for c in checkins], np.intp)[found]
-    activity[c_row, c_week + 1] = np.array([micros(c.last_at) for c in checkins], np.int64)[found]
-    within = c_week >= 0
+    row, found = _locate(ids, checkins.person_id)
+    row, week = row[found], _array(checkins.week)[found]
+    activity[row, week + 1] = _array(checkins.last_at)[found]
+    within = week >= 0  # (person, week) pairs come once each: plain assignment
+    row, week = row[within], week[within]
     need_help = np.zeros(shape, np.int64)
-    need_help[c_row[within], c_week[within]] = np.array([c.need_help for c in checkins], np.int64)[found][
-        within
-    ]
-    wellbeing[c_row[within], c_week[within]] = np.array([c.wellbeing for c in checkins], np.int64).reshape(
-        -1, len(WELLBEING_SCALE)
-    )[found][within]
-    notes = queries.note_activity(session, team_id, bounds)
-    row, found = _locate(ids, [p for p, _, _ in notes])
-    np.maximum.at(
-        activity,
-        (row[found], np.array([w + 1 for _, w, _ in notes], np.intp)[found]),
-        np.array([micros(at) for _, _, at in notes], np.int64)[found],
-    )
+    need_help[row, week] = _array(checkins.need_help)[found][within]
+    wellbeing = np.zeros((*shape, len(WELLBEING_SCALE)), np.int64)
+    for score, column in enumerate(checkins.wellbeing):
+        wellbeing[row, week, score] = _array(column)[found][within]
+    note_person, note_week, note_at = queries.note_activity(session, team_id, bounds)
+    row, found = _locate(ids, note_person)
+    np.maximum.at(activity, (row[found], _array(note_week)[found] + 1), _array(note_at)[found])
 
     index = {person_id: p for p, person_id in enumerate(person_ids)}
     for goal in queries.goal_counts(session, team_id, bounds):
         if (p := index.get(goal.person_id)) is not None:
             counts[_GOAL_COUNTS[goal_outcome(goal.closed_status)]][p, goal.week] += goal.count
-    for meeting in queries.meetings(session, team_id, start, end):
+    for meeting in queries.meeting_counts(session, team_id, bounds):
         if (p := index.get(meeting.person_id)) is not None and meeting_held(
             meeting.status, meeting.attendance
         ):
-            counts["sessions_held"][p, bisect_right(bounds, meeting.starts_at) - 1] += 1
+            counts["sessions_held"][p, meeting.week] += meeting.count
 
     stretches = excused_stretches(session, team_id, person_ids)
     excused = [[(micros(a), micros(b)) for a, b in stretches[person_id]] for person_id in person_ids]
@@ -239,6 +228,10 @@ def _paired(spans: Sequence[queries.Span], ids: NDArray[np.int64], edges: Moment
         earliest[p] = np.where(open_now & (earliest[p] == NEVER), opened, earliest[p])
         latest[p] = np.where(open_now & (opened < at), np.maximum(latest[p], opened), latest[p])
     return np.where(latest != NEVER, latest, earliest)
+
+
+def _array(values: Sequence[int]) -> Counts:
+    return np.array(values, np.int64)
 
 
 def _locate(ids: NDArray[np.int64], person_ids: Sequence[int]) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
