@@ -5,11 +5,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.checkins.ids import CheckinField
+from bot.emulator import Message
 from tests.checkins.test_checkins import text_value
 from tests.checkins.test_nudges import TUESDAY_NINE_CHICAGO, send_due_at
 from tests.conftest import FixedClock
 from tests.goals.test_goal_modal_and_home import full_form
 from tests.harness import RunningApp, Slack, block_texts
+
+
+def overdue_nudge(slack: Slack, randy: str, app: RunningApp, clock: FixedClock) -> Message:
+    """The nudge asking whether to close goal #1 or set a new date (its target date has passed)."""
+    slack.goal("add Submit the poster abstract by tomorrow", user=randy)
+    slack.goal("cadence 1 daily", user=randy)
+    send_due_at(slack, app, clock, TUESDAY_NINE_CHICAGO)
+    send_due_at(slack, app, clock, TUESDAY_NINE_CHICAGO + timedelta(days=1))
+    return slack.dms(randy)[1]
 
 
 def test_adding_a_note_replaces_that_goals_buttons_and_leaves_the_other_goals(
@@ -53,11 +63,7 @@ def test_a_cancelled_note_form_leaves_the_buttons(
 def test_setting_a_new_date_replaces_the_overdue_question_and_a_past_date_is_refused(
     slack: Slack, randy: str, app: RunningApp, clock: FixedClock
 ) -> None:
-    slack.goal("add Submit the poster abstract by tomorrow", user=randy)
-    slack.goal("cadence 1 daily", user=randy)
-    send_due_at(slack, app, clock, TUESDAY_NINE_CHICAGO)
-    send_due_at(slack, app, clock, TUESDAY_NINE_CHICAGO + timedelta(days=1))
-    overdue = slack.dms(randy)[1]
+    overdue = overdue_nudge(slack, randy, app, clock)
     assert "Set a new date" in block_texts(overdue.blocks)
     slack.click_in_message(randy, overdue, "Set a new date")
     form = slack.open_modal(randy, callback="goal_modal")
@@ -75,11 +81,7 @@ def test_setting_a_new_date_replaces_the_overdue_question_and_a_past_date_is_ref
 def test_editing_a_goal_from_app_home_changes_no_nudge(
     slack: Slack, randy: str, app: RunningApp, clock: FixedClock
 ) -> None:
-    slack.goal("add Submit the poster abstract by tomorrow", user=randy)
-    slack.goal("cadence 1 daily", user=randy)
-    send_due_at(slack, app, clock, TUESDAY_NINE_CHICAGO)
-    send_due_at(slack, app, clock, TUESDAY_NINE_CHICAGO + timedelta(days=1))
-    overdue = slack.dms(randy)[1]
+    overdue = overdue_nudge(slack, randy, app, clock)
     slack.click_in_view(randy, slack.open_home(randy), "Edit")
     form = slack.open_modal(randy, callback="goal_modal")
     slack.submit(randy, form, full_form("Submit the poster abstract", "2026-12-04"))
