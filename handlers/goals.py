@@ -253,9 +253,11 @@ def register_date_answers(app: App, services: Services) -> None:
             key = answer_key(actor.team_id, actor.user_id, payload)
             goal, _ = goals.add_goal(services.db, actor, draft, services.now(), key)
         except ValueError:
-            context[ANSWER_KEY] = "That question is out of date: nothing saved. Type `/goal add …` again."
+            context[ANSWER_KEY] = Reply(
+                "That question is out of date: nothing saved. Type `/goal add …` again."
+            )
         except UserError as error:
-            context[ANSWER_KEY] = f"Nothing saved: {error.message}"
+            context[ANSWER_KEY] = Reply(f"Nothing saved: {error.message}")
         else:
             mark_changed(context)
             today = local_today(services.now(), actor.tz)
@@ -263,8 +265,11 @@ def register_date_answers(app: App, services: Services) -> None:
         ack()
 
     def answer(respond: Respond, client: WebClient, context: BoltContext) -> None:
-        if respond.response_url:  # the question is an ephemeral message; a forged click may have none
-            respond(text=context.get(ANSWER_KEY) or "", replace_original=True)
+        reply = context.get(ANSWER_KEY)
+        # The question is an ephemeral message; a forged click may have none behind it.
+        if isinstance(reply, Reply) and respond.response_url:
+            blocks = [block.to_dict() for block in reply.blocks] or None
+            respond(text=reply.text, blocks=blocks, replace_original=True)
         refresh_home_of(services, client, context)
 
     def fix(ack: Ack, action: dict[str, Any], respond: Respond) -> None:

@@ -33,7 +33,7 @@ def when_text(workshop: WorkshopInfo, session: OccurrenceInfo) -> str:
 
 
 def repeat_text(draft: WorkshopDraft) -> str:
-    """“Every week on Thursdays until Jan 14, 2027”, “Every month on the second Thursday, 6 sessions”."""
+    """“Every week on Thursday until Jan 14, 2027”, “Every month on the second Thursday, 6 sessions”."""
     if draft.repeat == Repeat.NONE:
         return ""
     day = f"{draft.start:%A}"
@@ -41,7 +41,7 @@ def repeat_text(draft: WorkshopDraft) -> str:
         nth = (draft.start.day - 1) // 7 + 1
         rule = f"Every month on the {_NTH.get(nth, 'last')} {day}"
     else:
-        rule = f"Every {'two weeks' if draft.repeat == Repeat.BIWEEKLY else 'week'} on {day}s"
+        rule = f"Every {'two weeks' if draft.repeat == Repeat.BIWEEKLY else 'week'} on {day}"
     if draft.until is not None:
         return f"{rule} until {draft.until:%b} {draft.until.day}, {draft.until.year}"
     return f"{rule}, {draft.count} sessions"
@@ -140,7 +140,9 @@ def saved_text(workshop: WorkshopInfo, first: OccurrenceInfo, *, edited: bool = 
     verb = "updated" if edited else "saved"
     text = f"Workshop #{workshop.number} {verb}: *{escape_mrkdwn(draft.title)}* in <#{draft.channel_id}>, first session {when_text(workshop, first)}"
     if repeat := repeat_text(draft):
-        text += f" ({repeat.lower()})"
+        text += (
+            f" ({repeat[0].lower()}{repeat[1:]})"  # only its first word: weekdays and months keep capitals
+        )
     if edited:
         return text + ". The announcement is updated and reminders follow the new times."
     if draft.announce_at is None:
@@ -179,12 +181,12 @@ def who_is_coming_text(workshop: WorkshopInfo, session: OccurrenceInfo, people: 
 
 
 def reminder_text(workshop: WorkshopInfo, session: OccurrenceInfo, minutes: int) -> str:
-    """The DM reminder, ending on an open question."""
+    """The DM reminder."""
     draft = workshop.draft
     where = f" · 📍 {escape_mrkdwn(draft.location)}" if draft.location else ""
     return (
         f"⏰ *{escape_mrkdwn(draft.title)}* starts in {describe_offset(minutes)}: {when_text(workshop, session)}{where} "
-        f"(announced in <#{draft.channel_id}>).\nWhat would you like to take away from it?"
+        f"(announced in <#{draft.channel_id}>)."
     )
 
 

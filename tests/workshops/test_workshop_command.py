@@ -42,9 +42,9 @@ def test_a_recurring_workshop_says_how_it_repeats_and_list_shows_every_session(
     slack: Slack, dean: str, channel: str, randy: str
 ) -> None:
     reply = slack.workshop('#m1-coaching "Study skills" Jan 7 5pm for 1h weekly until Jan 21', user=dean)
-    assert "every week on thursdays until jan 21, 2027" in reply.text
+    assert "(every week on Thursday until Jan 21, 2027)" in reply.text
     [post] = slack.wait_for_post(channel)
-    assert "🔁 Every week on Thursdays until Jan 21, 2027" in block_texts(post.blocks)
+    assert "🔁 Every week on Thursday until Jan 21, 2027" in block_texts(post.blocks)
     listed = slack.workshop("list", user=randy)
     lines = [line for line in listed.text.splitlines() if line.startswith("*#1*")]
     assert len(lines) == 3 and "Study skills" in lines[0]
