@@ -48,8 +48,11 @@ def _options(labels: dict[Area, str] | dict[Cadence, str]) -> list[Option]:
     return [Option(value=str(value), text=label) for value, label in labels.items()]
 
 
-def goal_modal(draft: GoalDraft | None = None, number: int | None = None) -> View:
-    """The New goal form, or the Edit form prefilled with a goal (its number in private_metadata)."""
+def goal_modal(
+    draft: GoalDraft | None = None, number: int | None = None, message: tuple[str, str] | None = None
+) -> View:
+    """The New goal form, or the Edit form prefilled with a goal (its number in private_metadata);
+    `message` is the (channel, ts) of the nudge whose "Set a new date" opened it, to update after."""
     draft = draft or GoalDraft(title="")
     area_options = _options(AREA_LABELS)
     cadence_options = _options(CADENCE_LABELS)
@@ -112,7 +115,11 @@ def goal_modal(draft: GoalDraft | None = None, number: int | None = None) -> Vie
         title="New goal" if number is None else f"Edit goal #{number}",
         submit="Save",
         close="Cancel",
-        private_metadata=json.dumps({"number": number}),
+        private_metadata=json.dumps(
+            {"number": number}
+            if message is None
+            else {"number": number, "channel": message[0], "ts": message[1]}
+        ),
         blocks=blocks,
     )
 
