@@ -38,6 +38,7 @@ from bot.goals.views import goal_modal, progress_modal
 from bot.meetings import service as meetings
 from bot.platform.dates import local_today
 from bot.platform.errors import UserError
+from bot.platform.form_state import message_from_metadata
 from bot.platform.services import Services
 from bot.platform.text import escape_mrkdwn
 from handlers.common import (
@@ -49,6 +50,7 @@ from handlers.common import (
     number_in,
     refresh_home_of,
     view_key,
+    was_changed,
 )
 
 CHECKIN_HELP = (
@@ -155,9 +157,10 @@ def register_buttons(app: App, services: Services) -> None:
         except UserError:
             return
         if action["action_id"] == CheckinAction.NUDGE_NOTE:
-            view = note_modal(goal, goal_id, ts, (body.get("container") or {}).get("channel_id") or "")
+            view = note_modal(goal, goal_id, ts, _message_channel(body))
         else:
-            view = goal_modal(goal.draft, goal.number)
+            channel = _message_channel(body)
+            view = goal_modal(goal.draft, goal.number, (channel, ts) if channel and ts else None)
         gateway(client).open_view(body["trigger_id"], view)
 
     def open_settings(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -243,6 +246,7 @@ def register_modals(app: App, services: Services) -> None:
         except UserError as error:
             ack(response_action="errors", errors={CheckinField.NOTE: error.message})
             return
+        mark_changed(context)
         ack(response_action="update", view=saved_checkin_view(private=private))
 
     def submit_settings(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -260,6 +264,11 @@ def register_modals(app: App, services: Services) -> None:
     def refresh(client: WebClient, context: BoltContext) -> None:
         refresh_home_of(services, client, context)
 
+    def redraw_nudge(view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        message = message_from_metadata(view.get("private_metadata"))
+        if message is not None and was_changed(context):
+            checkins.redraw_nudge(services, gateway(client), actor_of(services, client, context), message)
+
     app.view(CheckinCallback.CHECKIN)(ack=submit_checkin, lazy=[refresh])
-    app.view(CheckinCallback.NUDGE_NOTE)(submit_note)
+    app.view(CheckinCallback.NUDGE_NOTE)(ack=submit_note, lazy=[redraw_nudge])
     app.view(CheckinCallback.SETTINGS)(submit_settings)

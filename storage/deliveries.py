@@ -409,8 +409,13 @@ def latest_file(session: Session, person_id: int, kind: str) -> tuple[str, str] 
 
 def sent_message_to(session: Session, person_id: int, kind: str, channel: str, ts: str) -> bool:
     """Whether the app sent `person_id` a message of `kind` that Slack placed at (channel, ts)."""
-    found = session.scalar(
-        select(Delivery.id)
+    return sent_message(session, person_id, kind, channel, ts) is not None
+
+
+def sent_message(session: Session, person_id: int, kind: str, channel: str, ts: str) -> Delivery | None:
+    """The row of the message of `kind` the app sent `person_id` at (channel, ts), if it did."""
+    return session.scalar(
+        select(Delivery)
         .where(
             Delivery.person_id == person_id,
             Delivery.kind == kind,
@@ -420,7 +425,6 @@ def sent_message_to(session: Session, person_id: int, kind: str, channel: str, t
         )
         .limit(1)
     )
-    return found is not None
 
 
 def forget_mentions(session: Session, team_id: str, user_id: str) -> int:

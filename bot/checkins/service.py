@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
 from bot.checkins.alerts import coach_of, need_help_key, plan_coach_alert, plan_need_help_alert
-from bot.checkins.deliveries import plan_snooze
+from bot.checkins.deliveries import nudge_parts, payload_goal_ids, plan_snooze
 from bot.checkins.ids import CheckinAction
-from bot.checkins.nudge_views import answer_line, need_help_line
+from bot.checkins.nudge_views import answer_line, answered_blocks, need_help_line, nudge_blocks, nudge_text
 from bot.checkins.support import support_text_for
 from bot.goals.nudge_plan import NUDGE_KIND, replan_person
 from bot.goals.service import GoalInfo, goal_info
+from bot.platform.dates import local_today
+from bot.platform.delivery.registry import DeliveryInfo
 from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.services import Services
+from bot.platform.slack import SlackGateway
 from storage import checkins as queries
 from storage import deliveries as delivery_queries
 from storage import goals as goal_queries
@@ -130,6 +135,50 @@ def message_answers(services: Services, actor: Actor, message_ts: str) -> dict[i
                 line = need_help_line(alert.recipient, alert.due_at, actor.tz)
             answers[row.goal_id] = (row.answer, line)
         return answers
+
+
+def answer_with_new_date(services: Services, actor: Actor, number: int, message: tuple[str, str]) -> bool:
+    """ "Set a new date" saved from a nudge: its part shows the answer. False if the date is still past."""
+    channel, ts = message
+    now = services.now()
+    with services.db.transaction() as session:
+        goal = goal_queries.goal_by_number(session, actor.person_id, number)
+        if goal is None or goal.target_date is None or goal.target_date < local_today(now, actor.tz):
+            return False
+        if not delivery_queries.sent_message_to(session, actor.person_id, NUDGE_KIND, channel, ts):
+            return False
+        key = _nudge_key(actor, ts, goal.id)
+        return _record_goal_answer(session, actor, goal, NudgeAnswer.NEW_DATE, key, now, ts)
+
+
+def redraw_nudge(services: Services, slack: SlackGateway, actor: Actor, message: tuple[str, str]) -> None:
+    """Update the nudge at `message` after an answer given in a form (a note, a new date)."""
+    drawn = redrawn_nudge(services, actor, *message)
+    if drawn is not None:
+        slack.update_message(*message, drawn[0], Block.parse_all(drawn[1]))
+
+
+def redrawn_nudge(
+    services: Services, actor: Actor, channel: str, ts: str
+) -> tuple[str, list[dict[str, Any]]] | None:
+    """The nudge at (channel, ts) drawn again with every answer so far, for an answer given in a form
+    (the form's submission does not carry the message). None if it is not this person's nudge."""
+    with services.db.read() as session:
+        row = delivery_queries.sent_message(session, actor.person_id, NUDGE_KIND, channel, ts)
+        person = session.get(Person, actor.person_id)
+        if row is None or person is None:
+            return None
+        sent = row.sent_at or row.due_at
+        goal_ids = payload_goal_ids(DeliveryInfo.parse_payload(row.payload))
+        answered = frozenset(
+            row.goal_id for row in queries.for_message(session, actor.person_id, ts) if row.goal_id
+        )
+        snoozed = row.dedupe_key.startswith("nudge_snooze:")
+        parts = nudge_parts(session, person, goal_ids, sent, snoozed, answered)
+    if not parts:
+        return None
+    blocks = [block.to_dict() for block in nudge_blocks(parts, local_today(sent, actor.tz), actor.tz)]
+    return nudge_text(parts), answered_blocks(blocks, message_answers(services, actor, ts))
 
 
 def add_note(

@@ -111,13 +111,17 @@ def validated(draft: GoalDraft, today: date) -> GoalDraft:
     return replace(draft, title=title, why=draft.why.strip(), measure=draft.measure.strip())
 
 
+DATE_QUESTION = "When would you like to have this done?"
+MEASURE_QUESTION = "How will you know you've achieved it?"
+
+
 def smart_questions(draft: GoalDraft) -> list[str]:
     """Coaching questions for what a SMART goal still lacks; questions, never instructions."""
     questions = []
     if draft.target_date is None:
-        questions.append("When would you like to have this done?")
+        questions.append(DATE_QUESTION)
     if not draft.measure and not re.search(r"\d", draft.title):
-        questions.append("How will you know you've achieved it?")
+        questions.append(MEASURE_QUESTION)
     return questions
 
 

@@ -143,6 +143,12 @@ def slack_date(moment: datetime, fallback_tz: ZoneInfo) -> str:
     return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
 
 
+def slack_day(moment: datetime, fallback_tz: ZoneInfo) -> str:
+    """The day alone, in Slack date formatting (each reader's own zone): “Jan 14, 2027”."""
+    local = moment.astimezone(fallback_tz)
+    return f"<!date^{int(moment.timestamp())}^{{date_short}}|{local:%b} {local.day}, {local.year}>"
+
+
 def describe_duration(duration: timedelta) -> str:
     """`1h 30m`, `45m`, `2h`."""
     hours, minutes = divmod(int(duration.total_seconds()) // 60, 60)

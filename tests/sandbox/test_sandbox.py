@@ -262,7 +262,7 @@ def test_the_example_coaching_cycle_runs_as_a_script() -> None:
         "@randy agreed to the coaching agreement.",
         # the daily nudge, answered with one click, and a check-in
         "DM to randy · Tue Nov 24 9:00 AM CST",
-        "✅ On track: noted. What is helping you keep going?",
+        "✅ On track: noted.",
         "┌ Check-in saved ┐",
         # reminders, then the follow-up after the session
         "DM to drlee · Tue Nov 24 2:00 PM EST",
