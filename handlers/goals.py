@@ -90,7 +90,16 @@ def register_command(app: App, services: Services) -> None:
         elif isinstance(parsed, _CHANGES_GOALS):
             refresh_home_of(services, client, context)
 
-    app.command("/goal")(ack=acknowledge_goal, lazy=[follow_up_goal])
+    def follows_up(command: dict[str, Any], client: WebClient, context: BoltContext) -> bool:
+        """Whether work follows the ack: a modal to open, or a Home tab someone keeps open to refresh."""
+        parsed = parse_goal_command(command.get("text") or "")
+        if isinstance(parsed, OpenNewGoal | EditGoal):
+            return True
+        return isinstance(parsed, _CHANGES_GOALS) and actor_of(services, client, context).home_opened
+
+    app.command("/goal", matchers=[follows_up])(ack=acknowledge_goal, lazy=[follow_up_goal])
+    # The rest end with the ack: no lazy listener, whose hand-off costs as much as the ack itself.
+    app.command("/goal")(acknowledge_goal)
 
 
 def register_reply_buttons(app: App, services: Services) -> None:

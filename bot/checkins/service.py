@@ -94,6 +94,7 @@ def answer_nudge(
         if goal is None:
             raise UserError("That goal is no longer yours to answer for.")
         key = _nudge_key(actor, message_ts, goal_id, outcome)
+        was = goal.status
         if not _record_goal_answer(session, actor, goal, answer, key, now, message_ts):
             return False
         if coach is not None:
@@ -102,8 +103,9 @@ def answer_nudge(
             person = session.get(Person, actor.person_id)
             assert person is not None
             plan_snooze(session, person, goal_id, message_ts, now)
-        session.flush()
-        replan_person(session, actor.person_id, now)
+        if goal.status != was:  # closed: it leaves the nudge row; any other answer moves no nudge
+            session.flush()
+            replan_person(session, actor.person_id, now)
         return True
 
 
