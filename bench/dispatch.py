@@ -3,6 +3,8 @@
     python bench/dispatch.py            # (a) 10,000 nudges at 20 ms Slack latency, (b) one minute paced
     python bench/dispatch.py --quick    # 2,000 nudges and 15 seconds of pacing
     python bench/dispatch.py --only capacity|pacing [--database-url postgresql+psycopg://…]
+    python bench/dispatch.py --only workers [--rows N] [--rate R]      # three `coachbot worker`s, PostgreSQL
+    python bench/dispatch.py --only drain [--rows N] [--rate R] [--outage S]   # 5,000 rows after an outage
 
 The emulator runs in its own process (as Slack would), so it does not share the dispatcher's GIL.
 (a) sends real `nudge` deliveries: render, chat.postMessage, settle, then plan each person's next.
@@ -19,7 +21,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +52,13 @@ def user_id(n: int) -> str:
 
 
 # ---- the emulator process ----------------------------------------------------------------------
-def serve_emulator(users: int, channels: int, latency: float) -> None:
-    """Run an emulator with `users` people and `channels` channels; on stdin EOF print what it got."""
+def serve_emulator(users: int, channels: int, latency: float, outage: float = 0.0) -> None:
+    """Run an emulator with `users` people and `channels` channels, answering chat.postMessage with
+    500 for its first `outage` seconds; on stdin EOF print what it got (successful posts)."""
     emulator = SlackEmulator(latency_seconds=latency)
+    if outage:
+        until = datetime.now(UTC) + timedelta(seconds=outage)
+        emulator.fail("chat.postMessage", 500, times=None, until=until)
     for n in range(users):
         emulator.workspace.add_user(f"student{n}", user_id=user_id(n))
     made = [emulator.workspace.add_channel(f"cohort{n}") for n in range(channels)]
@@ -64,9 +70,17 @@ def serve_emulator(users: int, channels: int, latency: float) -> None:
 
 
 class EmulatorProcess:
-    def __init__(self, users: int, channels: int, latency: float) -> None:
+    def __init__(self, users: int, channels: int, latency: float, outage: float = 0.0) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, __file__, "--serve-emulator", str(users), str(channels), str(latency)],
+            [
+                sys.executable,
+                __file__,
+                "--serve-emulator",
+                str(users),
+                str(channels),
+                str(latency),
+                str(outage),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -77,7 +91,7 @@ class EmulatorProcess:
         self.channels: list[str] = hello["channels"]
 
     def finish(self) -> list[tuple[str, float]]:
-        out, _ = self.proc.communicate(timeout=120)
+        out, _ = self.proc.communicate(timeout=600)
         return [(channel, at) for channel, at in json.loads(out.strip().splitlines()[-1])["posts"]]
 
 
@@ -266,15 +280,28 @@ def pacing(seconds: int, database_url: str | None) -> dict[str, Any]:
 
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--serve-emulator":
-        serve_emulator(int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]))
+        serve_emulator(int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]))
         return 0
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="2,000 nudges and 15 s of pacing")
-    parser.add_argument("--only", choices=["capacity", "pacing"])
+    parser.add_argument("--only", choices=["capacity", "pacing", "workers", "drain"])
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    parser.add_argument("--rows", type=int, help="workers: 240 (a minute at 4/s); drain: 5,000")
+    parser.add_argument(
+        "--rate", type=float, help="workers and drain: COACHBOT_WORKSPACE_RATE (default: unset)"
+    )
+    parser.add_argument("--outage", type=float, default=60.0, help="drain: seconds Slack answers 500")
     args = parser.parse_args()
+    if args.only in {"workers", "drain"}:
+        from dispatch_workers import run  # PostgreSQL only (BENCH_DATABASE_URL or the local test one)
+
+        if args.only == "workers":
+            print("workers:", json.dumps(run(args.rows or 240, args.rate, 0.0)), flush=True)
+        else:
+            print("drain:  ", json.dumps(run(args.rows or 5000, args.rate, args.outage)), flush=True)
+        return 0
     if args.only in (None, "capacity"):
         print(
             "capacity:", json.dumps(capacity(2000 if args.quick else 10_000, args.database_url)), flush=True

@@ -35,9 +35,12 @@ from bot.platform.coalesce import Coalescer
 from bot.platform.payloads import payload_problem
 from bot.platform.redact import install_token_redaction
 from bot.platform.request_errors import (
+    BUSY,
+    SORRY,
     encode,
     failure_summary,
     guard_follow_up,
+    is_busy,
     request_kind,
     sorry_response,
 )
@@ -51,7 +54,7 @@ from bot.privacy.oauth import oauth_flow
 from bot.reports.area import AREA as REPORTS
 from bot.summaries.area import AREA as SUMMARIES
 from bot.workshops.area import AREA as WORKSHOPS
-from storage.db import Database
+from storage.db import Database, request_deadline
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +74,9 @@ LISTENERS: tuple[Callable[[App, Services], None], ...] = (
 )
 
 LAZY_WORKERS = 4
+# Slack waits 3 s for an answer: a request waits for the database (and users.info) at most this long,
+# leaving time to answer "busy" and for the answer to travel. Lazy listeners and jobs have no deadline.
+REQUEST_DEADLINE_SECONDS = 2.0
 # A busy person's Home tab is published at most about once a second (views.publish is rate limited).
 HOME_REFRESH_INTERVAL = 1.0
 
@@ -110,7 +116,7 @@ def build_app(
     client = client or make_web_client(
         None if settings.oauth_enabled else settings.bot_token, settings.api_url
     )
-    app = App(
+    app = _App(
         token=None if settings.oauth_enabled else settings.bot_token,
         signing_secret=settings.signing_secret,
         client=client,
@@ -131,9 +137,13 @@ def build_app(
             if response is not None:
                 response.status, response.body = 401, ""
             return
-        log.error("request failed: %s; %s", request_kind(body), failure_summary(error))
+        busy = is_busy(error)
+        if busy:  # expected under load: a lock held elsewhere, a slow Slack; nothing was written
+            log.warning("request answered busy: %s; %s", request_kind(body), failure_summary(error))
+        else:
+            log.error("request failed: %s; %s", request_kind(body), failure_summary(error))
         if response is not None:
-            response.status, payload = sorry_response(body)
+            response.status, payload = sorry_response(body, BUSY if busy else SORRY)
             response.headers["content-type"] = ["application/json;charset=utf-8"]
             response.body = encode(payload)
 
@@ -153,6 +163,15 @@ def build_app(
     for listener in app._listeners:  # Bolt keeps them here; its own lazy error log quotes messages
         listener.lazy_functions = [guard_follow_up(f, log) for f in listener.lazy_functions]
     return app
+
+
+class _App(App):
+    """Bolt's App, each request dispatched under its deadline (lazy listeners run on other threads,
+    outside it)."""
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        with request_deadline(REQUEST_DEADLINE_SECONDS):
+            return super().dispatch(req)
 
 
 def _signed(request: BoltRequest, secret: str | None) -> bool:

@@ -38,6 +38,7 @@ from bot.goals.views import goal_modal, progress_modal
 from bot.meetings import service as meetings
 from bot.platform.dates import local_today
 from bot.platform.errors import UserError
+from bot.platform.form_state import message_from_metadata
 from bot.platform.services import Services
 from bot.platform.text import escape_mrkdwn
 from handlers.common import (
@@ -49,12 +50,14 @@ from handlers.common import (
     number_in,
     refresh_home_of,
     view_key,
+    was_changed,
 )
 
 CHECKIN_HELP = (
     "*Check-ins*\n• `/checkin` — how you are doing overall, each goal's status and a note (you can keep it private)\n"
     "• `/checkin <note>` — save a quick note, e.g. `/checkin Finished the cardio block, feeling steadier`"
 )
+OWN_NUDGE_KEY = "coachbot_own_nudge"
 CLOSES_GOAL = {CheckinAction.NUDGE_DONE, CheckinAction.OUTCOME_DONE, CheckinAction.OUTCOME_NOT_ACHIEVED}
 
 
@@ -113,21 +116,25 @@ def register_buttons(app: App, services: Services) -> None:
     ) -> None:
         goal_id, ts, channel = number_in(action), _message_ts(body), _message_channel(body)
         actor = actor_of(services, client, context)
-        if goal_id is not None and ts and checkins.is_own_nudge(services, actor, channel, ts):
+        if goal_id is not None and ts:
             # A goal closed meanwhile: the message update that follows shows what is true.
             with suppress(UserError):
                 action_id = action["action_id"]
-                checkins.answer_nudge(
-                    services, actor, goal_id, NUDGE_ANSWERS[action_id], ts, services.now(),
+                recorded = checkins.answer_nudge(
+                    services, actor, goal_id, NUDGE_ANSWERS[action_id], (channel, ts), services.now(),
                     outcome=action_id in OUTCOME_ACTIONS,
                 )  # fmt: skip
-                mark_changed(context)
+                if recorded is not None:
+                    context[OWN_NUDGE_KEY] = True  # the update after the ack need not ask again
+                    mark_changed(context)
         ack()
 
     def update_message(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         message, ts, channel = body.get("message") or {}, _message_ts(body), _message_channel(body)
         actor = actor_of(services, client, context)
-        if not (message and ts and channel and checkins.is_own_nudge(services, actor, channel, ts)):
+        if not (message and ts and channel):
+            return
+        if not (context.get(OWN_NUDGE_KEY) or checkins.is_own_nudge(services, actor, channel, ts)):
             return  # only the app's own nudge to this person is ever changed by their click
         answers = checkins.message_answers(services, actor, ts)
         blocks = Block.parse_all(answered_blocks(message.get("blocks") or [], answers))
@@ -155,9 +162,10 @@ def register_buttons(app: App, services: Services) -> None:
         except UserError:
             return
         if action["action_id"] == CheckinAction.NUDGE_NOTE:
-            view = note_modal(goal, goal_id, ts, (body.get("container") or {}).get("channel_id") or "")
+            view = note_modal(goal, goal_id, ts, _message_channel(body))
         else:
-            view = goal_modal(goal.draft, goal.number)
+            channel = _message_channel(body)
+            view = goal_modal(goal.draft, goal.number, (channel, ts) if channel and ts else None)
         gateway(client).open_view(body["trigger_id"], view)
 
     def open_settings(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -243,6 +251,7 @@ def register_modals(app: App, services: Services) -> None:
         except UserError as error:
             ack(response_action="errors", errors={CheckinField.NOTE: error.message})
             return
+        mark_changed(context)
         ack(response_action="update", view=saved_checkin_view(private=private))
 
     def submit_settings(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -260,6 +269,11 @@ def register_modals(app: App, services: Services) -> None:
     def refresh(client: WebClient, context: BoltContext) -> None:
         refresh_home_of(services, client, context)
 
+    def redraw_nudge(view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        message = message_from_metadata(view.get("private_metadata"))
+        if message is not None and was_changed(context):
+            checkins.redraw_nudge(services, gateway(client), actor_of(services, client, context), message)
+
     app.view(CheckinCallback.CHECKIN)(ack=submit_checkin, lazy=[refresh])
-    app.view(CheckinCallback.NUDGE_NOTE)(submit_note)
+    app.view(CheckinCallback.NUDGE_NOTE)(ack=submit_note, lazy=[redraw_nudge])
     app.view(CheckinCallback.SETTINGS)(submit_settings)

@@ -42,13 +42,16 @@ def mark_changed(context: BoltContext) -> None:
     context[CHANGED_AT_KEY] = time.monotonic()
 
 
+def was_changed(context: BoltContext) -> bool:
+    """Whether the listener's quick part committed a change (a refused form changed nothing)."""
+    return context.get(CHANGED_AT_KEY) is not None
+
+
 def refresh_home_of(services: Services, client: WebClient, context: BoltContext) -> None:
     """Publish the requester's Home tab after a change they made (a refused form changed nothing),
     skipping it if a publish since their change covers it."""
-    changed_at = context.get(CHANGED_AT_KEY)
-    if changed_at is None:
-        return
-    refresh_home(services, gateway(client), actor_of(services, client, context), changed_at)
+    if was_changed(context):
+        refresh_home(services, gateway(client), actor_of(services, client, context), context[CHANGED_AT_KEY])
 
 
 def command_key(actor: Actor, command: dict[str, Any]) -> str:

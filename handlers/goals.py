@@ -13,6 +13,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.checkins import service as checkins
 from bot.goals import service as goals
 from bot.goals.commands import (
     AddGoal,
@@ -30,6 +31,7 @@ from bot.goals.views import goal_modal, progress_modal, saved_modal, saved_reply
 from bot.platform.asking import FIX_ACTION, answer_key, fix_reply, payload_of
 from bot.platform.dates import local_today
 from bot.platform.errors import UserError
+from bot.platform.form_state import message_from_metadata
 from bot.platform.replies import Reply
 from bot.platform.services import Services
 from handlers.common import (
@@ -41,6 +43,7 @@ from handlers.common import (
     number_in,
     refresh_home_of,
     view_key,
+    was_changed,
 )
 
 _CHANGES_GOALS = (AddGoal, ChangeStatus, LogProgress, SetCadence)
@@ -87,7 +90,16 @@ def register_command(app: App, services: Services) -> None:
         elif isinstance(parsed, _CHANGES_GOALS):
             refresh_home_of(services, client, context)
 
-    app.command("/goal")(ack=acknowledge_goal, lazy=[follow_up_goal])
+    def follows_up(command: dict[str, Any], client: WebClient, context: BoltContext) -> bool:
+        """Whether work follows the ack: a modal to open, or a Home tab someone keeps open to refresh."""
+        parsed = parse_goal_command(command.get("text") or "")
+        if isinstance(parsed, OpenNewGoal | EditGoal):
+            return True
+        return isinstance(parsed, _CHANGES_GOALS) and actor_of(services, client, context).home_opened
+
+    app.command("/goal", matchers=[follows_up])(ack=acknowledge_goal, lazy=[follow_up_goal])
+    # The rest end with the ack: no lazy listener, whose hand-off costs as much as the ack itself.
+    app.command("/goal")(acknowledge_goal)
 
 
 def register_reply_buttons(app: App, services: Services) -> None:
@@ -194,6 +206,9 @@ def register_modals(app: App, services: Services) -> None:
         except UserError as error:
             ack(response_action="errors", errors={GoalField.TITLE: error.message})
             return
+        nudge = message_from_metadata(view.get("private_metadata"))
+        if number is not None and nudge is not None:
+            checkins.answer_with_new_date(services, actor, number, nudge)
         mark_changed(context)
         questions = goals.smart_questions(goal.draft)
         saved = saved_modal(goal, questions, local_today(now, actor.tz), edited=number is not None)
@@ -221,7 +236,12 @@ def register_modals(app: App, services: Services) -> None:
     def refresh(client: WebClient, context: BoltContext) -> None:
         refresh_home_of(services, client, context)
 
-    app.view(GoalCallback.GOAL)(ack=submit_goal, lazy=[refresh])
+    def redraw_nudge(view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        nudge = message_from_metadata(view.get("private_metadata"))
+        if nudge is not None and was_changed(context):  # opened by a nudge's "Set a new date"
+            checkins.redraw_nudge(services, gateway(client), actor_of(services, client, context), nudge)
+
+    app.view(GoalCallback.GOAL)(ack=submit_goal, lazy=[refresh, redraw_nudge])
     app.view(GoalCallback.PROGRESS)(ack=submit_progress, lazy=[refresh])
 
 
@@ -242,9 +262,11 @@ def register_date_answers(app: App, services: Services) -> None:
             key = answer_key(actor.team_id, actor.user_id, payload)
             goal, _ = goals.add_goal(services.db, actor, draft, services.now(), key)
         except ValueError:
-            context[ANSWER_KEY] = "That question is out of date: nothing saved. Type `/goal add …` again."
+            context[ANSWER_KEY] = Reply(
+                "That question is out of date: nothing saved. Type `/goal add …` again."
+            )
         except UserError as error:
-            context[ANSWER_KEY] = f"Nothing saved: {error.message}"
+            context[ANSWER_KEY] = Reply(f"Nothing saved: {error.message}")
         else:
             mark_changed(context)
             today = local_today(services.now(), actor.tz)
@@ -252,8 +274,11 @@ def register_date_answers(app: App, services: Services) -> None:
         ack()
 
     def answer(respond: Respond, client: WebClient, context: BoltContext) -> None:
-        if respond.response_url:  # the question is an ephemeral message; a forged click may have none
-            respond(text=context.get(ANSWER_KEY) or "", replace_original=True)
+        reply = context.get(ANSWER_KEY)
+        # The question is an ephemeral message; a forged click may have none behind it.
+        if isinstance(reply, Reply) and respond.response_url:
+            blocks = [block.to_dict() for block in reply.blocks] or None
+            respond(text=reply.text, blocks=blocks, replace_original=True)
         refresh_home_of(services, client, context)
 
     def fix(ack: Ack, action: dict[str, Any], respond: Respond) -> None:

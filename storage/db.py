@@ -1,17 +1,48 @@
-"""Engine and session factory; SQLite gets WAL, foreign keys and write-ahead locking."""
+"""Engine and session factory; SQLite gets WAL, foreign keys and write-ahead locking; a request's
+waits for locks end at its deadline."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 READ_ONLY = "coachbot_read_only"
+# Never wait less than this for a lock, even past the deadline: a free lock is taken at once anyway.
+MIN_WAIT_SECONDS = 0.05
+# PostgreSQL: lock_not_available (lock_timeout) and query_canceled (statement_timeout).
+_PG_BUSY = {"55P03", "57014"}
+
+_deadline: ContextVar[float | None] = ContextVar("coachbot_request_deadline", default=None)
+
+
+class DatabaseBusy(Exception):
+    """A request could not have the database before its deadline; its transaction wrote nothing."""
+
+
+@contextmanager
+def request_deadline(seconds: float) -> Iterator[None]:
+    """Inside: every wait for the database (a lock, a statement) ends `seconds` from now with
+    DatabaseBusy. Background work, outside any deadline, waits as long as it must."""
+    token = _deadline.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def request_time_left() -> float | None:
+    """Seconds until this request's deadline (at least MIN_WAIT_SECONDS); None outside a request."""
+    deadline = _deadline.get()
+    return None if deadline is None else max(MIN_WAIT_SECONDS, deadline - time.monotonic())
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -28,7 +59,25 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         _tune_sqlite(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    _bound_postgresql_waits(engine)
+    return engine
+
+
+def _wait_ms(default_ms: int) -> int:
+    left = request_time_left()
+    return default_ms if left is None else int(left * 1000)
+
+
+def _bound_postgresql_waits(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        if request_time_left() is None:
+            return  # background work keeps the server's defaults
+        # SET LOCAL ends with the transaction, so the pooled connection goes back unchanged.
+        wait = _wait_ms(0)
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = {wait}")
+        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {wait}")
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -42,11 +91,12 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         # Deleted rows are overwritten with zeros, not left in free pages (a person's deleted words).
         cursor.execute("PRAGMA secure_delete=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        # Pooled connections serve requests and background jobs in turn: set the wait every time.
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={_wait_ms(SQLITE_BUSY_TIMEOUT_MS)}")
         # Writers take the lock up front (IMMEDIATE): a deferred transaction that later writes can
         # fail with "database is locked" without waiting. Readers never block anyone in WAL mode.
         if connection.get_execution_options().get(READ_ONLY):
@@ -70,21 +120,35 @@ class Database:
         # Re-entrant: a service may open a transaction inside another on the same thread.
         # Per-database state a process keeps (the dispatcher's send pacer), dropped with it.
         self.process_state: dict[str, Any] = {}
-        self._write_lock: AbstractContextManager[Any] = (
-            threading.RLock() if self.engine.dialect.name == "sqlite" else nullcontext()
+        self._write_lock: threading.RLock | None = (
+            threading.RLock() if self.engine.dialect.name == "sqlite" else None
         )
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session inside one transaction: committed on success, rolled back on any error."""
-        with self._write_lock, self.sessions.begin() as session:
+        """A session inside one transaction: committed on success, rolled back on any error
+        (DatabaseBusy when a request's deadline passed waiting for a lock)."""
+        with self._writer(), _busy_past_deadline(), self.sessions.begin() as session:
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only unit of work: on SQLite it takes no write lock and waits for no writer."""
-        with self.read_sessions.begin() as session:
+        with _busy_past_deadline(), self.read_sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def _writer(self) -> Iterator[None]:
+        if self._write_lock is None:
+            yield
+            return
+        left = request_time_left()
+        if not self._write_lock.acquire(timeout=-1 if left is None else left):
+            raise DatabaseBusy("another writer of this process held the database past the deadline")
+        try:
+            yield
+        finally:
+            self._write_lock.release()
 
     def drop_deleted_pages(self) -> bool:
         """After erasing someone: copy the write-ahead log into the (zeroed) file and empty it, so the
@@ -93,7 +157,7 @@ class Database:
         if not self.is_sqlite:
             return True
         # Outside any transaction (a checkpoint inside one is refused): the raw connection autocommits.
-        with self._write_lock:
+        with self._writer():
             connection = self.engine.raw_connection()
             try:
                 cursor = connection.cursor()
@@ -109,3 +173,19 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _busy_past_deadline() -> Iterator[None]:
+    """A request's lock wait that ran out becomes DatabaseBusy; everything else passes unchanged."""
+    try:
+        yield
+    except OperationalError as error:
+        if request_time_left() is None or not _is_lock_wait(error):
+            raise
+        raise DatabaseBusy("the database stayed locked past the request's deadline") from error
+
+
+def _is_lock_wait(error: OperationalError) -> bool:
+    code = getattr(error.orig, "sqlite_errorname", None) or getattr(error.orig, "sqlstate", None)
+    return code in {"SQLITE_BUSY", "SQLITE_LOCKED"} | _PG_BUSY

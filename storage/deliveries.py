@@ -79,6 +79,27 @@ def cancel_pending(session: Session, *conditions: Any, reason: str = "cancelled"
     return int(result.rowcount or 0)
 
 
+_TABLE = Delivery.__table__
+assert isinstance(_TABLE, Table)
+# Built once: a new goal moving its person's nudge row is on the `/goal add` path.
+_RESCHEDULE = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.id == bindparam("row_id"),
+        _TABLE.c.status.in_([DeliveryStatus.PENDING, DeliveryStatus.CANCELLED]),
+    )
+    .values(
+        status=DeliveryStatus.PENDING, due_at=bindparam("due"), payload=bindparam("body"), last_error=None
+    )
+)
+
+
+def reschedule(session: Session, delivery_id: int, due_at: datetime, payload: dict[str, Any]) -> None:
+    """A pending (or cancelled) row due at a new time with a new payload; a claimed one is left alone."""
+    params = {"row_id": delivery_id, "due": due_at, "body": json.dumps(payload, sort_keys=True)}
+    session.connection().execute(_RESCHEDULE, params)
+
+
 UNCONFIRMED = "sent, unconfirmed"
 
 
@@ -388,8 +409,13 @@ def latest_file(session: Session, person_id: int, kind: str) -> tuple[str, str] 
 
 def sent_message_to(session: Session, person_id: int, kind: str, channel: str, ts: str) -> bool:
     """Whether the app sent `person_id` a message of `kind` that Slack placed at (channel, ts)."""
-    found = session.scalar(
-        select(Delivery.id)
+    return sent_message(session, person_id, kind, channel, ts) is not None
+
+
+def sent_message(session: Session, person_id: int, kind: str, channel: str, ts: str) -> Delivery | None:
+    """The row of the message of `kind` the app sent `person_id` at (channel, ts), if it did."""
+    return session.scalar(
+        select(Delivery)
         .where(
             Delivery.person_id == person_id,
             Delivery.kind == kind,
@@ -399,7 +425,6 @@ def sent_message_to(session: Session, person_id: int, kind: str, channel: str, t
         )
         .limit(1)
     )
-    return found is not None
 
 
 def forget_mentions(session: Session, team_id: str, user_id: str) -> int:

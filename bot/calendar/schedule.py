@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.platform.delivery.planning import plan_one
 from storage import calendar as queries
 from storage import deliveries
 from storage import meetings as meeting_queries
@@ -38,17 +39,8 @@ def plan_meeting_files(session: Session, meeting: Meeting, pairing: Pairing, now
     )
     for person_id in (pairing.coach_id, pairing.coachee_id):
         person = meeting_queries.person(session, person_id)
-        deliveries.plan(
-            session,
-            team_id=meeting.team_id,
-            kind=CALENDAR_FILE,
-            recipient=person.slack_user_id,
-            person_id=person_id,
-            due_at=now,
-            dedupe_key=f"{meeting_prefix(meeting.id)}s{sequence}:{person_id}",
-            now=now,
-            payload={"meeting_id": meeting.id, "sequence": sequence},
-        )
+        key = f"{meeting_prefix(meeting.id)}s{sequence}:{person_id}"
+        plan_one(session, person, CALENDAR_FILE, key, now, {"meeting_id": meeting.id, "sequence": sequence})
     return sequence
 
 
@@ -59,16 +51,9 @@ def plan_workshop_file(
     makes one file per occasion, so a replayed request sends nothing twice. True if planned."""
     queries.note_copy(session, workshop.team_id, workshop.id, person.id, now)
     sequence = queries.sequence(session, workshop_id=workshop.id)
-    return deliveries.plan(
-        session,
-        team_id=workshop.team_id,
-        kind=CALENDAR_FILE,
-        recipient=person.slack_user_id,
-        person_id=person.id,
-        due_at=now,
-        dedupe_key=f"{workshop_prefix(workshop.id)}s{sequence}:{person.id}:{reason}",
-        now=now,
-        payload={"workshop_id": workshop.id, "sequence": sequence},
+    key = f"{workshop_prefix(workshop.id)}s{sequence}:{person.id}:{reason}"
+    return plan_one(
+        session, person, CALENDAR_FILE, key, now, {"workshop_id": workshop.id, "sequence": sequence}
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,14 +30,23 @@ UNREACHABLE = {"channel_not_found", "user_not_found", "account_inactive"}
 
 
 def _goal_ids(delivery: DeliveryInfo) -> list[int]:
-    return [
-        int(g) for g in delivery.payload.get("goal_ids", []) if isinstance(g, int | str) and str(g).isdigit()
-    ]
+    return payload_goal_ids(delivery.payload)
 
 
-def _parts(
-    session: Session, person: Person, goal_ids: list[int], now: datetime, snoozed: bool
+def payload_goal_ids(payload: dict[str, Any]) -> list[int]:
+    """The goals a nudge row was planned for."""
+    return [int(g) for g in payload.get("goal_ids", []) if isinstance(g, int | str) and str(g).isdigit()]
+
+
+def nudge_parts(
+    session: Session,
+    person: Person,
+    goal_ids: list[int],
+    now: datetime,
+    snoozed: bool,
+    answered: frozenset[int] = frozenset(),
 ) -> list[NudgePart]:
+    """The goals a nudge asks about; `answered` goals are kept even if closed since (to redraw it)."""
     today = local_today(now, person.tz)
     goals = list(
         session.scalars(
@@ -46,7 +56,8 @@ def _parts(
     last_notes = queries.last_notes(session, [goal.id for goal in goals])
     parts = []
     for goal in goals:
-        if goal.status != GoalStatus.ACTIVE or (goal.cadence == Cadence.OFF and not snoozed):
+        asked = goal.status == GoalStatus.ACTIVE and (goal.cadence != Cadence.OFF or snoozed)
+        if not (asked or goal.id in answered):
             continue
         last = last_notes.get(goal.id)
         parts.append(
@@ -77,7 +88,7 @@ def render_nudge(services: Services, delivery: DeliveryInfo, now: datetime) -> O
         if late > STILL_ON_TIME and _quiet_now(session, person, now):
             return Skip("late, and it is now the person's quiet hours; the next nudge is planned instead")
         snoozed = delivery.dedupe_key.startswith("nudge_snooze:")
-        parts = _parts(session, person, _goal_ids(delivery), now, snoozed)
+        parts = nudge_parts(session, person, _goal_ids(delivery), now, snoozed)
         if not parts:
             return Skip("no active goals left to ask about")
         return Outgoing(

@@ -97,7 +97,7 @@ def _overdue_part(part: NudgePart) -> list[Block]:
         SectionBlock(
             text=MarkdownTextObject(
                 text=f"*#{part.number}* {escape_mrkdwn(part.title)}\nIts target date, {short_date(part.target_date)}, has "
-                "passed. Where are you with it: would you like to close it, or set a new date?"
+                "passed. Would you like to close it, or set a new date?"
             )
         ),
         ActionsBlock(
@@ -122,14 +122,15 @@ def need_help_line(coach: str, due: datetime, tz: str) -> str:
 def answer_line(answer: NudgeAnswer, private: bool = False) -> str:
     """What replaces a part's buttons once the coachee has answered."""
     lines = {
-        NudgeAnswer.ON_TRACK: "✅ On track: noted. What is helping you keep going?",
+        NudgeAnswer.ON_TRACK: "✅ On track: noted.",
         NudgeAnswer.NEED_HELP: "🤝 You asked for help: noted. You can add a note with `/checkin`.",
-        NudgeAnswer.DONE: "🎉 Done, and the goal is closed. What made the difference?",
+        NudgeAnswer.DONE: "🎉 Done, and the goal is closed. Well done.",
         NudgeAnswer.CLOSED: "Closing this goal. Did you get there?",
         NudgeAnswer.NOT_ACHIEVED: "Closed as not achieved this time. `/goal reopen` brings it back "
         "if you change your mind.",
         NudgeAnswer.SNOOZED: "⏰ Snoozed: I'll ask again in a day, outside your quiet hours.",
         NudgeAnswer.NOTE: "📝 Note saved" + (" (private: only you can see it)." if private else "."),
+        NudgeAnswer.NEW_DATE: "📅 New target date saved: `/goal list` shows it.",
     }
     return lines.get(answer, "Noted.")
 

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
 from bot.checkins.alerts import coach_of, need_help_key, plan_coach_alert, plan_need_help_alert
-from bot.checkins.deliveries import plan_snooze
+from bot.checkins.deliveries import nudge_parts, payload_goal_ids, plan_snooze
 from bot.checkins.ids import CheckinAction
-from bot.checkins.nudge_views import answer_line, need_help_line
+from bot.checkins.nudge_views import answer_line, answered_blocks, need_help_line, nudge_blocks, nudge_text
 from bot.checkins.support import support_text_for
 from bot.goals.nudge_plan import NUDGE_KIND, replan_person
 from bot.goals.service import GoalInfo, goal_info
+from bot.platform.dates import local_today
+from bot.platform.delivery.registry import DeliveryInfo
 from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.services import Services
+from bot.platform.slack import SlackGateway
 from storage import checkins as queries
 from storage import deliveries as delivery_queries
 from storage import goals as goal_queries
@@ -28,6 +33,8 @@ NOTE_MAX = 3000
 # "Close goal" closes nothing by itself: it asks "Did you get there?", whose answer closes the goal.
 _CLOSES_GOAL = {NudgeAnswer.DONE: GoalStatus.DONE, NudgeAnswer.NOT_ACHIEVED: GoalStatus.NOT_ACHIEVED}
 _OUTCOMES = {NudgeAnswer.NOT_ACHIEVED}
+# Answers that change nothing but the record: no alert, no snooze, no goal closed.
+_ONLY_RECORDED = {NudgeAnswer.ON_TRACK, NudgeAnswer.CLOSED}
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,23 @@ def _nudge_key(actor: Actor, message_ts: str, goal_id: int, outcome: bool = Fals
     return f"{actor.team_id}:nudge:{message_ts}:{goal_id}" + (":outcome" if outcome else "")
 
 
+def _record(
+    session: Session,
+    actor: Actor,
+    goal_id: int,
+    answer: NudgeAnswer,
+    request_key: str,
+    now: datetime,
+    message_ts: str | None,
+    withheld: bool = False,
+) -> int | None:
+    return queries.record(
+        session, team_id=actor.team_id, person_id=actor.person_id, goal_id=goal_id, answer=answer,
+        note="", private=False, message_ts=message_ts, created_at=now, request_key=request_key,
+        coach_consent=False if withheld else None,
+    )  # fmt: skip
+
+
 def _record_goal_answer(
     session: Session,
     actor: Actor,
@@ -56,12 +80,7 @@ def _record_goal_answer(
     """Record one answer about a goal (once per request key); Done and Close close it. True if new.
 
     `withheld`: given in a low well-being /checkin, so hidden from the coach unless the coachee says yes."""
-    new_id = queries.record(
-        session, team_id=actor.team_id, person_id=actor.person_id, goal_id=goal.id, answer=answer,
-        note="", private=False, message_ts=message_ts, created_at=now, request_key=request_key,
-        coach_consent=False if withheld else None,
-    )  # fmt: skip
-    if new_id is None:
+    if _record(session, actor, goal.id, answer, request_key, now, message_ts, withheld) is None:
         return False
     if answer in _CLOSES_GOAL and goal.status == GoalStatus.ACTIVE:
         goal.status, goal.closed_at, goal.updated_at = _CLOSES_GOAL[answer], now, now
@@ -73,22 +92,31 @@ def answer_nudge(
     actor: Actor,
     goal_id: int,
     answer: NudgeAnswer,
-    message_ts: str,
+    message: tuple[str, str],
     now: datetime,
     *,
     outcome: bool = False,
-) -> bool:
-    """Record a nudge button; True if recorded now, False if this goal in this message was answered.
+) -> bool | None:
+    """Record a nudge button; True if recorded now, False if this goal in this message was answered,
+    None if (channel, ts) is not a nudge the app sent this person (then nothing is recorded).
 
     `outcome` is the answer to "Did you get there?" after "Close goal" (Yes, done / Not this time).
     "Need help" alerts the coach at their next working moment.
     """
     coach = coach_of(services, actor) if answer == NudgeAnswer.NEED_HELP else None
+    message_ts = message[1]
     with services.db.transaction() as session:
-        goal = queries.owned_goal(session, actor.person_id, goal_id)
-        if goal is None:
+        own, status = queries.answer_context(session, actor.person_id, NUDGE_KIND, message, goal_id)
+        if not own:
+            return None
+        if status is None:
             raise UserError("That goal is no longer yours to answer for.")
         key = _nudge_key(actor, message_ts, goal_id, outcome)
+        if answer in _ONLY_RECORDED:  # the 9:00 wave's clicks: one insert, no ORM objects
+            return _record(session, actor, goal_id, answer, key, now, message_ts) is not None
+        goal = queries.owned_goal(session, actor.person_id, goal_id)
+        assert goal is not None
+        was = goal.status
         if not _record_goal_answer(session, actor, goal, answer, key, now, message_ts):
             return False
         if coach is not None:
@@ -97,8 +125,9 @@ def answer_nudge(
             person = session.get(Person, actor.person_id)
             assert person is not None
             plan_snooze(session, person, goal_id, message_ts, now)
-        session.flush()
-        replan_person(session, actor.person_id, now)
+        if goal.status != was:  # closed: it leaves the nudge row; any other answer moves no nudge
+            session.flush()
+            replan_person(session, actor.person_id, now)
         return True
 
 
@@ -110,7 +139,7 @@ def is_own_nudge(services: Services, actor: Actor, channel: str, ts: str) -> boo
 
 def message_answers(services: Services, actor: Actor, message_ts: str) -> dict[int, tuple[NudgeAnswer, str]]:
     """Each answered goal in a nudge message: its answer, and the line that replaces its buttons."""
-    with services.db.transaction() as session:
+    with services.db.read() as session:
         rows = queries.for_message(session, actor.person_id, message_ts)
         keys = {row.goal_id: need_help_key(actor, message_ts, row.goal_id) for row in rows if row.goal_id}
         alerts = queries.deliveries_by_key(session, list(keys.values()))
@@ -128,6 +157,50 @@ def message_answers(services: Services, actor: Actor, message_ts: str) -> dict[i
                 line = need_help_line(alert.recipient, alert.due_at, actor.tz)
             answers[row.goal_id] = (row.answer, line)
         return answers
+
+
+def answer_with_new_date(services: Services, actor: Actor, number: int, message: tuple[str, str]) -> bool:
+    """ "Set a new date" saved from a nudge: its part shows the answer. False if the date is still past."""
+    channel, ts = message
+    now = services.now()
+    with services.db.transaction() as session:
+        goal = goal_queries.goal_by_number(session, actor.person_id, number)
+        if goal is None or goal.target_date is None or goal.target_date < local_today(now, actor.tz):
+            return False
+        if not delivery_queries.sent_message_to(session, actor.person_id, NUDGE_KIND, channel, ts):
+            return False
+        key = _nudge_key(actor, ts, goal.id)
+        return _record_goal_answer(session, actor, goal, NudgeAnswer.NEW_DATE, key, now, ts)
+
+
+def redraw_nudge(services: Services, slack: SlackGateway, actor: Actor, message: tuple[str, str]) -> None:
+    """Update the nudge at `message` after an answer given in a form (a note, a new date)."""
+    drawn = redrawn_nudge(services, actor, *message)
+    if drawn is not None:
+        slack.update_message(*message, drawn[0], Block.parse_all(drawn[1]))
+
+
+def redrawn_nudge(
+    services: Services, actor: Actor, channel: str, ts: str
+) -> tuple[str, list[dict[str, Any]]] | None:
+    """The nudge at (channel, ts) drawn again with every answer so far, for an answer given in a form
+    (the form's submission does not carry the message). None if it is not this person's nudge."""
+    with services.db.read() as session:
+        row = delivery_queries.sent_message(session, actor.person_id, NUDGE_KIND, channel, ts)
+        person = session.get(Person, actor.person_id)
+        if row is None or person is None:
+            return None
+        sent = row.sent_at or row.due_at
+        goal_ids = payload_goal_ids(DeliveryInfo.parse_payload(row.payload))
+        answered = frozenset(
+            row.goal_id for row in queries.for_message(session, actor.person_id, ts) if row.goal_id
+        )
+        snoozed = row.dedupe_key.startswith("nudge_snooze:")
+        parts = nudge_parts(session, person, goal_ids, sent, snoozed, answered)
+    if not parts:
+        return None
+    blocks = [block.to_dict() for block in nudge_blocks(parts, local_today(sent, actor.tz), actor.tz)]
+    return nudge_text(parts), answered_blocks(blocks, message_answers(services, actor, ts))
 
 
 def add_note(

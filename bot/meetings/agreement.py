@@ -5,10 +5,10 @@ from __future__ import annotations
 from importlib.resources import files
 
 from bot.meetings.schedule import AGREEMENT, AGREEMENT_NOTICE
+from bot.platform.delivery.planning import plan_one
 from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.services import Services
-from storage import deliveries
 from storage import meetings as queries
 from storage.models.meetings import Pairing
 
@@ -46,17 +46,8 @@ def send_agreement(services: Services, coach: Actor, coachee: Actor, request_key
             raise UserError(
                 f"<@{coachee.user_id}> is not one of your coachees, so I can't send them the agreement."
             )
-        deliveries.plan(
-            session,
-            team_id=coach.team_id,
-            kind=AGREEMENT,
-            recipient=coachee.user_id,
-            person_id=coachee.person_id,
-            due_at=now,
-            dedupe_key=f"pairing:{pairing.id}:agreement:{request_key}",
-            now=now,
-            payload={"pairing_id": pairing.id},
-        )
+        key = f"pairing:{pairing.id}:agreement:{request_key}"
+        plan_one(session, coachee, AGREEMENT, key, now, {"pairing_id": pairing.id})
 
 
 def answer_agreement(services: Services, coachee: Actor, pairing_id: int, agreed: bool) -> bool:
@@ -77,16 +68,7 @@ def answer_agreement(services: Services, coachee: Actor, pairing_id: int, agreed
             stamp = now
         event = "agreed" if agreed else "discuss"
         coach = queries.person(session, pairing.coach_id)
-        deliveries.plan(
-            session,
-            team_id=pairing.team_id,
-            kind=AGREEMENT_NOTICE,
-            recipient=coach.slack_user_id,
-            person_id=coach.id,
-            due_at=now,
-            # Agreeing is told once; each request to discuss is its own message.
-            dedupe_key=f"pairing:{pairing.id}:{event}:{'' if agreed else stamp.isoformat()}",
-            now=now,
-            payload={"event": event, "coachee": coachee.user_id},
-        )
+        # Agreeing is told once; each request to discuss is its own message.
+        key = f"pairing:{pairing.id}:{event}:{'' if agreed else stamp.isoformat()}"
+        plan_one(session, coach, AGREEMENT_NOTICE, key, now, {"event": event, "coachee": coachee.user_id})
         return True

@@ -10,7 +10,7 @@ from bot.meetings.cohorts import assign_cohort
 from bot.platform import roles
 from bot.platform.errors import UserError
 from bot.platform.mentions import leading_mentions
-from bot.platform.people import Actor
+from bot.platform.people import Actor, resolve_all
 from bot.platform.replies import Reply
 from bot.platform.services import Services
 
@@ -51,7 +51,7 @@ def answer_coach_verb(
         users, _ = _people(rest, "assign", "@coach @coachee [@coachee …]")
         if len(users) < 2:
             raise UserError("Name the coach, then one or more coachees: `/coach assign @coach @coachee`.")
-        coach, *coachees = [resolve(user) for user in users]
+        coach, *coachees = resolve_all(resolve, users)
         return Reply("\n".join(pairings.assign(services, actor, coach, coachees)))
     if verb == "unassign":
         roles.require_admin(services, actor, "end a pairing")

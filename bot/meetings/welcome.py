@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from bot.meetings.agreement import agreement_text
 from bot.meetings.prep_views import agreement_blocks
+from bot.platform.delivery.planning import plan_one
 from bot.platform.delivery.registry import DeliveryInfo, Kind, Outgoing, Skip
 from bot.platform.services import Services
-from storage import deliveries
 from storage import meetings as queries
 from storage.models.meetings import Pairing
 
@@ -34,17 +34,8 @@ def plan_ended(session: Session, pairing: Pairing, now: datetime) -> None:
 def _plan_both(session: Session, pairing: Pairing, kind: str, now: datetime) -> None:
     coach, coachee = queries.person(session, pairing.coach_id), queries.person(session, pairing.coachee_id)
     for role, person, other in (("coach", coach, coachee), ("coachee", coachee, coach)):
-        deliveries.plan(
-            session,
-            team_id=pairing.team_id,
-            kind=kind,
-            recipient=person.slack_user_id,
-            person_id=person.id,
-            due_at=now,
-            dedupe_key=f"{kind}:{pairing.id}:{role}",
-            now=now,
-            payload={"pairing_id": pairing.id, "role": role, "other": other.slack_user_id},
-        )
+        payload = {"pairing_id": pairing.id, "role": role, "other": other.slack_user_id}
+        plan_one(session, person, kind, f"{kind}:{pairing.id}:{role}", now, payload)
 
 
 def what_coaching_is(agreement: str) -> str:

@@ -42,6 +42,13 @@ def metadata_id(private_metadata: Any, key: str) -> int | None:
     return value if type(value) is int and 0 < value < 2**63 else None
 
 
+def message_from_metadata(private_metadata: Any) -> tuple[str, str] | None:
+    """The (channel, ts) of the message a form was opened from (`{"channel": …, "ts": …}`), if written."""
+    data = metadata(private_metadata)
+    channel, ts = data.get("channel"), data.get("ts")
+    return (channel, ts) if isinstance(channel, str) and isinstance(ts, str) and channel and ts else None
+
+
 def number_from_metadata(private_metadata: str) -> int | None:
     """The number a form was opened for (`{"number": N}`); None for a new one or metadata we did not write."""
     return metadata_id(private_metadata, "number")

@@ -7,7 +7,7 @@ import threading
 
 from sqlalchemy import text
 
-from storage.db import Database
+from storage.db import Database, request_deadline
 
 log = logging.getLogger(__name__)
 
@@ -17,17 +17,18 @@ HEALTH_TIMEOUT_SECONDS = 0.8
 def database_problem(db: Database, timeout: float = HEALTH_TIMEOUT_SECONDS) -> str | None:
     """None when a write would succeed now, else a short reason ("locked", "read-only" …).
 
-    The probe rewrites Alembic's version row and rolls it back; it runs on its own thread so a
-    lock never holds the answer past `timeout` (the thread finishes on its own later)."""
+    The probe rewrites Alembic's version row and rolls it back, waiting for locks no longer than a
+    request would; it runs on its own thread so nothing else (a connection that hangs) holds the
+    answer past `timeout` (the thread finishes on its own later)."""
     outcome: list[str | None] = []
 
     def probe() -> None:
         try:
-            with db.engine.connect() as connection, connection.begin() as transaction:
-                if db.is_sqlite:
-                    connection.exec_driver_sql(f"PRAGMA busy_timeout={int(timeout * 1000)}")
-                else:
-                    connection.execute(text(f"SET LOCAL lock_timeout = '{int(timeout * 1000)}ms'"))
+            with (
+                request_deadline(timeout * 0.75),
+                db.engine.connect() as connection,
+                connection.begin() as transaction,
+            ):
                 connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
                 transaction.rollback()
             outcome.append(None)

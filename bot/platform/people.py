@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -17,6 +20,8 @@ from storage.people import find_person, upsert_person
 log = logging.getLogger(__name__)
 
 PROFILE_MAX_AGE = timedelta(hours=24)
+# users.info is Tier 4 (100+ a minute): a handful at once keeps a long list inside the 3 s ack.
+PROFILES_AT_ONCE = 8
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,7 @@ class Actor:
     is_workspace_admin: bool
     tz_known: bool = True
     locale: str = ""  # Slack's, e.g. en-GB: whether they write the day first
+    home_opened: bool = False  # whether they ever opened App Home (then it is kept fresh)
 
 
 class ActorCache:
@@ -85,6 +91,21 @@ def resolve_actor(
     return actor
 
 
+def resolve_all(resolve: Callable[[str], Actor], user_ids: list[str]) -> list[Actor]:
+    """Several people in the order named, their unknown profiles asked of Slack a few at a time
+    (one after another, 40 profiles at 100 ms each would miss Slack's 3 seconds)."""
+    unique = list(dict.fromkeys(user_ids))
+    if len(unique) <= 1:
+        return [resolve(user_id) for user_id in user_ids]
+    with ThreadPoolExecutor(min(PROFILES_AT_ONCE, len(unique)), thread_name_prefix="profiles") as pool:
+        # Each look-up carries this request's context (its deadline) onto the pool's thread.
+        futures = {
+            user_id: pool.submit(contextvars.copy_context().run, resolve, user_id) for user_id in unique
+        }
+        found = {user_id: future.result() for user_id, future in futures.items()}
+    return [found[user_id] for user_id in user_ids]
+
+
 def _resolve(db: Database, slack: SlackGateway, team_id: str, user_id: str, now: datetime) -> Actor:
     with db.read() as session:
         person = find_person(session, team_id, user_id)
@@ -133,4 +154,5 @@ def actor_from_person(team_id: str, person: Person) -> Actor:
         tz=person.tz,
         is_workspace_admin=person.is_workspace_admin,
         locale=person.locale or "",
+        home_opened=person.home_opened_at is not None,
     )

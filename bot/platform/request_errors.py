@@ -9,11 +9,15 @@ import re
 import traceback
 from collections.abc import Callable
 from typing import Any
+from urllib.error import URLError
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import DBAPIError
 
+from storage.db import DatabaseBusy
+
 SORRY = "Sorry, something went wrong on our side and nothing was changed. Please try again in a moment."
+BUSY = "coachbot is busy right now and nothing was changed. Please try again in a moment."
 # Ids the app itself defines look like this; anything else in a log line is shown as "?".
 _ID = re.compile(r"[A-Za-z0-9_./:-]{1,60}")
 STACK_FRAMES = 6
@@ -50,22 +54,29 @@ def failure_summary(error: BaseException) -> str:
     return f"{name} at {where or '?'}"
 
 
-def sorry_response(body: Any) -> tuple[int, dict[str, Any] | None]:
+def is_busy(error: BaseException) -> bool:
+    """The request ran out of time waiting (a locked database, a slow Slack): nothing was changed."""
+    if isinstance(error, URLError):
+        return isinstance(error.reason, TimeoutError)
+    return isinstance(error, DatabaseBusy | TimeoutError)
+
+
+def sorry_response(body: Any, text: str = SORRY) -> tuple[int, dict[str, Any] | None]:
     """What Slack gets for a signed request that failed: a kind word, never a 500 (nothing was changed)."""
     if isinstance(body, dict) and "command" in body:
-        return 200, {"response_type": "ephemeral", "text": SORRY}
+        return 200, {"response_type": "ephemeral", "text": text}
     if isinstance(body, dict) and body.get("type") == "view_submission":
         # Pushed on top, so the form underneath keeps what the person typed.
-        return 200, {"response_action": "push", "view": _sorry_view()}
+        return 200, {"response_action": "push", "view": _sorry_view(text)}
     return 200, None
 
 
-def _sorry_view() -> dict[str, Any]:
+def _sorry_view(text: str) -> dict[str, Any]:
     return {
         "type": "modal",
         "title": {"type": "plain_text", "text": "Not saved"},
         "close": {"type": "plain_text", "text": "Back"},
-        "blocks": [{"type": "section", "text": {"type": "plain_text", "text": SORRY}}],
+        "blocks": [{"type": "section", "text": {"type": "plain_text", "text": text}}],
     }
 
 

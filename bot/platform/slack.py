@@ -15,6 +15,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from storage.db import request_time_left
+
 log = logging.getLogger(__name__)
 
 WEB_API_TIMEOUT_SECONDS = 10
@@ -66,11 +68,16 @@ class SlackGateway:
     def __init__(self, client: WebClient) -> None:
         self.client = client
 
+    def _quick_client(self) -> WebClient:
+        """A client for a look-up before the ack: it gives up by the request's deadline."""
+        left = request_time_left()
+        timeout = PROFILE_TIMEOUT_SECONDS if left is None else min(PROFILE_TIMEOUT_SECONDS, left)
+        # urllib takes fractions of a second; slack_sdk's annotation says int.
+        return WebClient(token=self.client.token, base_url=self.client.base_url, timeout=timeout)  # type: ignore[arg-type]
+
     def profile(self, user_id: str) -> Profile:
         """users.info, asked once and briefly: it runs before the ack, inside Slack's 3 seconds."""
-        quick = WebClient(
-            token=self.client.token, base_url=self.client.base_url, timeout=PROFILE_TIMEOUT_SECONDS
-        )
+        quick = self._quick_client()
         user = quick.users_info(user=user_id, include_locale=True)["user"]
         profile = user.get("profile") or {}
         name = (
@@ -88,9 +95,7 @@ class SlackGateway:
 
     def channel(self, channel_id: str) -> ChannelInfo:
         """conversations.info, asked briefly: it runs before the ack, inside Slack's 3 seconds."""
-        quick = WebClient(
-            token=self.client.token, base_url=self.client.base_url, timeout=PROFILE_TIMEOUT_SECONDS
-        )
+        quick = self._quick_client()
         channel = quick.conversations_info(channel=channel_id)["channel"]
         return ChannelInfo(
             channel_id=channel_id,
@@ -102,9 +107,7 @@ class SlackGateway:
 
     def channel_members(self, channel_id: str) -> frozenset[str]:
         """Every member of a channel (conversations.members, a page at a time), asked briefly."""
-        quick = WebClient(
-            token=self.client.token, base_url=self.client.base_url, timeout=PROFILE_TIMEOUT_SECONDS
-        )
+        quick = self._quick_client()
         members: set[str] = set()
         cursor = ""
         while True:

@@ -9,13 +9,14 @@ from datetime import date, timedelta
 from bot.meetings.cohorts import clean_cohort
 from bot.platform import audit, roles
 from bot.platform.dates import local_today
+from bot.platform.delivery.planning import plan_one
 from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.services import Services
-from bot.reports.measures import ALL_COHORTS, measure, weeks_between
+from bot.reports.measures import ALL_COHORTS, measure
 from bot.reports.output import PERSON_COLUMNS, person_records, table_records, to_csv, to_json
 from bot.reports.suppression import suppress
-from storage import deliveries as store
+from bot.reports.weeks import weeks_between
 
 REPORT_KIND = "report"
 REPORTED = "report.exported"
@@ -97,15 +98,6 @@ def request_report(services: Services, actor: Actor, text: str, request_key: str
     now = services.now()
     when = parse_period(text, local_today(now, services.settings.program_tz))
     with services.db.transaction() as session:
-        store.plan(
-            session,
-            team_id=actor.team_id,
-            kind=REPORT_KIND,
-            recipient=actor.user_id,
-            person_id=actor.person_id,
-            due_at=now,
-            dedupe_key=f"report:{request_key}",
-            now=now,
-            payload={"since": when.since.isoformat(), "until": when.until.isoformat(), "cohort": when.cohort},
-        )
+        payload = {"since": when.since.isoformat(), "until": when.until.isoformat(), "cohort": when.cohort}
+        plan_one(session, actor, REPORT_KIND, f"report:{request_key}", now, payload)
     return f"I'm sending you the report ({when.describe()}) as a CSV file in our DM."

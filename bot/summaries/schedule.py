@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.checkins.preferences import clock_label
 from bot.platform.dates import zone
+from bot.platform.delivery.planning import plan_one
 from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.services import Services
@@ -119,14 +120,4 @@ def plan_now(services: Services, actor: Actor, kind: str, request_key: str) -> N
     """A summary or digest for right now (`/coach summary`), once per request."""
     now = services.now()
     with services.db.transaction() as session:
-        store.plan(
-            session,
-            team_id=actor.team_id,
-            kind=kind,
-            recipient=actor.user_id,
-            person_id=actor.person_id,
-            due_at=now,
-            dedupe_key=f"{kind}_now:{request_key}",
-            now=now,
-            payload={"on_request": True},
-        )
+        plan_one(session, actor, kind, f"{kind}_now:{request_key}", now, {"on_request": True})

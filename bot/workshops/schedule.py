@@ -11,6 +11,7 @@ from itertools import pairwise
 
 from sqlalchemy.orm import Session
 
+from bot.platform.delivery.planning import Channel, plan_one
 from storage import deliveries as store
 from storage.models import Delivery, Person
 from storage.models.workshops import Occurrence, Rsvp, RsvpAnswer, Workshop, WorkshopStatus
@@ -47,20 +48,17 @@ def withdraw_reminders(session: Session, workshop: Workshop, occurrence: Occurre
     )
 
 
+def _channel(workshop: Workshop) -> Channel:
+    return Channel(workshop.team_id, workshop.channel_id)
+
+
 def plan_announcement(session: Session, workshop: Workshop, now: datetime) -> None:
     """The channel announcement: at `announce_at`, or right away (a command then sends it at once)."""
     if workshop.announcement_ts:
         return
-    store.plan(
-        session,
-        team_id=workshop.team_id,
-        kind=ANNOUNCEMENT,
-        recipient=workshop.channel_id,
-        due_at=workshop.announce_at or now,
-        dedupe_key=f"{key_prefix(workshop.id)}announce:v{workshop.version}",
-        now=now,
-        payload={"workshop_id": workshop.id, "version": workshop.version},
-    )
+    key = f"{key_prefix(workshop.id)}announce:v{workshop.version}"
+    payload = {"workshop_id": workshop.id, "version": workshop.version}
+    plan_one(session, _channel(workshop), ANNOUNCEMENT, key, now, payload, due_at=workshop.announce_at)
 
 
 def plan_occurrence_posts(session: Session, workshop: Workshop, now: datetime) -> None:
@@ -71,16 +69,9 @@ def plan_occurrence_posts(session: Session, workshop: Workshop, now: datetime) -
         if occurrence.message_ts or occurrence.starts_at <= now:
             continue
         due = max(previous.starts_at + duration, workshop.announce_at or now)
-        store.plan(
-            session,
-            team_id=workshop.team_id,
-            kind=OCCURRENCE_POST,
-            recipient=workshop.channel_id,
-            due_at=due,
-            dedupe_key=f"{key_prefix(workshop.id)}session:{occurrence.id}:v{workshop.version}",
-            now=now,
-            payload={"workshop_id": workshop.id, "occurrence_id": occurrence.id, "version": workshop.version},
-        )
+        key = f"{key_prefix(workshop.id)}session:{occurrence.id}:v{workshop.version}"
+        payload = {"workshop_id": workshop.id, "occurrence_id": occurrence.id, "version": workshop.version}
+        plan_one(session, _channel(workshop), OCCURRENCE_POST, key, now, payload, due_at=due)
 
 
 def plan_reminders(
@@ -93,54 +84,28 @@ def plan_reminders(
         due = occurrence.starts_at - timedelta(minutes=minutes)
         if due <= now:
             continue
-        store.plan(
-            session,
-            team_id=workshop.team_id,
-            kind=REMINDER,
-            recipient=person.slack_user_id,
-            person_id=person.id,
-            due_at=due,
-            dedupe_key=(
-                f"{key_prefix(workshop.id)}remind:{occurrence.id}:{person.id}:"
-                f"v{workshop.version}.{rsvp.version}:{minutes}m"
-            ),
-            now=now,
-            payload={
-                "workshop_id": workshop.id,
-                "occurrence_id": occurrence.id,
-                "version": workshop.version,
-                "rsvp_version": rsvp.version,
-                "minutes": minutes,
-            },
+        key = (
+            f"{key_prefix(workshop.id)}remind:{occurrence.id}:{person.id}:"
+            f"v{workshop.version}.{rsvp.version}:{minutes}m"
         )
+        payload = {
+            "workshop_id": workshop.id,
+            "occurrence_id": occurrence.id,
+            "version": workshop.version,
+            "rsvp_version": rsvp.version,
+            "minutes": minutes,
+        }
+        plan_one(session, person, REMINDER, key, now, payload, due_at=due)
 
 
 def plan_cancellation(session: Session, workshop: Workshop, people: list[Person], now: datetime) -> None:
     """A note in the announcement's thread, and a DM to each person who said Going or Maybe."""
-    payload = {"workshop_id": workshop.id}
+    payload, prefix = {"workshop_id": workshop.id}, key_prefix(workshop.id)
     if workshop.announcement_ts and workshop.announcement_channel:
-        store.plan(
-            session,
-            team_id=workshop.team_id,
-            kind=CANCELLATION,
-            recipient=workshop.announcement_channel,
-            due_at=now,
-            dedupe_key=f"{key_prefix(workshop.id)}cancelled:thread",
-            now=now,
-            payload={**payload, "thread": True},
-        )
+        thread = Channel(workshop.team_id, workshop.announcement_channel)
+        plan_one(session, thread, CANCELLATION, f"{prefix}cancelled:thread", now, {**payload, "thread": True})
     for person in people:
-        store.plan(
-            session,
-            team_id=workshop.team_id,
-            kind=CANCELLATION,
-            recipient=person.slack_user_id,
-            person_id=person.id,
-            due_at=now,
-            dedupe_key=f"{key_prefix(workshop.id)}cancelled:{person.id}",
-            now=now,
-            payload=payload,
-        )
+        plan_one(session, person, CANCELLATION, f"{prefix}cancelled:{person.id}", now, payload)
 
 
 def cancellation_rows(workshop_id: int) -> object:

@@ -68,6 +68,7 @@ class NudgeAnswer(enum.StrEnum):
     CHECKIN = "checkin"
     CLOSED = "closed"  # "Close goal" clicked: the outcome question follows
     NOT_ACHIEVED = "not_achieved"
+    NEW_DATE = "new_date"  # "Set a new date" on an overdue goal, saved
 
 
 class CheckIn(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -9,9 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.checkins.ids import CheckinField, SettingsField
+from bot.goals.nudge_plan import replan_people
 from storage import checkins as checkin_queries
-from storage.models import Delivery, DeliveryStatus, GoalStatus
+from storage.models import Cadence, Delivery, DeliveryStatus, Goal, GoalStatus
 from storage.models.checkins import CheckIn, NudgeAnswer
+from storage.people import upsert_person
 from tests.checkins.test_nudges import TUESDAY_NINE_CHICAGO, checkins, goal_status, pending_nudges
 from tests.conftest import FixedClock
 from tests.harness import RunningApp, Slack, block_texts, run_due
@@ -114,7 +117,10 @@ def test_low_wellbeing_shows_support_at_once_and_the_coach_hears_only_after_yes(
     assert [c.coach_consent for c in checkins(app)] == [True]
     assert run_due(app, slack.emulator) == 1
     [alert] = told(slack, coach)
-    assert f"<@{randy}> checked in with low well-being and would like you to know. How" in alert.text
+    assert alert.text == (
+        f"<@{randy}> checked in with low well-being and would like you to know. "
+        "When you reach out, leave them in charge of what happens next."
+    )
     assert "They asked for you to know" not in alert.text  # said once, not twice
 
 
@@ -244,6 +250,51 @@ def test_program_quiet_periods_are_admin_only_and_move_pending_nudges(
     assert "Thanksgiving" in listed
     assert "removed" in slack.coachbot(f"quiet remove {number}", user=admin).text
     assert [r.due_at for r in pending_nudges(app)] == [TUESDAY_NINE_CHICAGO]
+
+
+def seed_people_with_daily_goals(app: RunningApp, team_id: str, count: int, now: datetime) -> None:
+    """`count` coachees in Chicago, each with a daily goal and its nudge planned (as /goal would)."""
+    with app.services.db.transaction() as session:
+        ids = []
+        for n in range(count):
+            person = upsert_person(
+                session,
+                team_id=team_id,
+                slack_user_id=f"U9{n:08d}",
+                display_name=f"student{n}",
+                tz="America/Chicago",
+                is_workspace_admin=False,
+                is_deleted=False,
+                now=now,
+            )
+            session.add(
+                Goal(
+                    team_id=person.team_id,
+                    person_id=person.id,
+                    number=1,
+                    title="Do 40 practice questions",
+                    cadence=Cadence.DAILY,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            ids.append(person.id)
+        session.flush()
+        replan_people(session, ids, now)
+
+
+def test_a_quiet_period_for_a_thousand_coachees_answers_within_3_seconds_and_moves_every_nudge(
+    slack: Slack, app: RunningApp, clock: FixedClock
+) -> None:
+    admin = slack.person("dean", "America/Chicago", is_admin=True)
+    seed_people_with_daily_goals(app, slack.ws.team_id, 1000, clock())
+    assert {r.due_at for r in pending_nudges(app)} == {TUESDAY_NINE_CHICAGO}
+    started = time.monotonic()
+    added = slack.coachbot("quiet add 2026-11-24 2026-11-27 Thanksgiving", user=admin).text
+    assert time.monotonic() - started < 3.0
+    assert "Thanksgiving" in added
+    moved = pending_nudges(app)
+    assert len(moved) == 1000 and {r.due_at for r in moved} == {datetime(2026, 11, 30, 15, 0, tzinfo=UTC)}
 
 
 def test_quiet_add_with_bad_dates_says_how_to_write_it(slack: Slack) -> None:

@@ -90,7 +90,7 @@ def test_done_completes_the_goal_and_no_more_nudges_are_planned_for_it(
     slack.wait_for_edit(slack.dms(randy)[0])
     assert goal_status(app, 1) == GoalStatus.DONE
     assert pending_nudges(app) == []
-    assert "What made the difference?" in block_texts(slack.dms(randy)[0].blocks)
+    assert "🎉 Done, and the goal is closed. Well done." in block_texts(slack.dms(randy)[0].blocks)
     slack.emulator.wait_for(
         lambda _calls: "No active goals yet" in block_texts(slack.ws.homes[randy]["blocks"])
     )

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import select
 
 from bot.meetings import pairings
 from bot.platform.slack import SlackGateway, make_web_client
+from storage.models import Person
 from storage.models.meetings import Pairing
 from tests.harness import BOT_TOKEN, RunningApp, Slack, block_texts
+
+
+def person_id(app: RunningApp, user_id: str) -> int:
+    with app.services.db.read() as session:
+        found = session.scalar(select(Person.id).where(Person.slack_user_id == user_id))
+    assert found is not None, user_id
+    return found
 
 
 def pairing_rows(app: RunningApp) -> list[Pairing]:
@@ -101,3 +111,18 @@ def test_help_lists_every_subcommand(slack: Slack, randy: str) -> None:
 
 def _gateway(slack: Slack) -> SlackGateway:
     return SlackGateway(make_web_client(BOT_TOKEN, slack.emulator.url))
+
+
+def test_pairing_forty_new_coachees_while_users_info_is_slow_answers_within_3_seconds(
+    slack: Slack, app: RunningApp, dean: str, drlee: str
+) -> None:
+    coachees = [slack.person(f"student{n}", "America/Chicago") for n in range(40)]
+    slack.emulator.slow("users.info", 0.1, times=None)  # Slack at 100 ms a profile
+    started = time.monotonic()
+    reply = slack.coach("assign @drlee " + " ".join(f"@student{n}" for n in range(40)), user=dean)
+    assert time.monotonic() - started < 3.0
+    assert reply.text.splitlines() == [f"<@{c}> is now paired with coach <@{drlee}>." for c in coachees]
+    assert [p.coachee_id for p in pairing_rows(app)] == [
+        person_id(app, c) for c in coachees
+    ]  # every pairing stored, in the order named
+    slack.emulator.heal()

@@ -373,7 +373,7 @@ def test_three_postgres_workers_under_every_fault_at_once_send_each_message_once
     pg_url: str, tmp_path: Path
 ) -> None:
     emulator = SlackEmulator().start()  # real time: the outage below is a real 4 seconds
-    rows = 600
+    rows = 2000
     try:
         users = [emulator.workspace.add_user(f"student{n}") for n in range(rows)]
         plan(pg_url, users, datetime.now(UTC) - timedelta(minutes=1))
@@ -393,7 +393,7 @@ def test_three_postgres_workers_under_every_fault_at_once_send_each_message_once
             emulator.slow("chat.postMessage", SLOW, times=5)
             emulator.fail("chat.postMessage", 502, times=None, until=datetime.now(UTC) + timedelta(seconds=4))
             workers.start(**rate)
-            wait_until(lambda: settled(pg_url), 90, "every row settled")
+            wait_until(lambda: settled(pg_url), 180, "every row settled")
         finally:
             workers.stop()
         result = audit(emulator, pg_url)
