@@ -57,6 +57,7 @@ CHECKIN_HELP = (
     "*Check-ins*\n• `/checkin` — how you are doing overall, each goal's status and a note (you can keep it private)\n"
     "• `/checkin <note>` — save a quick note, e.g. `/checkin Finished the cardio block, feeling steadier`"
 )
+OWN_NUDGE_KEY = "coachbot_own_nudge"
 CLOSES_GOAL = {CheckinAction.NUDGE_DONE, CheckinAction.OUTCOME_DONE, CheckinAction.OUTCOME_NOT_ACHIEVED}
 
 
@@ -115,21 +116,25 @@ def register_buttons(app: App, services: Services) -> None:
     ) -> None:
         goal_id, ts, channel = number_in(action), _message_ts(body), _message_channel(body)
         actor = actor_of(services, client, context)
-        if goal_id is not None and ts and checkins.is_own_nudge(services, actor, channel, ts):
+        if goal_id is not None and ts:
             # A goal closed meanwhile: the message update that follows shows what is true.
             with suppress(UserError):
                 action_id = action["action_id"]
-                checkins.answer_nudge(
-                    services, actor, goal_id, NUDGE_ANSWERS[action_id], ts, services.now(),
+                recorded = checkins.answer_nudge(
+                    services, actor, goal_id, NUDGE_ANSWERS[action_id], (channel, ts), services.now(),
                     outcome=action_id in OUTCOME_ACTIONS,
                 )  # fmt: skip
-                mark_changed(context)
+                if recorded is not None:
+                    context[OWN_NUDGE_KEY] = True  # the update after the ack need not ask again
+                    mark_changed(context)
         ack()
 
     def update_message(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         message, ts, channel = body.get("message") or {}, _message_ts(body), _message_channel(body)
         actor = actor_of(services, client, context)
-        if not (message and ts and channel and checkins.is_own_nudge(services, actor, channel, ts)):
+        if not (message and ts and channel):
+            return
+        if not (context.get(OWN_NUDGE_KEY) or checkins.is_own_nudge(services, actor, channel, ts)):
             return  # only the app's own nudge to this person is ever changed by their click
         answers = checkins.message_answers(services, actor, ts)
         blocks = Block.parse_all(answered_blocks(message.get("blocks") or [], answers))

@@ -90,7 +90,16 @@ def register_command(app: App, services: Services) -> None:
         elif isinstance(parsed, _CHANGES_GOALS):
             refresh_home_of(services, client, context)
 
-    app.command("/goal")(ack=acknowledge_goal, lazy=[follow_up_goal])
+    def follows_up(command: dict[str, Any], client: WebClient, context: BoltContext) -> bool:
+        """Whether work follows the ack: a modal to open, or a Home tab someone keeps open to refresh."""
+        parsed = parse_goal_command(command.get("text") or "")
+        if isinstance(parsed, OpenNewGoal | EditGoal):
+            return True
+        return isinstance(parsed, _CHANGES_GOALS) and actor_of(services, client, context).home_opened
+
+    app.command("/goal", matchers=[follows_up])(ack=acknowledge_goal, lazy=[follow_up_goal])
+    # The rest end with the ack: no lazy listener, whose hand-off costs as much as the ack itself.
+    app.command("/goal")(acknowledge_goal)
 
 
 def register_reply_buttons(app: App, services: Services) -> None:
@@ -253,9 +262,11 @@ def register_date_answers(app: App, services: Services) -> None:
             key = answer_key(actor.team_id, actor.user_id, payload)
             goal, _ = goals.add_goal(services.db, actor, draft, services.now(), key)
         except ValueError:
-            context[ANSWER_KEY] = "That question is out of date: nothing saved. Type `/goal add …` again."
+            context[ANSWER_KEY] = Reply(
+                "That question is out of date: nothing saved. Type `/goal add …` again."
+            )
         except UserError as error:
-            context[ANSWER_KEY] = f"Nothing saved: {error.message}"
+            context[ANSWER_KEY] = Reply(f"Nothing saved: {error.message}")
         else:
             mark_changed(context)
             today = local_today(services.now(), actor.tz)
@@ -263,8 +274,11 @@ def register_date_answers(app: App, services: Services) -> None:
         ack()
 
     def answer(respond: Respond, client: WebClient, context: BoltContext) -> None:
-        if respond.response_url:  # the question is an ephemeral message; a forged click may have none
-            respond(text=context.get(ANSWER_KEY) or "", replace_original=True)
+        reply = context.get(ANSWER_KEY)
+        # The question is an ephemeral message; a forged click may have none behind it.
+        if isinstance(reply, Reply) and respond.response_url:
+            blocks = [block.to_dict() for block in reply.blocks] or None
+            respond(text=reply.text, blocks=blocks, replace_original=True)
         refresh_home_of(services, client, context)
 
     def fix(ack: Ack, action: dict[str, Any], respond: Respond) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -26,11 +26,42 @@ def coach_may_see() -> ColumnElement[bool]:
     )
 
 
+_CHECKINS = CheckIn.__table__
+assert isinstance(_CHECKINS, Table)
+# Built once per dialect (a nudge click records one): compiled once, executed in Core.
+_RECORD = {
+    name: insert(_CHECKINS).on_conflict_do_nothing(index_elements=["request_key"]).returning(_CHECKINS.c.id)
+    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+_ANSWER_CONTEXT = select(
+    exists().where(
+        Delivery.person_id == bindparam("person_id"),
+        Delivery.kind == bindparam("kind"),
+        Delivery.status == DeliveryStatus.SENT,
+        Delivery.message_channel == bindparam("channel"),
+        Delivery.message_ts == bindparam("ts"),
+    ),
+    select(Goal.status)
+    .where(Goal.id == bindparam("goal_id"), Goal.person_id == bindparam("person_id"))
+    .scalar_subquery(),
+)
+
+
 def record(session: Session, **values: Any) -> int | None:
     """Insert a check-in unless its request key was seen; returns the new id, or None if seen."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(CheckIn).values(**values).on_conflict_do_nothing(index_elements=["request_key"])
-    return session.execute(stmt.returning(CheckIn.id)).scalar_one_or_none()
+    stmt = _RECORD["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"]
+    return session.connection().execute(stmt, values).scalar_one_or_none()
+
+
+def answer_context(
+    session: Session, person_id: int, kind: str, message: tuple[str, str], goal_id: int
+) -> tuple[bool, GoalStatus | None]:
+    """In one statement: whether the app sent this person the message (a `kind` row), and the
+    status of their goal `goal_id` (None: not theirs)."""
+    channel, ts = message
+    params = {"person_id": person_id, "kind": kind, "channel": channel, "ts": ts, "goal_id": goal_id}
+    own, status = session.connection().execute(_ANSWER_CONTEXT, params).one()
+    return bool(own), None if status is None else GoalStatus(status)
 
 
 def by_request_key(session: Session, request_key: str) -> CheckIn | None:

@@ -79,6 +79,27 @@ def cancel_pending(session: Session, *conditions: Any, reason: str = "cancelled"
     return int(result.rowcount or 0)
 
 
+_TABLE = Delivery.__table__
+assert isinstance(_TABLE, Table)
+# Built once: a new goal moving its person's nudge row is on the `/goal add` path.
+_RESCHEDULE = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.id == bindparam("row_id"),
+        _TABLE.c.status.in_([DeliveryStatus.PENDING, DeliveryStatus.CANCELLED]),
+    )
+    .values(
+        status=DeliveryStatus.PENDING, due_at=bindparam("due"), payload=bindparam("body"), last_error=None
+    )
+)
+
+
+def reschedule(session: Session, delivery_id: int, due_at: datetime, payload: dict[str, Any]) -> None:
+    """A pending (or cancelled) row due at a new time with a new payload; a claimed one is left alone."""
+    params = {"row_id": delivery_id, "due": due_at, "body": json.dumps(payload, sort_keys=True)}
+    session.connection().execute(_RESCHEDULE, params)
+
+
 UNCONFIRMED = "sent, unconfirmed"
 
 

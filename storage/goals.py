@@ -2,10 +2,57 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import String, Table, bindparam, cast, func, insert, literal, select
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import Goal, GoalStatus, ProgressNote
+from storage.models import Delivery, DeliveryStatus, Goal, GoalStatus, Person, ProgressNote
+from storage.models.checkins import NudgePrefs, QuietPeriod
+from storage.people import next_goal_number
+
+_GOALS = Goal.__table__
+assert isinstance(_GOALS, Table)
+# The `/goal add` path, built once: SQLAlchemy caches their compiled form, and Core skips the ORM.
+_PEOPLE, _PREFS, _ROWS, _QUIET = (
+    Person.__table__,
+    NudgePrefs.__table__,
+    Delivery.__table__,
+    QuietPeriod.__table__,
+)
+_ROW_KEY = literal("nudge:") + cast(_PEOPLE.c.id, String) + literal(":") + cast(_PREFS.c.nudge_seq, String)
+_ADD_CONTEXT = (
+    select(
+        select(_GOALS.c.id).where(_GOALS.c.request_key == bindparam("key")).scalar_subquery(),
+        _PEOPLE.c.tz,
+        _PEOPLE.c.is_deleted,
+        _PREFS.c.id,
+        _PREFS.c.nudge_minute,
+        _PREFS.c.quiet_start_minute,
+        _PREFS.c.quiet_end_minute,
+        _PREFS.c.weekends,
+        _PREFS.c.paused_until,
+        _PREFS.c.stopped_reason,
+        _PREFS.c.nudge_seq,
+        _ROWS.c.id,
+        _ROWS.c.status,
+        _ROWS.c.due_at,
+        _ROWS.c.payload,
+        _QUIET.c.starts_on,
+        _QUIET.c.ends_on,
+    )
+    .select_from(
+        _PEOPLE.outerjoin(_PREFS, _PREFS.c.person_id == _PEOPLE.c.id)
+        .outerjoin(_ROWS, _ROWS.c.dedupe_key == _ROW_KEY)
+        .outerjoin(_QUIET, (_QUIET.c.team_id == _PEOPLE.c.team_id) & (_QUIET.c.ends_on >= bindparam("today")))
+    )
+    .where(_PEOPLE.c.id == bindparam("person_id"))
+)
+_ADD_CONTEXT_PG = _ADD_CONTEXT.with_for_update(of=_PEOPLE)
+_INSERT_GOAL = insert(_GOALS).returning(_GOALS.c.id)
 
 
 def goal_by_number(session: Session, person_id: int, number: int) -> Goal | None:
@@ -42,3 +89,63 @@ def closed_goal_counts(session: Session, person_id: int) -> dict[GoalStatus, int
         .group_by(Goal.status)
     ).all()
     return {GoalStatus(status): int(count) for status, count in rows}
+
+
+@dataclass(frozen=True)
+class AddContext:
+    """What adding a goal needs to know, read in one statement."""
+
+    seen_goal_id: int | None  # the goal this request already made (Slack retried it)
+    tz: str
+    is_deleted: bool
+    prefs: NudgePrefsRow | None  # None until the person's settings row exists
+    nudge_row: NudgeRow | None  # the person's current regular nudge row (by its sequence number)
+    quiet_periods: list[tuple[date, date]]  # the program's, ending today or later
+
+
+@dataclass(frozen=True)
+class NudgePrefsRow:
+    nudge_minute: int
+    quiet_start_minute: int
+    quiet_end_minute: int
+    weekends: bool
+    paused_until: date | None
+    stopped_reason: str | None
+    nudge_seq: int
+
+
+@dataclass(frozen=True)
+class NudgeRow:
+    id: int
+    status: DeliveryStatus
+    due_at: datetime
+    goal_ids: list[int]
+
+
+def add_context(session: Session, request_key: str | None, person_id: int, today: date) -> AddContext:
+    """The request's earlier goal, the person's zone, nudge settings, nudge row and program quiet
+    periods: one statement (a row per quiet period). Locks the person on PostgreSQL, so two adds
+    for one person take turns at their nudge row."""
+    stmt = _ADD_CONTEXT_PG if session.get_bind().dialect.name == "postgresql" else _ADD_CONTEXT
+    params = {"key": request_key, "person_id": person_id, "today": today}
+    rows = session.connection().execute(stmt, params).all()
+    first = rows[0]
+    prefs = None if first[3] is None else NudgePrefsRow(*first[4:11])
+    nudge_row = None
+    if first[11] is not None:
+        ids = json.loads(first[14] or "{}").get("goal_ids", [])
+        nudge_row = NudgeRow(first[11], DeliveryStatus(first[12]), _utc(first[13]), [int(i) for i in ids])
+    periods = [(r[15], r[16]) for r in rows if r[15] is not None]
+    return AddContext(first[0], first[1], bool(first[2]), prefs, nudge_row, periods)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def insert_goal(session: Session, person_id: int, **values: Any) -> tuple[int, int]:
+    """Take the person's next goal number and insert the goal; returns (id, number). Two statements."""
+    number = next_goal_number(session, person_id)
+    params = {**values, "person_id": person_id, "number": number}
+    goal_id = session.connection().execute(_INSERT_GOAL, params).scalar_one()
+    return int(goal_id), number

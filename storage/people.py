@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.models import Person, ProgramRole, RoleName
+
+_PEOPLE = Person.__table__
+assert isinstance(_PEOPLE, Table)
+# Built once (every `/goal add` takes a number): Core, and compiled once per engine.
+_TAKE_NUMBER = (
+    update(_PEOPLE)
+    .where(_PEOPLE.c.id == bindparam("person_id"))
+    .values(last_goal_number=_PEOPLE.c.last_goal_number + 1)
+    .returning(_PEOPLE.c.last_goal_number)
+)
 
 
 def find_person(session: Session, team_id: str, slack_user_id: str) -> Person | None:
@@ -53,13 +63,7 @@ def upsert_person(
 
 def next_goal_number(session: Session, person_id: int) -> int:
     """Take the person's next goal number atomically; numbers are never handed out twice."""
-    number = session.execute(
-        update(Person)
-        .where(Person.id == person_id)
-        .values(last_goal_number=Person.last_goal_number + 1)
-        .returning(Person.last_goal_number)
-    ).scalar_one()
-    return int(number)
+    return int(session.connection().execute(_TAKE_NUMBER, {"person_id": person_id}).scalar_one())
 
 
 def note_home_opened(session: Session, person_id: int, now: datetime) -> None:
@@ -69,10 +73,6 @@ def note_home_opened(session: Session, person_id: int, now: datetime) -> None:
         .where(Person.id == person_id, Person.home_opened_at.is_(None))
         .values(home_opened_at=now)
     )
-
-
-def has_opened_home(session: Session, person_id: int) -> bool:
-    return session.scalar(select(Person.home_opened_at).where(Person.id == person_id)) is not None
 
 
 def has_role(session: Session, person_id: int, role: RoleName) -> bool:

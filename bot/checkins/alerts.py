@@ -95,8 +95,7 @@ def _render(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoi
         return Skip("no coachee named")
     reason = delivery.payload.get("reason") or "asked that you know how they are doing"
     return Outgoing(
-        text=f"<@{coachee}> {reason}. "
-        "How might you reach out in a way that leaves them in charge of what happens next?"
+        text=f"<@{coachee}> {reason}. When you reach out, leave them in charge of what happens next."
     )
 
 

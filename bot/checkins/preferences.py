@@ -99,7 +99,8 @@ def parse_quiet_period(text: str, reader: Reader) -> tuple[date, date, str]:
     try:
         start, end, label_words = _period_days(words, reader)
     except DateError as error:
-        raise UserError(f"{error} For example: {QUIET_ADD_EXAMPLE}.") from None
+        # The reader's error already gives examples of the date; this shows the whole command.
+        raise UserError(f"{error}\nThe whole command: {QUIET_ADD_EXAMPLE}.") from None
     if end < start:
         raise UserError(
             f"The last day comes before the first. Write the first day first: {QUIET_ADD_EXAMPLE}."

@@ -33,6 +33,8 @@ NOTE_MAX = 3000
 # "Close goal" closes nothing by itself: it asks "Did you get there?", whose answer closes the goal.
 _CLOSES_GOAL = {NudgeAnswer.DONE: GoalStatus.DONE, NudgeAnswer.NOT_ACHIEVED: GoalStatus.NOT_ACHIEVED}
 _OUTCOMES = {NudgeAnswer.NOT_ACHIEVED}
+# Answers that change nothing but the record: no alert, no snooze, no goal closed.
+_ONLY_RECORDED = {NudgeAnswer.ON_TRACK, NudgeAnswer.CLOSED}
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,23 @@ def _nudge_key(actor: Actor, message_ts: str, goal_id: int, outcome: bool = Fals
     return f"{actor.team_id}:nudge:{message_ts}:{goal_id}" + (":outcome" if outcome else "")
 
 
+def _record(
+    session: Session,
+    actor: Actor,
+    goal_id: int,
+    answer: NudgeAnswer,
+    request_key: str,
+    now: datetime,
+    message_ts: str | None,
+    withheld: bool = False,
+) -> int | None:
+    return queries.record(
+        session, team_id=actor.team_id, person_id=actor.person_id, goal_id=goal_id, answer=answer,
+        note="", private=False, message_ts=message_ts, created_at=now, request_key=request_key,
+        coach_consent=False if withheld else None,
+    )  # fmt: skip
+
+
 def _record_goal_answer(
     session: Session,
     actor: Actor,
@@ -61,12 +80,7 @@ def _record_goal_answer(
     """Record one answer about a goal (once per request key); Done and Close close it. True if new.
 
     `withheld`: given in a low well-being /checkin, so hidden from the coach unless the coachee says yes."""
-    new_id = queries.record(
-        session, team_id=actor.team_id, person_id=actor.person_id, goal_id=goal.id, answer=answer,
-        note="", private=False, message_ts=message_ts, created_at=now, request_key=request_key,
-        coach_consent=False if withheld else None,
-    )  # fmt: skip
-    if new_id is None:
+    if _record(session, actor, goal.id, answer, request_key, now, message_ts, withheld) is None:
         return False
     if answer in _CLOSES_GOAL and goal.status == GoalStatus.ACTIVE:
         goal.status, goal.closed_at, goal.updated_at = _CLOSES_GOAL[answer], now, now
@@ -78,22 +92,31 @@ def answer_nudge(
     actor: Actor,
     goal_id: int,
     answer: NudgeAnswer,
-    message_ts: str,
+    message: tuple[str, str],
     now: datetime,
     *,
     outcome: bool = False,
-) -> bool:
-    """Record a nudge button; True if recorded now, False if this goal in this message was answered.
+) -> bool | None:
+    """Record a nudge button; True if recorded now, False if this goal in this message was answered,
+    None if (channel, ts) is not a nudge the app sent this person (then nothing is recorded).
 
     `outcome` is the answer to "Did you get there?" after "Close goal" (Yes, done / Not this time).
     "Need help" alerts the coach at their next working moment.
     """
     coach = coach_of(services, actor) if answer == NudgeAnswer.NEED_HELP else None
+    message_ts = message[1]
     with services.db.transaction() as session:
-        goal = queries.owned_goal(session, actor.person_id, goal_id)
-        if goal is None:
+        own, status = queries.answer_context(session, actor.person_id, NUDGE_KIND, message, goal_id)
+        if not own:
+            return None
+        if status is None:
             raise UserError("That goal is no longer yours to answer for.")
         key = _nudge_key(actor, message_ts, goal_id, outcome)
+        if answer in _ONLY_RECORDED:  # the 9:00 wave's clicks: one insert, no ORM objects
+            return _record(session, actor, goal_id, answer, key, now, message_ts) is not None
+        goal = queries.owned_goal(session, actor.person_id, goal_id)
+        assert goal is not None
+        was = goal.status
         if not _record_goal_answer(session, actor, goal, answer, key, now, message_ts):
             return False
         if coach is not None:
@@ -102,8 +125,9 @@ def answer_nudge(
             person = session.get(Person, actor.person_id)
             assert person is not None
             plan_snooze(session, person, goal_id, message_ts, now)
-        session.flush()
-        replan_person(session, actor.person_id, now)
+        if goal.status != was:  # closed: it leaves the nudge row; any other answer moves no nudge
+            session.flush()
+            replan_person(session, actor.person_id, now)
         return True
 
 
@@ -115,7 +139,7 @@ def is_own_nudge(services: Services, actor: Actor, channel: str, ts: str) -> boo
 
 def message_answers(services: Services, actor: Actor, message_ts: str) -> dict[int, tuple[NudgeAnswer, str]]:
     """Each answered goal in a nudge message: its answer, and the line that replaces its buttons."""
-    with services.db.transaction() as session:
+    with services.db.read() as session:
         rows = queries.for_message(session, actor.person_id, message_ts)
         keys = {row.goal_id: need_help_key(actor, message_ts, row.goal_id) for row in rows if row.goal_id}
         alerts = queries.deliveries_by_key(session, list(keys.values()))

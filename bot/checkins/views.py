@@ -184,11 +184,7 @@ def saved_checkin_view(*, private: bool = False, told: str | None = None) -> Vie
         type="modal",
         title="Check-in saved",
         close="Done",
-        blocks=[
-            SectionBlock(
-                text=f"Saved.{privacy} What's one thing you'd like to focus on before your next check-in?"
-            )
-        ],
+        blocks=[SectionBlock(text=f"Saved.{privacy}")],
     )
 
 

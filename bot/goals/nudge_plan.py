@@ -14,7 +14,8 @@ from bot.goals.nudge_schedule import NudgeRules, next_nudge
 from bot.platform.dates import local_today
 from storage import checkins as queries
 from storage import deliveries as store
-from storage.models import Delivery, DeliveryStatus, Goal, Person
+from storage.goals import AddContext
+from storage.models import Cadence, Delivery, DeliveryStatus, Goal, Person
 from storage.models.checkins import NudgePrefs
 
 NUDGE_KIND = "nudge"
@@ -147,3 +148,43 @@ def stop_nudges(session: Session, person_id: int, team_id: str, reason: str, now
         or_(Delivery.kind == NUDGE_KIND, Delivery.dedupe_key.like("nudge%")),
         reason=f"stopped: {reason}",
     )
+
+
+def plan_new_goal(
+    session: Session,
+    owner: tuple[str, str, int],
+    goal_id: int,
+    cadence: Cadence,
+    context: AddContext,
+    now: datetime,
+) -> None:
+    """A new goal joins the person's nudge row without replanning the rest: it moves the row
+    earlier, shares its slot, or waits for the row after it (planned when that one is settled).
+    At most one statement; anything unusual (no settings yet, a row just settled) replans in full.
+    `owner`: (team id, Slack user id, person id)."""
+    team_id, user_id, person_id = owner
+    prefs, row = context.prefs, context.nudge_row
+    if prefs is None or (row is not None and row.status in _SETTLED):
+        replan_person(session, person_id, now)
+        return
+    if prefs.stopped_reason is not None or context.is_deleted or cadence == Cadence.OFF:
+        return
+    if row is not None and row.status == DeliveryStatus.CLAIMED:
+        return  # being sent now: its after-send plans the next slot with this goal in it
+    rules = NudgeRules(
+        context.tz, prefs.nudge_minute, prefs.quiet_start_minute, prefs.quiet_end_minute,
+        prefs.weekends, prefs.paused_until, context.quiet_periods,
+    )  # fmt: skip
+    due = next_nudge(cadence, local_today(now, context.tz), now, rules)
+    if due is None:
+        return
+    if row is None:
+        key = regular_key(person_id, prefs.nudge_seq)
+        row_values = dict(team_id=team_id, kind=NUDGE_KIND, recipient=user_id, due_at=due, dedupe_key=key)
+        store.plan_many(
+            session, [{**row_values, "person_id": person_id, "payload": {"goal_ids": [goal_id]}}], now
+        )
+    elif row.status == DeliveryStatus.CANCELLED or due < row.due_at:
+        store.reschedule(session, row.id, due, {"goal_ids": [goal_id]})
+    elif due == row.due_at:
+        store.reschedule(session, row.id, due, {"goal_ids": [*row.goal_ids, goal_id]})

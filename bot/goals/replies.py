@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.goals import service as goals
 from bot.goals.commands import (
     GOAL_HELP,
@@ -37,7 +39,7 @@ from bot.platform.text import escape_mrkdwn
 from storage.models import GoalStatus
 
 _STATUS_REPLIES = {
-    "done": "Goal #{n} is done: {title}. Well done! What made the difference?",
+    "done": "Goal #{n} is done: {title}. Well done!",
     "drop": "Goal #{n} dropped: {title}. `/goal reopen {n}` brings it back.",
     "reopen": "Goal #{n} is active again: {title}.",
 }
@@ -73,7 +75,7 @@ def answer_goal_command(services: Services, actor: Actor, command: GoalCommand, 
             if quick.doubt:
                 return Reply(*date_question(quick, today))  # nothing is stored until they confirm
             goal, _ = goals.add_goal(services.db, actor, quick.draft, now, request_key)
-            return Reply(saved_reply(goal, goals.smart_questions(goal.draft), today), changed_goals=True)
+            return replace(saved_reply(goal, goals.smart_questions(goal.draft), today), changed_goals=True)
         case ChangeStatus(verb, numbers):
             results = goals.change_statuses(services.db, actor, numbers, verb, now)
             lines = [
@@ -118,7 +120,7 @@ def answer_outcome(services: Services, actor: Actor, number: int, achieved: bool
         return Reply(f"Goal #{number} is {CLOSED_AS[goal.status]}: {escape_mrkdwn(goal.title)}.")
     if achieved:
         return Reply(
-            f"🎉 Goal #{number} completed: {escape_mrkdwn(goal.title)}. What made the difference?",
+            f"🎉 Goal #{number} completed: {escape_mrkdwn(goal.title)}. Well done!",
             changed_goals=True,
         )
     text = (

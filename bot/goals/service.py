@@ -7,16 +7,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
-from bot.goals.nudge_plan import replan_person
+from bot.goals.nudge_plan import plan_new_goal, replan_person
 from bot.platform.dates import DateError, Reader, local_today, split_deadline
 from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from storage import goals as goal_queries
 from storage.db import Database
 from storage.models import Area, Cadence, Goal, GoalStatus, ProgressNote
-from storage.people import next_goal_number
 
 TITLE_MAX = 200
 NOTE_MAX = 3000
@@ -113,13 +111,17 @@ def validated(draft: GoalDraft, today: date) -> GoalDraft:
     return replace(draft, title=title, why=draft.why.strip(), measure=draft.measure.strip())
 
 
+DATE_QUESTION = "When would you like to have this done?"
+MEASURE_QUESTION = "How will you know you've achieved it?"
+
+
 def smart_questions(draft: GoalDraft) -> list[str]:
     """Coaching questions for what a SMART goal still lacks; questions, never instructions."""
     questions = []
     if draft.target_date is None:
-        questions.append("When would you like to have this done?")
+        questions.append(DATE_QUESTION)
     if not draft.measure and not re.search(r"\d", draft.title):
-        questions.append("How will you know you've achieved it?")
+        questions.append(MEASURE_QUESTION)
     return questions
 
 
@@ -136,12 +138,16 @@ def add_goal(
     """Save a new goal; returns it and whether it is new (False when this request was seen before)."""
     draft = validated(draft, local_today(now, actor.tz))
     with db.transaction() as session:
-        if request_key and (seen := goal_queries.goal_by_request_key(session, request_key)):
+        # The hot path: at most four statements, in Core, and no replanning of the other goals.
+        context = goal_queries.add_context(session, request_key, actor.person_id, local_today(now, actor.tz))
+        if context.seen_goal_id is not None:
+            seen = session.get(Goal, context.seen_goal_id)
+            assert seen is not None
             return goal_info(seen), False
-        goal = Goal(
+        goal_id, number = goal_queries.insert_goal(
+            session,
+            actor.person_id,
             team_id=actor.team_id,
-            person_id=actor.person_id,
-            number=next_goal_number(session, actor.person_id),
             title=draft.title,
             why=draft.why,
             measure=draft.measure,
@@ -153,11 +159,11 @@ def add_goal(
             updated_at=now,
             request_key=request_key,
         )
-        session.add(goal)
-        session.flush()
-        set_committed_value(goal, "notes", [])  # a new goal has none: no need to ask the database
-        replan_person(session, actor.person_id, now)
-        return goal_info(goal), True
+        owner = (actor.team_id, actor.user_id, actor.person_id)
+        plan_new_goal(session, owner, goal_id, draft.cadence, context, now)
+    info = GoalInfo(number, draft.title, draft.why, draft.measure, draft.target_date, draft.area,
+                    draft.cadence, GoalStatus.ACTIVE, None)  # fmt: skip
+    return info, True
 
 
 def update_goal(db: Database, actor: Actor, number: int, draft: GoalDraft, now: datetime) -> GoalInfo:

@@ -21,9 +21,18 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.goals.ids import GoalAction, GoalCallback, GoalField, ProgressField
-from bot.goals.service import TITLE_MAX, GoalDraft, GoalInfo, GoalOverview, QuickGoal
+from bot.goals.service import (
+    DATE_QUESTION,
+    MEASURE_QUESTION,
+    TITLE_MAX,
+    GoalDraft,
+    GoalInfo,
+    GoalOverview,
+    QuickGoal,
+)
 from bot.platform.asking import confirm_blocks
 from bot.platform.dates import describe_due, local_timestamp, short_date
+from bot.platform.replies import Reply
 from bot.platform.text import MESSAGE_TEXT_MAX, SECTION_MAX, escape_mrkdwn, mrkdwn_sections, shorten
 from storage.models import Area, Cadence, GoalStatus
 
@@ -169,7 +178,16 @@ def goal_list_blocks(overview: GoalOverview, today: date, tz: str) -> list[Block
     if not overview.active:
         blocks.append(
             SectionBlock(
-                text="You have no active goals. What would you like to work towards? Try `/goal add …` or `/goal new`."
+                text="You have no active goals. What would you like to work towards? Try `/goal add …` or:"
+            )
+        )
+        blocks.append(
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text="New goal", action_id=GoalAction.HOME_NEW_GOAL, value="new", style="primary"
+                    )
+                ]
             )
         )
     else:
@@ -266,17 +284,29 @@ def goal_list_text(overview: GoalOverview, today: date, tz: str) -> str:
     return shorten("\n".join(goal_line(goal, today, tz) for goal in overview.active), MESSAGE_TEXT_MAX)
 
 
-def saved_reply(goal: GoalInfo, questions: list[str], today: date) -> str:
+def saved_reply(goal: GoalInfo, questions: list[str], today: date) -> Reply:
+    """The goal as saved; its open SMART questions come with the button that answers them."""
     text = f"Goal #{goal.number} saved: {escape_mrkdwn(goal.title)}"
     if goal.target_date:
         text += f" ({describe_due(goal.target_date, today)})"
-    if questions:
-        text += "\n" + " ".join(questions) + f" You can add it with `/goal edit {goal.number}`."
-    return text
+    if not questions:
+        return Reply(text)
+    text += "\n" + " ".join(questions)
+    edit = ButtonElement(
+        text=f"Edit goal #{goal.number}", action_id=GoalAction.HOME_GOAL_EDIT, value=str(goal.number)
+    )
+    return Reply(text, [SectionBlock(text=MarkdownTextObject(text=text)), ActionsBlock(elements=[edit])])
+
+
+# In a form already saved nothing can be answered: what is missing is said, not asked.
+_GAPS = {
+    DATE_QUESTION: "No target date yet.",
+    MEASURE_QUESTION: "Nothing says yet how you will know you got there.",
+}
 
 
 def saved_modal(goal: GoalInfo, questions: list[str], today: date, *, edited: bool) -> View:
-    """What the goal modal turns into once saved: the goal, and the SMART questions still open."""
+    """What the goal modal turns into once saved: the goal, and what a SMART goal still lacks."""
     verb = "updated" if edited else "saved"
     blocks: list[Block] = [
         SectionBlock(
@@ -289,7 +319,8 @@ def saved_modal(goal: GoalInfo, questions: list[str], today: date, *, edited: bo
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
-                    text=" ".join(questions) + f" You can add it any time with `/goal edit {goal.number}`."
+                    text=" ".join(_GAPS.get(q, q) for q in questions)
+                    + f" `/goal edit {goal.number}` adds it any time."
                 )
             )
         )

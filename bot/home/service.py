@@ -21,7 +21,7 @@ from bot.summaries.schedule import DIGEST_KIND
 from bot.summaries.service import flags_by_coachee
 from storage.checkins import open_need_help
 from storage.deliveries import latest_file
-from storage.people import has_opened_home, note_home_opened
+from storage.people import note_home_opened
 
 # A "need help" stays open on the coach's Home for two weeks, or until the goal is answered on track.
 NEED_HELP_OPEN = timedelta(days=14)
@@ -33,12 +33,13 @@ def refresh_home(
     """Publish the person's Home tab after a change, if they have ever opened it.
 
     Someone who never opened Home gets a fresh one when they do (app_home_opened), so publishing
-    before that is wasted work. A burst of changes publishes about twice: `changed_at`
+    before that is wasted work. The actor says so without a query: it is cached for a minute, and
+    opening Home (in this process) drops the cached one; in another process the tab they open is
+    published fresh anyway. A burst of changes publishes about twice: `changed_at`
     (time.monotonic() after the change committed) lets a publish that started later cover it.
     """
-    with services.db.read() as session:
-        if not has_opened_home(session, actor.person_id):
-            return
+    if not actor.home_opened:
+        return
     services.home_refreshes.run(
         (actor.team_id, actor.user_id), _publisher(services, slack, actor), changed_at
     )
@@ -48,6 +49,7 @@ def open_home(services: Services, slack: SlackGateway, actor: Actor) -> None:
     """The person opened their Home tab: publish it now, and keep it fresh from now on."""
     with services.db.transaction() as session:
         note_home_opened(session, actor.person_id, services.now())
+    services.actors.forget(actor.team_id, actor.user_id)  # the next request sees Home is open
     services.home_refreshes.run((actor.team_id, actor.user_id), _publisher(services, slack, actor))
 
 

@@ -139,7 +139,7 @@ def render_agreement_notice(services: Services, delivery: DeliveryInfo, now: dat
         return Outgoing(f"<@{coachee}> agreed to the coaching agreement.")
     return Outgoing(
         f"<@{coachee}> would like to discuss the coaching agreement with you. "
-        "Perhaps start your next session there?"
+        "Your next session could start there."
     )
 
 

@@ -36,6 +36,7 @@ class Actor:
     is_workspace_admin: bool
     tz_known: bool = True
     locale: str = ""  # Slack's, e.g. en-GB: whether they write the day first
+    home_opened: bool = False  # whether they ever opened App Home (then it is kept fresh)
 
 
 class ActorCache:
@@ -153,4 +154,5 @@ def actor_from_person(team_id: str, person: Person) -> Actor:
         tz=person.tz,
         is_workspace_admin=person.is_workspace_admin,
         locale=person.locale or "",
+        home_opened=person.home_opened_at is not None,
     )

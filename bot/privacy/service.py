@@ -83,8 +83,8 @@ def export_summary(tables: dict[str, list[dict[str, Any]]]) -> str:
     lines = ["*What coachbot holds about you* (the attached JSON file has every record):"]
     for name, rows in tables.items():
         lines.append(f"• {REVIEWED.get(name, name)}: {len(rows)}")
-    for goal in tables.get("goals", []):
-        lines.append(f"    – goal {goal['number']}: {goal['title']} ({goal['status']})")
+        if name == "goals":  # each goal under the goals' own line, not after whatever table comes last
+            lines += [f"    – goal {goal['number']}: {goal['title']} ({goal['status']})" for goal in rows]
     return "\n".join(lines)
 
 

@@ -5,6 +5,9 @@ Times use Slack date formatting, so every reader sees them in their own time zon
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -16,7 +19,7 @@ from slack_sdk.models.blocks import (
 
 from bot.calendar.ids import CalendarAction
 from bot.platform.text import SECTION_MAX, escape_mrkdwn, mrkdwn_sections, shorten
-from bot.platform.when import Repeat, describe_duration, describe_offset, slack_date
+from bot.platform.when import Repeat, describe_duration, describe_offset, plain_time, slack_date, slack_day
 from bot.workshops.ids import WorkshopAction, WorkshopBlock
 from bot.workshops.rsvps import Attendees
 from bot.workshops.service import OccurrenceInfo, WorkshopDraft, WorkshopInfo
@@ -33,7 +36,7 @@ def when_text(workshop: WorkshopInfo, session: OccurrenceInfo) -> str:
 
 
 def repeat_text(draft: WorkshopDraft) -> str:
-    """“Every week on Thursdays until Jan 14, 2027”, “Every month on the second Thursday, 6 sessions”."""
+    """“Every week on Thursday until Jan 14, 2027”, “Every month on the second Thursday, 6 sessions”."""
     if draft.repeat == Repeat.NONE:
         return ""
     day = f"{draft.start:%A}"
@@ -41,7 +44,7 @@ def repeat_text(draft: WorkshopDraft) -> str:
         nth = (draft.start.day - 1) // 7 + 1
         rule = f"Every month on the {_NTH.get(nth, 'last')} {day}"
     else:
-        rule = f"Every {'two weeks' if draft.repeat == Repeat.BIWEEKLY else 'week'} on {day}s"
+        rule = f"Every {'two weeks' if draft.repeat == Repeat.BIWEEKLY else 'week'} on {day}"
     if draft.until is not None:
         return f"{rule} until {draft.until:%b} {draft.until.day}, {draft.until.year}"
     return f"{rule}, {draft.count} sessions"
@@ -100,23 +103,42 @@ def next_occurrence_heading() -> str:
     return "Next session of "
 
 
-def list_line(workshop: WorkshopInfo, session: OccurrenceInfo) -> str:
-    """One session in `/workshop list`."""
-    return (
+NEXT_DATES_SHOWN = 3
+
+
+def by_workshop(
+    items: list[tuple[WorkshopInfo, OccurrenceInfo]],
+) -> list[tuple[WorkshopInfo, list[OccurrenceInfo]]]:
+    """Upcoming sessions (soonest first) as each workshop once, in the order of its next session."""
+    grouped: dict[int, tuple[WorkshopInfo, list[OccurrenceInfo]]] = {}
+    for workshop, session in items:
+        grouped.setdefault(workshop.id, (workshop, []))[1].append(session)
+    return list(grouped.values())
+
+
+def list_line(workshop: WorkshopInfo, sessions: list[OccurrenceInfo]) -> str:
+    """One workshop in `/workshop list`: its next session, and for a repeat the dates after it."""
+    first, later = sessions[0], sessions[1:]
+    line = (
         f"*#{workshop.number}* {escape_mrkdwn(workshop.draft.title)} in <#{workshop.draft.channel_id}>\n"
-        f"{when_text(workshop, session)} · {counts_text(session)}"
+        f"{when_text(workshop, first)} · {counts_text(first)}"
     )
+    if later:
+        dates = ", ".join(slack_day(s.starts_at, workshop.zone) for s in later[:NEXT_DATES_SHOWN])
+        more = f" and {len(later) - NEXT_DATES_SHOWN} more" if len(later) > NEXT_DATES_SHOWN else ""
+        line += f"\n🔁 {repeat_text(workshop.draft)} · then {dates}{more}"
+    return line
 
 
 def workshop_list_blocks(
     items: list[tuple[WorkshopInfo, OccurrenceInfo]], *, can_manage: bool
 ) -> list[Block]:
-    """`/workshop list`: upcoming sessions, with the management commands for those allowed."""
+    """`/workshop list`: upcoming workshops, with the management commands for those allowed."""
     if not items:
         return [SectionBlock(text="No workshops are coming up.")]
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text="*Upcoming workshops*"))]
-    # 50 blocks is a message's limit: sessions past the 40th share sections, cut only where they must be.
-    lines = [list_line(w, s) for w, s in items]
+    # 50 blocks is a message's limit: workshops past the 40th share sections, cut only where they must be.
+    lines = [list_line(w, s) for w, s in by_workshop(items)]
     blocks.extend(
         SectionBlock(text=MarkdownTextObject(text=shorten(line, SECTION_MAX))) for line in lines[:40]
     )
@@ -131,7 +153,7 @@ def workshop_list_text(items: list[tuple[WorkshopInfo, OccurrenceInfo]]) -> str:
     """`/workshop list` as notification text."""
     if not items:
         return "No workshops are coming up."
-    return "\n".join(list_line(w, s) for w, s in items)
+    return "\n".join(list_line(w, s) for w, s in by_workshop(items))
 
 
 def saved_text(workshop: WorkshopInfo, first: OccurrenceInfo, *, edited: bool = False) -> str:
@@ -140,12 +162,29 @@ def saved_text(workshop: WorkshopInfo, first: OccurrenceInfo, *, edited: bool = 
     verb = "updated" if edited else "saved"
     text = f"Workshop #{workshop.number} {verb}: *{escape_mrkdwn(draft.title)}* in <#{draft.channel_id}>, first session {when_text(workshop, first)}"
     if repeat := repeat_text(draft):
-        text += f" ({repeat.lower()})"
+        text += (
+            f" ({repeat[0].lower()}{repeat[1:]})"  # only its first word: weekdays and months keep capitals
+        )
     if edited:
         return text + ". The announcement is updated and reminders follow the new times."
     if draft.announce_at is None:
         return text + ". I'm announcing it now."
     return text + f". I'll announce it {slack_date(draft.announce_at, workshop.zone)}."
+
+
+def read_as_text(start: datetime, read_in: ZoneInfo, creator: ZoneInfo | None) -> str:
+    """The first session's time as read, in the zone it was read in, the creator's and the program's:
+    “Read as Thu Dec 10, 2026 5:00 PM CST (your time) · Thu Dec 10, 2026 6:00 PM EST (the program's time).”"""
+    program = start.tzinfo if isinstance(start.tzinfo, ZoneInfo) else read_in
+    labels: dict[str, list[str]] = {}
+    zones = {z.key: z for z in (read_in, creator, program) if z is not None}
+    if read_in.key not in {creator.key if creator else "", program.key}:
+        labels.setdefault(read_in.key, []).append("as written")
+    if creator is not None:
+        labels.setdefault(creator.key, []).append("your time")
+    labels.setdefault(program.key, []).append("the program's time")
+    shown = [f"{plain_time(start, zones[key])} ({' and '.join(words)})" for key, words in labels.items()]
+    return "Read as " + " · ".join(shown) + "."
 
 
 def reminders_text(workshop: WorkshopInfo) -> str:
@@ -179,12 +218,12 @@ def who_is_coming_text(workshop: WorkshopInfo, session: OccurrenceInfo, people: 
 
 
 def reminder_text(workshop: WorkshopInfo, session: OccurrenceInfo, minutes: int) -> str:
-    """The DM reminder, ending on an open question."""
+    """The DM reminder."""
     draft = workshop.draft
     where = f" · 📍 {escape_mrkdwn(draft.location)}" if draft.location else ""
     return (
         f"⏰ *{escape_mrkdwn(draft.title)}* starts in {describe_offset(minutes)}: {when_text(workshop, session)}{where} "
-        f"(announced in <#{draft.channel_id}>).\nWhat would you like to take away from it?"
+        f"(announced in <#{draft.channel_id}>)."
     )
 
 
@@ -207,14 +246,11 @@ def cancelled_dm_text(workshop: WorkshopInfo) -> str:
 def welcome_blocks(channel_id: str, items: list[tuple[WorkshopInfo, OccurrenceInfo]]) -> list[Block]:
     """The ephemeral welcome for someone who joined a program channel: each workshop once, with its
     next session and how many more follow (a weekly one can have dozens)."""
-    occurrences: dict[int, list[tuple[WorkshopInfo, OccurrenceInfo]]] = {}
-    for workshop, session in items:
-        occurrences.setdefault(workshop.id, []).append((workshop, session))
     lines = []
-    for group in occurrences.values():
-        workshop, first = group[0]
-        more = f" · {len(group) - 1} more date{'s' if len(group) > 2 else ''}" if len(group) > 1 else ""
-        lines.append(f"• *{escape_mrkdwn(workshop.draft.title)}* — {when_text(workshop, first)}{more}")
+    for workshop, sessions in by_workshop(items):
+        later = len(sessions) - 1
+        more = f" · {later} more date{'s' if later > 1 else ''}" if later else ""
+        lines.append(f"• *{escape_mrkdwn(workshop.draft.title)}* — {when_text(workshop, sessions[0])}{more}")
     text = f"👋 Welcome to <#{channel_id}>! Workshops coming up here:\n" + "\n".join(lines)
     return [
         *mrkdwn_sections(text)[: MESSAGE_BLOCKS - 1],

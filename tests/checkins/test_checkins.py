@@ -117,7 +117,10 @@ def test_low_wellbeing_shows_support_at_once_and_the_coach_hears_only_after_yes(
     assert [c.coach_consent for c in checkins(app)] == [True]
     assert run_due(app, slack.emulator) == 1
     [alert] = told(slack, coach)
-    assert f"<@{randy}> checked in with low well-being and would like you to know. How" in alert.text
+    assert alert.text == (
+        f"<@{randy}> checked in with low well-being and would like you to know. "
+        "When you reach out, leave them in charge of what happens next."
+    )
     assert "They asked for you to know" not in alert.text  # said once, not twice
 
 

@@ -78,6 +78,10 @@ def test_export_sends_a_json_file_and_a_summary_in_a_dm_with_everything_about_th
     assert "arrive in our DM" in reply.text
     summary = slack.wait_for_dm(coachee, "What coachbot holds about you")
     assert "goal 1: Pass Step 1 (active)" in summary.text and "their workshop RSVPs: 1" in summary.text
+    lines = summary.text.splitlines()
+    goals_at = lines.index("• the goals they set: 1")
+    assert lines[goals_at + 1] == "    – goal 1: Pass Step 1 (active)"  # under its own heading
+    assert lines[-1] != "    – goal 1: Pass Step 1 (active)"  # not under whatever table comes last
     document = exported(slack, coachee)
     data = document["data"]
     assert document["user"] == coachee and data["goals"][0]["title"] == "Pass Step 1"

@@ -38,17 +38,43 @@ def test_the_quick_form_saves_the_workshop_and_announces_it_with_rsvp_buttons(
     assert "0 going · 🤔 0 maybe · 🙅 0 can't make it" in context_text(post.blocks)
 
 
-def test_a_recurring_workshop_says_how_it_repeats_and_list_shows_every_session(
+def test_a_recurring_workshop_says_how_it_repeats_and_list_shows_it_once_with_its_next_dates(
     slack: Slack, dean: str, channel: str, randy: str
 ) -> None:
     reply = slack.workshop('#m1-coaching "Study skills" Jan 7 5pm for 1h weekly until Jan 21', user=dean)
-    assert "every week on thursdays until jan 21, 2027" in reply.text
+    assert "(every week on Thursday until Jan 21, 2027)" in reply.text
     [post] = slack.wait_for_post(channel)
-    assert "🔁 Every week on Thursdays until Jan 21, 2027" in block_texts(post.blocks)
+    assert "🔁 Every week on Thursday until Jan 21, 2027" in block_texts(post.blocks)
     listed = slack.workshop("list", user=randy)
-    lines = [line for line in listed.text.splitlines() if line.startswith("*#1*")]
-    assert len(lines) == 3 and "Study skills" in lines[0]
+    lines = listed.text.splitlines()
+    assert [line for line in lines if line.startswith("*#")] == ["*#1* Study skills in <#" + channel + ">"]
+    assert lines[1].startswith("<!date^") and "|Thu Jan 7, 2027 5:00 PM EST>" in lines[1]
+    [repeat] = lines[2:]
+    assert repeat.startswith("🔁 Every week on Thursday until Jan 21, 2027 · then <!date^")
+    assert repeat.endswith("|Jan 14, 2027>, <!date^1800568800^{date_short}|Jan 21, 2027>")
     assert "`/workshop cancel N`" not in block_texts(listed.json["blocks"])  # randy cannot manage
+
+
+def test_list_shows_each_workshop_once_soonest_first_with_three_next_dates_and_how_many_more(
+    slack: Slack, dean: str, channel: str, randy: str
+) -> None:
+    slack.workshop('#m1-coaching "Study skills" Jan 7 5pm for 1h weekly, 6 times', user=dean)
+    slack.workshop(QUICK, user=dean)  # Dec 10, once: it comes first
+    blocks = slack.workshop("list", user=randy).json["blocks"]
+    sections = [block_texts([b]) for b in blocks if b["type"] == "section"][1:]
+    assert [s.splitlines()[0] for s in sections] == [
+        f"*#2* Appreciative inquiry in <#{channel}>",
+        f"*#1* Study skills in <#{channel}>",
+    ]
+    assert "🔁" not in sections[0]  # a single session has no dates to follow
+    repeat = sections[1].splitlines()[2]
+    assert repeat.startswith("🔁 Every week on Thursday, 6 sessions · then ")
+    assert [d.split("|")[1] for d in repeat.split("then ")[1].split(" and ")[0].split(", <")] == [
+        "Jan 14, 2027>",
+        "Jan 21, 2027>",
+        "Jan 28, 2027>",
+    ]
+    assert repeat.endswith(" and 2 more")
 
 
 def test_the_same_command_delivered_twice_makes_one_workshop_and_one_announcement(

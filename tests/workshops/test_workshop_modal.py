@@ -57,7 +57,7 @@ def test_the_form_creates_the_workshop_and_announces_it_now(slack: Slack, dean: 
     [post] = slack.wait_for_post(channel)
     text = block_texts(post.blocks)
     assert "📍 Room 204 or https://zoom.example.edu/j/1" in text
-    assert "🔁 Every two weeks on Thursdays, 3 sessions" in text
+    assert "🔁 Every two weeks on Thursday, 3 sessions" in text
     assert "What makes a coaching conversation?" in text
     assert buttons(post.blocks)[:3] == ["Going", "Maybe", "Can't make it"]
 
