@@ -8,11 +8,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, String, case, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    String,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from storage.models import (
     Attendance,
@@ -43,22 +58,25 @@ class Span:
 
 
 @dataclass(frozen=True)
-class SentNudge:
-    person_id: int
-    sent_at: datetime
-    answered: bool
+class SentNudges:
+    """Sent nudges in (person, sent) order, as columns; `sent` in microseconds since 1970 (UTC)."""
+
+    person_id: list[int]
+    sent: list[int]
+    answered: list[bool]
 
 
 @dataclass(frozen=True)
-class CheckInCount:
-    """How many check-ins of one answer and well-being a person gave in one week."""
+class CheckInWeeks:
+    """Check-ins per person and week, as columns: how many answered "need help", how many rated each
+    well-being score (one column per score), and the last one's moment in microseconds since 1970;
+    week -1 carries only each person's last check-in before the weeks."""
 
-    person_id: int
-    week: int
-    answer: NudgeAnswer
-    wellbeing: int | None
-    count: int
-    last_at: datetime
+    person_id: list[int]
+    week: list[int]
+    need_help: list[int]
+    wellbeing: list[list[int]]
+    last_at: list[int]
 
 
 @dataclass(frozen=True)
@@ -72,18 +90,44 @@ class GoalCount:
 
 
 @dataclass(frozen=True)
-class MeetingRow:
+class MeetingCount:
+    """How many of a coachee's sessions starting in one week have this status and attendance."""
+
     person_id: int
-    starts_at: datetime
-    minutes: int
+    week: int
     status: MeetingStatus
     attendance: Attendance | None
+    count: int
 
 
-def _aware(value: datetime | str) -> datetime:
-    # MAX loses the column type on SQLite (a string comes back): type it again as UTC.
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+class micros(FunctionElement[int]):
+    """A stored UTC moment as whole microseconds since 1970, computed by the database (exact on both
+    SQLite and PostgreSQL): bulk rows come back as plain integers, with no datetime to build."""
+
+    type = BigInteger()
+    name = "micros"
+    inherit_cache = True
+
+
+@compiles(micros, "sqlite")
+def _micros_sqlite(element: micros, compiler: SQLCompiler, **kw: Any) -> str:
+    # Stored as text, "YYYY-MM-DD HH:MM:SS.ffffff": whole seconds, then the fraction padded to six
+    # digits (strftime alone keeps milliseconds and rounds .9995 up into the next second).
+    moment = compiler.process(element.clauses, **kw)
+    return (
+        f"(CAST(strftime('%s', substr({moment}, 1, 19)) AS INTEGER) * 1000000"
+        f" + CAST(substr(substr({moment}, 21) || '000000', 1, 6) AS INTEGER))"
+    )
+
+
+@compiles(micros, "postgresql")
+def _micros_postgresql(element: micros, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)}) * 1000000 AS BIGINT)"
+
+
+def _columns(rows: Sequence[Any], width: int) -> list[list[Any]]:
+    """Rows turned into `width` columns (lists), empty ones when there are no rows."""
+    return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
 
 
 def week_of(
@@ -111,7 +155,7 @@ def spans(session: Session, team_id: str, start: datetime, end: datetime) -> lis
     return [Span(*row) for row in rows]
 
 
-def sent_nudges(session: Session, team_id: str, start: datetime, end: datetime) -> list[SentNudge]:
+def sent_nudges(session: Session, team_id: str, start: datetime, end: datetime) -> SentNudges:
     """Nudges sent in [start, end) and each person's last two before `start`, oldest first per person."""
     # One grouped join, not a subquery per nudge: which (person, message) got a check-in.
     answers = (
@@ -123,8 +167,12 @@ def sent_nudges(session: Session, team_id: str, start: datetime, end: datetime) 
     on_answer = (answers.c.person_id == Delivery.person_id) & (answers.c.ts == Delivery.message_ts)
     answered = answers.c.person_id.is_not(None)
     rank = func.row_number().over(partition_by=Delivery.person_id, order_by=Delivery.sent_at.desc())
-    window = session.execute(
-        select(Delivery.person_id, Delivery.sent_at, answered)
+    window = (
+        select(
+            Delivery.person_id.label("person_id"),
+            micros(Delivery.sent_at).label("sent"),
+            answered.label("answered"),
+        )
         .outerjoin(answers, on_answer)
         .where(
             Delivery.team_id == team_id,
@@ -133,7 +181,7 @@ def sent_nudges(session: Session, team_id: str, start: datetime, end: datetime) 
             Delivery.sent_at < end,
             Delivery.person_id.is_not(None),
         )
-    ).all()
+    )
     # Rank first, then ask about answers for the last two only: not for every nudge in history.
     ranked = (
         select(Delivery.id.label("id"), rank.label("rank"))
@@ -145,30 +193,32 @@ def sent_nudges(session: Session, team_id: str, start: datetime, end: datetime) 
         )
         .subquery()
     )
-    earlier_rows = session.execute(
-        select(Delivery.person_id, Delivery.sent_at, answered)
+    earlier = (
+        select(Delivery.person_id, micros(Delivery.sent_at), answered)
         .join(ranked, ranked.c.id == Delivery.id)
         .outerjoin(answers, on_answer)
         .where(ranked.c.rank <= 2)
+    )
+    both = union_all(window, earlier).subquery()
+    rows = session.execute(
+        select(both.c.person_id, both.c.sent, both.c.answered).order_by(both.c.person_id, both.c.sent)
     ).all()
-    # person_id and sent_at are never NULL here (both filtered on).
-    nudges = [SentNudge(int(p or 0), _aware(at or start), bool(n)) for p, at, n in [*earlier_rows, *window]]
-    nudges.sort(key=lambda nudge: (nudge.person_id, nudge.sent_at))
-    return nudges
+    person_id, sent, answered_ = _columns(rows, 3)
+    return SentNudges(person_id, sent, [bool(n) for n in answered_])
 
 
-def checkin_counts(session: Session, team_id: str, bounds: Sequence[datetime]) -> list[CheckInCount]:
-    """Check-ins per person, week, answer and well-being in the weeks (these only feed aggregates), and
-    before them only each person's last one (week -1, count 0): the window is grouped, not all history."""
+def checkin_weeks(
+    session: Session, team_id: str, bounds: Sequence[datetime], scores: Sequence[int]
+) -> CheckInWeeks:
+    """Check-ins per person and week in the weeks, as counts (these only feed aggregates), and before
+    them only each person's last one (week -1, no counts): one row per person-week, not per check-in."""
     week = week_of(CheckIn.created_at, bounds)
     earlier = (
         select(
             CheckIn.person_id,
             literal(-1),
-            cast(null(), String(16)),
-            cast(null(), Integer),
-            literal(0),
-            func.max(CheckIn.created_at),
+            *[literal(0)] * (1 + len(scores)),
+            micros(func.max(CheckIn.created_at)),
         )
         .where(CheckIn.team_id == team_id, CheckIn.created_at < bounds[0])
         .group_by(CheckIn.person_id)
@@ -177,34 +227,32 @@ def checkin_counts(session: Session, team_id: str, bounds: Sequence[datetime]) -
         select(
             CheckIn.person_id,
             week,
-            CheckIn.answer,
-            CheckIn.wellbeing,
-            func.count(),
-            func.max(CheckIn.created_at),
+            func.sum(case((CheckIn.answer == NudgeAnswer.NEED_HELP, 1), else_=0)),
+            *[func.sum(case((CheckIn.wellbeing == score, 1), else_=0)) for score in scores],
+            micros(func.max(CheckIn.created_at)),
         )
         .where(CheckIn.team_id == team_id, CheckIn.created_at >= bounds[0], CheckIn.created_at < bounds[-1])
-        .group_by(CheckIn.person_id, week, CheckIn.answer, CheckIn.wellbeing)
+        .group_by(CheckIn.person_id, week)
     )
-    rows: list[Any] = list(session.execute(union_all(earlier, within)))
-    return [
-        CheckInCount(int(p), int(w), NudgeAnswer(a or NudgeAnswer.CHECKIN), wb, int(n), _aware(at))
-        for p, w, a, wb, n, at in rows
-    ]
+    columns = _columns(session.execute(union_all(earlier, within)).all(), 4 + len(scores))
+    person_id, weeks, need_help, *wellbeing, last_at = columns
+    return CheckInWeeks(person_id, weeks, need_help, wellbeing, last_at)
 
 
 def note_activity(
     session: Session, team_id: str, bounds: Sequence[datetime]
-) -> list[tuple[int, int, datetime]]:
-    """(person, week, last progress note in that week), and (person, -1, last note before the weeks)."""
+) -> tuple[list[int], list[int], list[int]]:
+    """Columns of (person, week, last progress note in that week in microseconds since 1970), and of
+    (person, -1, last note before the weeks)."""
     week = week_of(ProgressNote.created_at, bounds)
     earlier = (
-        select(Goal.person_id, literal(-1), func.max(ProgressNote.created_at))
+        select(Goal.person_id, literal(-1), micros(func.max(ProgressNote.created_at)))
         .join(Goal, Goal.id == ProgressNote.goal_id)
         .where(ProgressNote.team_id == team_id, ProgressNote.created_at < bounds[0])
         .group_by(Goal.person_id)
     )
     within = (
-        select(Goal.person_id, week, func.max(ProgressNote.created_at))
+        select(Goal.person_id, week, micros(func.max(ProgressNote.created_at)))
         .join(Goal, Goal.id == ProgressNote.goal_id)
         .where(
             ProgressNote.team_id == team_id,
@@ -213,8 +261,8 @@ def note_activity(
         )
         .group_by(Goal.person_id, week)
     )
-    rows = session.execute(union_all(earlier, within))
-    return [(int(p), int(w), _aware(at)) for p, w, at in rows]
+    person_id, week_, last_at = _columns(session.execute(union_all(earlier, within)).all(), 3)
+    return person_id, week_, last_at
 
 
 def goal_counts(session: Session, team_id: str, bounds: Sequence[datetime]) -> list[GoalCount]:
@@ -240,14 +288,13 @@ def goal_counts(session: Session, team_id: str, bounds: Sequence[datetime]) -> l
     return [GoalCount(int(p), int(w), None if s is None else GoalStatus(s), int(n)) for p, w, s, n in rows]
 
 
-def meetings(session: Session, team_id: str, start: datetime, end: datetime) -> list[MeetingRow]:
-    """Coaching sessions starting in [start, end), with the coachee they were for."""
+def meeting_counts(session: Session, team_id: str, bounds: Sequence[datetime]) -> list[MeetingCount]:
+    """Coaching sessions starting in the weeks, per coachee, week, status and attendance."""
+    week = week_of(Meeting.starts_at, bounds)
     rows = session.execute(
-        select(Pairing.coachee_id, Meeting.starts_at, Meeting.minutes, Meeting.status, Meeting.attendance)
+        select(Pairing.coachee_id, week, Meeting.status, Meeting.attendance, func.count())
         .join(Pairing, Pairing.id == Meeting.pairing_id)
-        .where(Meeting.team_id == team_id, Meeting.starts_at >= start, Meeting.starts_at < end)
+        .where(Meeting.team_id == team_id, Meeting.starts_at >= bounds[0], Meeting.starts_at < bounds[-1])
+        .group_by(Pairing.coachee_id, week, Meeting.status, Meeting.attendance)
     )
-    return [
-        MeetingRow(int(p), _aware(at), int(m), MeetingStatus(s), None if a is None else Attendance(a))
-        for p, at, m, s, a in rows
-    ]
+    return [MeetingCount(int(p), int(w), status, attendance, int(n)) for p, w, status, attendance, n in rows]

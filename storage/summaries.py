@@ -95,8 +95,11 @@ def open_pairs(session: Session, team_id: str, coach_id: int | None = None) -> l
     return [Pair(*row) for row in session.execute(query)]
 
 
-def goals_of(session: Session, person_ids: Sequence[int], since: datetime) -> list[GoalRow]:
-    """Active goals, and goals finished or set since `since`, of all these people."""
+def goals_of(
+    session: Session, person_ids: Sequence[int], since: datetime, *, active: bool = True
+) -> list[GoalRow]:
+    """Goals finished or set since `since` of all these people, and (`active`) their active goals."""
+    recent = or_(Goal.closed_at >= since, Goal.created_at >= since)
     rows = session.execute(
         select(
             Goal.person_id,
@@ -109,7 +112,7 @@ def goals_of(session: Session, person_ids: Sequence[int], since: datetime) -> li
         )
         .where(
             Goal.person_id.in_(list(person_ids)),
-            or_(Goal.status == GoalStatus.ACTIVE, Goal.closed_at >= since, Goal.created_at >= since),
+            or_(Goal.status == GoalStatus.ACTIVE, recent) if active else recent,
         )
         .order_by(Goal.person_id, Goal.number)
     )
@@ -225,19 +228,12 @@ def nudges_for_flags(
 ) -> list[NudgeRow]:
     """Each person's last three sent nudges and every nudge sent since `since`, newest first,
     with whether any answer came back and whether every answer was "on track" (or done)."""
-    # One correlated aggregate per nudge: NULL when unanswered, 1 when every answer was on track.
-    # (An EXISTS with the answer test lets PostgreSQL hash every check-in of the workspace.)
-    all_on_track = (
-        select(func.min(case((CheckIn.answer.in_([NudgeAnswer.ON_TRACK, NudgeAnswer.DONE]), 1), else_=0)))
-        .where(CheckIn.person_id == Delivery.person_id, CheckIn.message_ts == Delivery.message_ts)
-        .scalar_subquery()
-    )
     rank = func.row_number().over(partition_by=Delivery.person_id, order_by=Delivery.sent_at.desc())
     ranked = (
         select(
             Delivery.person_id.label("person_id"),
             Delivery.sent_at.label("sent_at"),
-            all_on_track.label("all_on_track"),
+            Delivery.message_ts.label("message_ts"),
             rank.label("rank"),
         )
         .where(
@@ -249,8 +245,16 @@ def nudges_for_flags(
         )
         .subquery()
     )
+    # One correlated aggregate per kept nudge (not per nudge in history): NULL when unanswered, 1
+    # when every answer was on track. (An EXISTS with the answer test lets PostgreSQL hash every
+    # check-in of the workspace.)
+    all_on_track = (
+        select(func.min(case((CheckIn.answer.in_([NudgeAnswer.ON_TRACK, NudgeAnswer.DONE]), 1), else_=0)))
+        .where(CheckIn.person_id == ranked.c.person_id, CheckIn.message_ts == ranked.c.message_ts)
+        .scalar_subquery()
+    )
     rows = session.execute(
-        select(ranked.c.person_id, ranked.c.sent_at, ranked.c.all_on_track)
+        select(ranked.c.person_id, ranked.c.sent_at, all_on_track)
         .where(or_(ranked.c.rank <= 3, ranked.c.sent_at >= since))
         .order_by(ranked.c.person_id, ranked.c.sent_at.desc())
     )

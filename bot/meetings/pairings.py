@@ -31,6 +31,9 @@ class RosterEntry:
     cohort: str | None = None
 
 
+ALREADY_PAIRED = "is already paired with"  # the roster import counts these lines apart
+
+
 def pair(services: Services, coach: Actor, coachee: Actor, by: str) -> str:
     """Pair them without a role check (callers check); returns a line saying what happened.
 
@@ -42,7 +45,7 @@ def pair(services: Services, coach: Actor, coachee: Actor, by: str) -> str:
     with services.db.transaction() as session:
         current = queries.open_pairing_of_coachee(session, coachee.person_id)
         if current is not None and current.coach_id == coach.person_id:
-            return f"<@{coachee.user_id}> is already paired with <@{coach.user_id}>."
+            return f"<@{coachee.user_id}> {ALREADY_PAIRED} <@{coach.user_id}>."
         line = f"<@{coachee.user_id}> is now paired with coach <@{coach.user_id}>."
         if current is not None:
             old_coach = queries.person(session, current.coach_id).slack_user_id

@@ -1,4 +1,4 @@
-"""Workshop times as people type them, and recurrences computed in the program's time zone.
+"""Workshop times as people type them (with the zone they name), and recurrences in the program's zone.
 
 Pure functions: every answer depends only on the arguments, so DST traps are easy to test.
 """
@@ -6,9 +6,10 @@ Pure functions: every answer depends only on the arguments, so DST traps are eas
 from __future__ import annotations
 
 import enum
+import re
 from datetime import date, datetime, time, timedelta
 from itertools import islice
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
 
@@ -20,6 +21,38 @@ MAX_DURATION = timedelta(hours=12)
 
 # One family of "these words are no date or time" errors, whoever reads them.
 WhenError = DateError
+
+# Zones people name after a time (“5pm ET”). Each means its region's clock, so “EST” typed for a
+# July date still means New York's time then, as the person meant it.
+_REGIONS = {
+    "America/New_York": ("et", "est", "edt", "eastern"),
+    "America/Chicago": ("ct", "cst", "cdt", "central"),
+    "America/Denver": ("mt", "mst", "mdt", "mountain"),
+    "America/Phoenix": ("arizona",),
+    "America/Los_Angeles": ("pt", "pst", "pdt", "pacific"),
+    "America/Anchorage": ("akt", "akst", "akdt", "alaska"),
+    "Pacific/Honolulu": ("ht", "hst", "hawaii"),
+    "UTC": ("utc", "gmt"),
+}
+NAMED_ZONES = {word: zone for zone, words in _REGIONS.items() for word in words}
+_ZONE_AT_END = re.compile(
+    r"^(?P<rest>.*?)\s*\(?\b(?P<zone>[A-Za-z_]+(?:/[A-Za-z_]+){0,2})(?:\s+time)?\)?\s*$", re.S
+)
+
+
+def named_zone(text: str) -> tuple[str, ZoneInfo | None]:
+    """`Dec 10 5pm ET` → (`Dec 10 5pm`, New York); words naming no zone at their end come back as they were."""
+    match = _ZONE_AT_END.match(text)
+    if not match or not match.group("rest"):
+        return text, None
+    word = match.group("zone")
+    key = NAMED_ZONES.get(word.lower()) or (word if "/" in word else None)
+    if key is None:
+        return text, None
+    try:
+        return match.group("rest"), ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # a folder of zones, or no such zone
+        return text, None
 
 
 class Repeat(enum.StrEnum):

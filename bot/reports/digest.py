@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from bot.platform.delivery.registry import Attachment, DeliveryInfo, Kind, Outgoing, Skip
 from bot.platform.services import Services
 from bot.reports.chart import Chart, alt_text, chart_png, render_chart
-from bot.reports.measures import measure, recent_weeks
+from bot.reports.measures import measure
 from bot.reports.suppression import Table, suppress
 from bot.reports.views import cohort_lines
+from bot.reports.weeks import recent_weeks
 from bot.summaries.deliveries import (
     WEEKLY_USEFUL,
     after_sent,

@@ -13,9 +13,10 @@ from bot.platform.delivery.planning import plan_one
 from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.services import Services
-from bot.reports.measures import ALL_COHORTS, measure, weeks_between
+from bot.reports.measures import ALL_COHORTS, measure
 from bot.reports.output import PERSON_COLUMNS, person_records, table_records, to_csv, to_json
 from bot.reports.suppression import suppress
+from bot.reports.weeks import weeks_between
 
 REPORT_KIND = "report"
 REPORTED = "report.exported"

@@ -13,7 +13,8 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.reports.measures import ALL_COHORTS, Figures, Measures, Week
+from bot.reports.measures import ALL_COHORTS, Figures, Measures
+from bot.reports.weeks import Week
 
 
 class Family(enum.Enum):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.goals.nudge_plan import NUDGE_KIND
 from bot.summaries.flags import EMOJI, Flag
-from bot.summaries.service import WEEK, summarize
+from bot.summaries.service import WEEK, week_flags
 from bot.summaries.views import Message, legend_footer, pack, sections
 from storage import summaries as queries
 
@@ -39,17 +39,16 @@ def build_digest(session: Session, team_id: str, now: datetime) -> Digest:
     """The digest for one workspace, in a fixed number of queries whatever its size."""
     since = now - WEEK
     pairs = queries.open_pairs(session, team_id)
-    coach_of = {pair.coachee_id: pair.coach_user for pair in pairs}
-    summaries = summarize(session, pairs, now, "UTC")
+    flagged = week_flags(session, pairs, now)
     held, booked = queries.meeting_counts(session, team_id, since, now)
     # A "need help" nobody has a session booked for yet: the coach may not have seen it.
-    waiting = {coach_of[s.person_id] for s in summaries if s.need_help and s.next_session is None}
+    waiting = {f.pair.coach_user for f in flagged if f.waiting}
     return Digest(
         active_pairings=len(pairs),
         counts=queries.program_counts(session, team_id, since, NUDGE_KIND),
         sessions_held=held,
         sessions_booked=booked,
-        flags=Counter(flag for s in summaries for flag in s.flags),
+        flags=Counter(flag for f in flagged for flag in f.flags),
         coaches_to_follow_up=sorted(waiting),
     )
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.goals.nudge_plan import NUDGE_KIND
 from bot.meetings.service import CHECKLIST
 from bot.platform.dates import local_today
-from bot.summaries.flags import Flag, Signals, attention_rank, flag_reasons
+from bot.summaries.flags import Flag, Signals, attention_rank, flag_reasons, flags_for
 from storage import summaries as queries
 from storage.models import GoalStatus
 from storage.models.checkins import NudgeAnswer
@@ -72,15 +72,10 @@ class _Week:
     nudges: list[queries.NudgeRow] = field(default_factory=list)
 
 
-def summarize(session: Session, pairs: list[Pair], now: datetime, tz: str) -> list[CoacheeSummary]:
-    """Summaries of these pairings' coachees, needing attention first; `tz` is the reader's zone."""
-    if not pairs:
-        return []
-    since = now - WEEK
-    people = [pair.coachee_id for pair in pairs]
-    pairing_ids = [pair.pairing_id for pair in pairs]
+def _gather(session: Session, people: list[int], since: datetime, *, active_goals: bool) -> dict[int, _Week]:
+    """Their goals, check-ins and nudges of the week (and their active goals, if asked for)."""
     weeks: dict[int, _Week] = {person: _Week() for person in people}
-    for goal in queries.goals_of(session, people, since):
+    for goal in queries.goals_of(session, people, since, active=active_goals):
         weeks[goal.person_id].goals.append(goal)
     for checkin in queries.checkins_since(session, people, since):
         week = weeks[checkin.person_id]
@@ -89,10 +84,21 @@ def summarize(session: Session, pairs: list[Pair], now: datetime, tz: str) -> li
             week.wellbeing.append(checkin.wellbeing)
         if checkin.note:
             week.notes.append((checkin.created_at, checkin.note))
-    for person_id, number, count in queries.progress_counts(session, people, since):
-        weeks[person_id].progress_by_goal[number] = count
     for nudge in queries.nudges_for_flags(session, people, since, NUDGE_KIND):
         weeks[nudge.person_id].nudges.append(nudge)
+    return weeks
+
+
+def summarize(session: Session, pairs: list[Pair], now: datetime, tz: str) -> list[CoacheeSummary]:
+    """Summaries of these pairings' coachees, needing attention first; `tz` is the reader's zone."""
+    if not pairs:
+        return []
+    since = now - WEEK
+    people = [pair.coachee_id for pair in pairs]
+    pairing_ids = [pair.pairing_id for pair in pairs]
+    weeks = _gather(session, people, since, active_goals=True)
+    for person_id, number, count in queries.progress_counts(session, people, since):
+        weeks[person_id].progress_by_goal[number] = count
     heard = queries.last_activity(session, people, now)
     excused = queries.excused_stretches(session, pairs[0].team_id, people)
     upcoming = queries.next_meetings(session, pairing_ids, now)
@@ -108,6 +114,37 @@ def summarize(session: Session, pairs: list[Pair], now: datetime, tz: str) -> li
         summaries.append(_one(pair, week, since, signals, today, nxt, last))
     summaries.sort(key=lambda s: attention_rank(s.flags))  # stable: name order within a rank
     return summaries
+
+
+@dataclass(frozen=True)
+class PairFlags:
+    """A coachee's flags over the last 7 days, as their summary shows them (the digest's inputs)."""
+
+    pair: Pair
+    flags: list[Flag]
+    waiting: bool  # answered "need help" this week and no session is booked
+
+
+def week_flags(session: Session, pairs: list[Pair], now: datetime) -> list[PairFlags]:
+    """Each pairing's coachee flags by the summary's rules, from only what the rules read: no
+    active goals, notes counted or past sessions, and no summary built."""
+    if not pairs:
+        return []
+    since = now - WEEK
+    people = [pair.coachee_id for pair in pairs]
+    weeks = _gather(session, people, since, active_goals=False)
+    heard = queries.last_activity(session, people, now)
+    excused = queries.excused_stretches(session, pairs[0].team_id, people)
+    upcoming = queries.next_meetings(session, [pair.pairing_id for pair in pairs], now)
+    out = []
+    for pair in pairs:
+        week = weeks[pair.coachee_id]
+        signals = _signals(
+            pair, week, since, now, heard.get(pair.coachee_id), excused.get(pair.coachee_id, [])
+        )
+        need_help = NudgeAnswer.NEED_HELP in week.answers
+        out.append(PairFlags(pair, flags_for(signals), need_help and pair.pairing_id not in upcoming))
+    return out
 
 
 def _closed(week: _Week, since: datetime) -> dict[GoalStatus, list[str]]:

@@ -13,7 +13,7 @@ WORKSHOP_HELP = """*Workshops with coachbot*
   (repeats: `weekly|every other week|monthly` `until <date>`, `for 6 weeks` or `, 6 times`)
 • `/workshop list` — upcoming sessions with RSVP counts
 • `/workshop edit 3` · `/workshop cancel 3`
-Times: `2026-12-10 17:00`, `Dec 10 5pm`, `next Thursday at noon`, `3pm tomorrow`, in the program's time zone ({tz}). Durations: `90m`, `1h30`, `an hour`, `1.5 hours`."""
+Times: `2026-12-10 17:00`, `Dec 10 5pm`, `next Thursday at noon`, `3pm tomorrow`, in your own Slack time zone unless you name another (`5pm ET`, `17:00 PT`, `noon Europe/London`); repeats keep the program's clock ({tz}). Durations: `90m`, `1h30`, `an hour`, `1.5 hours`."""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from bot.platform.people import Actor
 from bot.platform.services import Services
 from bot.platform.slack import SlackGateway
 from bot.platform.text import escape_mrkdwn
-from bot.platform.when import Repeat, WhenError, parse_duration, parse_when
+from bot.platform.when import Repeat, WhenError, named_zone, parse_duration, parse_when
 from bot.workshops import service as workshops
 from bot.workshops.commands import (
     WORKSHOP_HELP,
@@ -35,7 +35,7 @@ from bot.workshops.ids import WorkshopField
 from bot.workshops.messages import check_channel
 from bot.workshops.modal import saved_workshop_modal
 from bot.workshops.service import WorkshopDraft, WorkshopError
-from bot.workshops.views import saved_text, workshop_list_blocks, workshop_list_text
+from bot.workshops.views import read_as_text, saved_text, workshop_list_blocks, workshop_list_text
 
 
 @dataclass(frozen=True)
@@ -53,16 +53,21 @@ def help_text(services: Services) -> str:
     return WORKSHOP_HELP.format(tz=services.settings.program_tz)
 
 
-def quick_draft(services: Services, actor: Actor, command: QuickWorkshop) -> WorkshopDraft:
-    """The quick form's words as a draft, read in the program's time zone (in the admin's way of writing)."""
+def creator_zone(services: Services, actor: Actor) -> ZoneInfo:
+    """The zone a workshop's creator types times in: their own Slack zone, or the program's if unknown."""
+    return ZoneInfo(actor.tz if actor.tz_known else services.settings.program_tz)
+
+
+def quick_draft(services: Services, actor: Actor, command: QuickWorkshop) -> tuple[WorkshopDraft, ZoneInfo]:
+    """The quick form's words as a draft in the program's zone, and the zone the time was read in:
+    the one named after it (`5pm ET`), else the creator's own."""
+    when, named = named_zone(command.when)
+    read_in = named or creator_zone(services, actor)
     reader = Reader.of(
-        services.settings.program_tz,
-        services.now(),
-        locale=actor.locale,
-        term_ends=services.settings.term_ends,
+        read_in.key, services.now(), locale=actor.locale, term_ends=services.settings.term_ends
     )
     try:
-        start = parse_when(command.when, reader)
+        start = parse_when(when, reader)
         duration = parse_duration(command.duration) if command.duration else timedelta(hours=1)
         # The repeat's end is read from the first session on, as people count it.
         series = read_repeat(command.repeat, replace(reader, now=start)).value if command.repeat else None
@@ -70,15 +75,17 @@ def quick_draft(services: Services, actor: Actor, command: QuickWorkshop) -> Wor
         raise WorkshopError(str(error)) from None
     if series is not None and series.until is None and series.count is None:
         raise WorkshopError(f"Say when a {series.every} workshop ends, e.g. `… {series.every} until Feb 25`.")
-    return WorkshopDraft(
+    # Repeats run on the program's wall clock, where the workshop happens.
+    draft = WorkshopDraft(
         title=command.title,
         channel_id=command.channel_id,
-        start=start,
+        start=start.astimezone(ZoneInfo(services.settings.program_tz)),
         duration=duration,
         repeat=Repeat(series.every) if series else Repeat.NONE,
         until=series.until if series else None,
         count=series.count if series else None,
     )
+    return draft, read_in
 
 
 def answer_workshop_command(
@@ -108,11 +115,16 @@ def answer_workshop_command(
             )
         case QuickWorkshop():
             roles.require_admin_or_lead(services, actor, "announce workshops")
-            draft = quick_draft(services, actor, command)
+            draft, read_in = quick_draft(services, actor, command)
             check_channel(slack, draft.channel_id)
             info, created = workshops.create_workshop(services, actor, draft, request_key)
             first = info.upcoming(services.now())[0] if info.upcoming(services.now()) else info.sessions[0]
-            return WorkshopReply(saved_text(info, first), workshop_id=info.id, announce_now=created)
+            read = read_as_text(
+                first.starts_at, read_in, creator_zone(services, actor) if actor.tz_known else None
+            )
+            return WorkshopReply(
+                f"{saved_text(info, first)}\n{read}", workshop_id=info.id, announce_now=created
+            )
         case CancelWorkshop(number):
             info = workshops.cancel_workshop(services, actor, number)
             told = "Everyone who said Going or Maybe is being told." if info.announcement_ts else ""
@@ -158,6 +170,7 @@ def submit_workshop_form(
         if number is not None and block in {WorkshopField.CHANNEL, WorkshopField.ANNOUNCE_DATE}:
             block = WorkshopField.DATE  # not on the edit form
         return FormOutcome({block: error.message})
-    upcoming = info.upcoming(services.now())
-    text = saved_text(info, upcoming[0] if upcoming else info.sessions[0], edited=number is not None)
+    first = (info.upcoming(services.now()) or info.sessions)[0]
+    creator = creator_zone(services, actor) if actor.tz_known else None
+    text = f"{saved_text(info, first, edited=number is not None)}\n{read_as_text(first.starts_at, info.zone, creator)}"
     return FormOutcome(view=saved_workshop_modal(text, edited=number is not None), number=info.number)

@@ -5,6 +5,9 @@ Times use Slack date formatting, so every reader sees them in their own time zon
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -16,7 +19,7 @@ from slack_sdk.models.blocks import (
 
 from bot.calendar.ids import CalendarAction
 from bot.platform.text import SECTION_MAX, escape_mrkdwn, mrkdwn_sections, shorten
-from bot.platform.when import Repeat, describe_duration, describe_offset, slack_date, slack_day
+from bot.platform.when import Repeat, describe_duration, describe_offset, plain_time, slack_date, slack_day
 from bot.workshops.ids import WorkshopAction, WorkshopBlock
 from bot.workshops.rsvps import Attendees
 from bot.workshops.service import OccurrenceInfo, WorkshopDraft, WorkshopInfo
@@ -167,6 +170,21 @@ def saved_text(workshop: WorkshopInfo, first: OccurrenceInfo, *, edited: bool = 
     if draft.announce_at is None:
         return text + ". I'm announcing it now."
     return text + f". I'll announce it {slack_date(draft.announce_at, workshop.zone)}."
+
+
+def read_as_text(start: datetime, read_in: ZoneInfo, creator: ZoneInfo | None) -> str:
+    """The first session's time as read, in the zone it was read in, the creator's and the program's:
+    “Read as Thu Dec 10, 2026 5:00 PM CST (your time) · Thu Dec 10, 2026 6:00 PM EST (the program's time).”"""
+    program = start.tzinfo if isinstance(start.tzinfo, ZoneInfo) else read_in
+    labels: dict[str, list[str]] = {}
+    zones = {z.key: z for z in (read_in, creator, program) if z is not None}
+    if read_in.key not in {creator.key if creator else "", program.key}:
+        labels.setdefault(read_in.key, []).append("as written")
+    if creator is not None:
+        labels.setdefault(creator.key, []).append("your time")
+    labels.setdefault(program.key, []).append("the program's time")
+    shown = [f"{plain_time(start, zones[key])} ({' and '.join(words)})" for key, words in labels.items()]
+    return "Read as " + " · ".join(shown) + "."
 
 
 def reminders_text(workshop: WorkshopInfo) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -13,13 +13,17 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image
 from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from bench.program import build_program
 from bot.reports.chart import render_chart
-from bot.reports.measures import measure, recent_weeks
+from bot.reports.digest import build_program_digest
+from bot.reports.measures import measure
 from bot.reports.output import table_records, to_csv
 from bot.reports.suppression import suppress
+from bot.reports.weeks import recent_weeks
 from storage.db import Database
+from storage.migrate import upgrade
 from storage.models import (
     Attendance,
     CheckIn,
@@ -162,7 +166,9 @@ def counting(db: Database) -> Iterator[list[str]]:
     statements: list[str] = []
 
     def count(*args: Any) -> None:
-        statements.append(args[2])
+        # Only the queries: not what every transaction sends on SQLite (PRAGMA busy_timeout, BEGIN).
+        if not args[2].startswith(("PRAGMA", "BEGIN")):
+            statements.append(args[2])
 
     event.listen(db.engine, "before_cursor_execute", count)
     try:
@@ -171,18 +177,36 @@ def counting(db: Database) -> Iterator[list[str]]:
         event.remove(db.engine, "before_cursor_execute", count)
 
 
-def test_a_report_takes_the_same_statements_for_10_or_100_coachees(tmp_path: Any) -> None:
+def statements_for_5_and_50(tmp_path: Any, build: Callable[[Session, int], None]) -> list[int]:
+    """The statements `build` sends over programs of 2 × 5 and 2 × 50 coachees."""
     counts = []
     for size in (5, 50):
         db = Database(f"sqlite:///{tmp_path}/p{size}.db")
-        from storage.migrate import upgrade
-
         upgrade(db.engine)
         _generated(db, coachees=size, weeks=4)
         with counting(db) as statements, db.read() as session:
-            measures = measure(session, TEAM, recent_weeks(NOW, TZ), NOW)
-        assert len({p.person_id for p in measures.people}) == 2 * size
+            build(session, 2 * size)
         counts.append(len(statements))
         db.dispose()
-    # Seven queries (the seventh: quiet periods and pauses, for gone quiet) plus the session's own.
-    assert counts[0] == counts[1] <= 9
+    return counts
+
+
+def test_a_report_takes_the_same_statements_for_10_or_100_coachees(tmp_path: Any) -> None:
+    def report(session: Session, coachees: int) -> None:
+        measures = measure(session, TEAM, recent_weeks(NOW, TZ), NOW)
+        assert len({p.person_id for p in measures.people}) == coachees
+
+    counts = statements_for_5_and_50(tmp_path, report)
+    # Seven queries (the seventh: quiet periods and pauses, for gone quiet).
+    assert counts[0] == counts[1] <= 7
+
+
+def test_a_digest_takes_the_same_statements_for_10_or_100_coachees(tmp_path: Any) -> None:
+    def digest(session: Session, coachees: int) -> None:
+        messages = build_program_digest(session, TEAM, NOW, TZ, 5).messages
+        assert f"All cohorts* ({coachees} coachees)" in str([b.to_dict() for m in messages for b in m.blocks])
+
+    counts = statements_for_5_and_50(tmp_path, digest)
+    # The program digest's eleven (pairings, the flags of the last 7 days, sessions, program
+    # counts) and the report's seven.
+    assert counts[0] == counts[1] <= 11 + 7

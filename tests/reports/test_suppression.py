@@ -9,9 +9,10 @@ import pytest
 
 from bot.platform.settings import SettingsError, load_settings
 from bot.reports.chart import alt_text
-from bot.reports.measures import ALL_COHORTS, measure, recent_weeks
+from bot.reports.measures import ALL_COHORTS, measure
 from bot.reports.output import PERSON_COLUMNS, person_records, table_records
 from bot.reports.suppression import Table, suppress
+from bot.reports.weeks import recent_weeks
 from storage.db import Database
 from storage.models import CheckIn, NudgeAnswer, Pairing, Person
 

@@ -250,6 +250,7 @@ def test_the_example_coaching_cycle_runs_as_a_script() -> None:
         "DM to randy · Mon Nov 23 9:00 AM CST",
         "Session booked with @drlee: *Wed Nov 25, 1:00 PM (45 minutes)* (your time).",
         # the workshop, announced in the channel and answered
+        "Read as Mon Nov 30, 2026 2:00 PM PST (your time) · Mon Nov 30, 2026 5:00 PM EST (the program's time).",
         "in #m1-coaching · Mon Nov 23 7:00 AM PST for admin",
         "Nov 30, 2026 at 2:00 PM · 1h 30m",
         "✅ 1 going · 🤔 1 maybe",

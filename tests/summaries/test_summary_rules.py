@@ -292,7 +292,9 @@ def counting(db: Database) -> Iterator[list[str]]:
     statements: list[str] = []
 
     def count(*args: Any) -> None:
-        statements.append(args[2])
+        # Only the queries: not what every transaction sends on SQLite (PRAGMA busy_timeout, BEGIN).
+        if not args[2].startswith(("PRAGMA", "BEGIN")):
+            statements.append(args[2])
 
     event.listen(db.engine, "before_cursor_execute", count)
     try:
@@ -310,7 +312,7 @@ def test_a_summary_takes_the_same_number_of_queries_for_5_or_50_coachees(any_db:
         with counting(any_db) as statements, any_db.read() as session:
             assert len(coach_summary(session, TEAM, program.coach_ids[0], NOW, "UTC")) == size
         counts.append(len(statements))
-    assert counts[0] == counts[1] <= 10
+    assert counts[0] == counts[1] <= 9
 
 
 def test_private_notes_appear_nowhere_in_a_summary_or_the_digest(any_db: Database) -> None:

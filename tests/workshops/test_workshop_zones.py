@@ -1,0 +1,92 @@
+"""Workshop times are read in the creator's own zone unless they name one; repeats keep the program's clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from storage.models.workshops import Occurrence, Workshop
+from tests.harness import RunningApp, Slack
+from tests.workshops.workshop_helpers import count
+
+
+def starts(app: RunningApp) -> list[datetime]:
+    with app.services.db.transaction() as s:
+        return [
+            o.astimezone(UTC) for o in s.scalars(select(Occurrence.starts_at).order_by(Occurrence.starts_at))
+        ]
+
+
+@pytest.fixture
+def chicago_admin(slack: Slack) -> str:
+    return slack.person("amy", "America/Chicago", is_admin=True)
+
+
+@pytest.fixture
+def channel(slack: Slack, chicago_admin: str) -> str:
+    return slack.channel("m1-coaching", [chicago_admin])
+
+
+def test_a_time_is_read_in_the_creators_own_zone_and_confirmed_in_theirs_and_the_programs(
+    slack: Slack, app: RunningApp, chicago_admin: str, channel: str
+) -> None:
+    reply = slack.workshop('#m1-coaching "Study skills" Dec 10 5pm for 1h', user=chicago_admin).text
+    assert starts(app) == [datetime(2026, 12, 10, 23, 0, tzinfo=UTC)]  # 5 PM in Chicago
+    assert reply.endswith(
+        "\nRead as Thu Dec 10, 2026 5:00 PM CST (your time) · Thu Dec 10, 2026 6:00 PM EST (the program's time)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("when", "utc_hour", "read_as"),
+    [
+        (
+            "Dec 10 5pm ET",
+            22,
+            "Read as Thu Dec 10, 2026 4:00 PM CST (your time) · Thu Dec 10, 2026 5:00 PM EST (the program's time).",
+        ),
+        (
+            "Dec 10 17:00 PT",
+            1,
+            "Read as Thu Dec 10, 2026 5:00 PM PST (as written) · Thu Dec 10, 2026 7:00 PM CST (your time) · "
+            "Thu Dec 10, 2026 8:00 PM EST (the program's time).",
+        ),
+        (
+            "Dec 10 at noon Europe/London",
+            12,
+            "Read as Thu Dec 10, 2026 12:00 PM GMT (as written) · Thu Dec 10, 2026 6:00 AM CST (your time) · "
+            "Thu Dec 10, 2026 7:00 AM EST (the program's time).",
+        ),
+    ],
+)
+def test_a_zone_named_after_the_time_is_the_one_it_is_read_in(
+    slack: Slack, app: RunningApp, chicago_admin: str, channel: str, when: str, utc_hour: int, read_as: str
+) -> None:
+    reply = slack.workshop(f'#m1-coaching "Study skills" {when} for 1h', user=chicago_admin).text
+    [start] = starts(app)
+    assert start.hour == utc_hour and start.minute == 0
+    assert reply.splitlines()[-1] == read_as
+
+
+def test_a_series_read_in_another_zone_keeps_the_programs_wall_clock_across_its_clock_change(
+    slack: Slack, app: RunningApp, channel: str
+) -> None:
+    kolkata = slack.person("ravi", "Asia/Kolkata", is_admin=True)
+    slack.workshop('#m1-coaching "Study skills" Mar 4 9pm for 1h weekly, 3 times', user=kolkata)
+    # 9 PM in Kolkata is 10:30 AM in New York; the program's clocks go forward on Mar 14, 2027.
+    assert starts(app) == [
+        datetime(2027, 3, 4, 15, 30, tzinfo=UTC),
+        datetime(2027, 3, 11, 15, 30, tzinfo=UTC),
+        datetime(2027, 3, 18, 14, 30, tzinfo=UTC),
+    ]
+
+
+def test_a_word_after_the_time_that_names_no_zone_is_refused_and_nothing_is_saved(
+    slack: Slack, app: RunningApp, chicago_admin: str, channel: str
+) -> None:
+    for when in ("Dec 10 5pm Mars", "Dec 10 5pm America/Atlantis"):
+        reply = slack.workshop(f'#m1-coaching "Study skills" {when} for 1h', user=chicago_admin).text
+        assert reply.startswith("I couldn't read") and when.split()[-1] in reply
+    assert count(app, Workshop) == 0
