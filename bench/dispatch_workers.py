@@ -34,7 +34,8 @@ from storage.models import Delivery, DeliveryStatus
 
 PG_URL = os.environ.get("BENCH_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 WORKERS = 3
-WINDOW_SECONDS = 10
+# Slack counts its workspace limit per minute ("several hundred per minute"); 10 s shows bunching.
+WINDOWS_SECONDS = (10, 60)
 
 
 def serve_worker() -> None:
@@ -134,6 +135,15 @@ def most_in_window(times: list[float], window: float) -> int:
     return most
 
 
+def slope(times: list[float]) -> float:
+    """Messages per second as the least-squares slope of count over arrival time (every post
+    counts, not just the first and last, whose jitter would move an end-to-end figure)."""
+    n = len(times)
+    mean_t, mean_i = sum(times) / n, (n - 1) / 2
+    covariance = sum((t - mean_t) * (i - mean_i) for i, t in enumerate(times))
+    return covariance / sum((t - mean_t) ** 2 for t in times)
+
+
 def load() -> str:
     return " ".join(f"{n:.2f}" for n in os.getloadavg())
 
@@ -163,14 +173,20 @@ def run(rows: int, rate: float | None, outage: float) -> dict[str, Any]:
     per_recipient = Counter(channel for channel, _ in posts)
     # n messages at the cap span n - 1 intervals.
     achieved = (len(times) - 1) / (times[-1] - times[0])
+    windows = {f"most_in_any_{w}s": most_in_window(times, w) for w in WINDOWS_SECONDS}
+    allowed = {f"allowed_in_{w}s": int(cap * w) + 1 for w in WINDOWS_SECONDS}
     result: dict[str, Any] = {
         "rows": rows,
         "workers": WORKERS,
         "cap_per_second": cap,
         "achieved_per_second": round(achieved, 3),
         "off_cap_percent": round((achieved - cap) / cap * 100, 2),
-        f"most_in_any_{WINDOW_SECONDS}s": most_in_window(times, WINDOW_SECONDS),
-        f"allowed_in_{WINDOW_SECONDS}s": int(cap * WINDOW_SECONDS) + 1,
+        "fitted_per_second": round(slope(times), 3),
+        **windows,
+        **allowed,
+        # The issue's test: within 5% of the cap, and never above it (a minute, as Slack counts).
+        "within_5_percent": abs(slope(times) - cap) <= 0.05 * cap,
+        "never_above": slope(times) <= cap and windows["most_in_any_60s"] <= allowed["allowed_in_60s"],
         "sent_per_worker": by_worker,
         "received": len(posts),
         "duplicates": sum(n - 1 for n in per_recipient.values()),

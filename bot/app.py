@@ -43,6 +43,7 @@ from bot.platform.request_errors import (
     is_busy,
     request_kind,
     sorry_response,
+    tell_busy_later,
 )
 from bot.platform.services import Services
 from bot.platform.settings import Settings
@@ -140,6 +141,7 @@ def build_app(
         busy = is_busy(error)
         if busy:  # expected under load: a lock held elsewhere, a slow Slack; nothing was written
             log.warning("request answered busy: %s; %s", request_kind(body), failure_summary(error))
+            tell_busy_later(body, log)
         else:
             log.error("request failed: %s; %s", request_kind(body), failure_summary(error))
         if response is not None:

@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from bot import cli_admin
 from bot.app import AREAS, build_app, build_services
 from bot.meetings.agreement import set_agreement_text
-from bot.meetings.roster_import import import_file
+from bot.meetings.roster_import import import_rows, read_roster
 from bot.platform.areas import Area
 from bot.platform.clock import Clock, system_clock
 from bot.platform.delivery.scheduler import start_scheduler
@@ -25,13 +25,22 @@ from bot.platform.services import Services
 from bot.platform.settings import Settings, SettingsError, load_settings
 from bot.platform.slack import SlackGateway, make_web_client
 from storage.db import Database
-from storage.migrate import upgrade
+from storage.migrate import current_revisions, upgrade
 
 log = logging.getLogger("coachbot")
+SERVERS = {"serve", "socket", "worker"}
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="coachbot", description="Academic coaching in Slack.")
+    parser = argparse.ArgumentParser(
+        prog="coachbot",
+        description="Academic coaching in Slack.",
+        epilog=(
+            "Plain `coachbot` (no command) starts the sandbox when no Slack tokens are set: the whole app "
+            "offline in this terminal, to try it. With tokens it serves Slack: `socket` if SLACK_APP_TOKEN "
+            "is set, else `serve`."
+        ),
+    )
     sub = parser.add_subparsers(dest="command")
     serve = sub.add_parser("serve", help="HTTP mode: POST /slack/events, GET /healthz")
     serve.add_argument("--host", default="0.0.0.0")
@@ -89,15 +98,34 @@ def _check_token(settings: Settings) -> str:
         ) from None
 
 
-def _database(settings: Settings) -> Database:
+def _migrated(settings: Settings) -> tuple[Database, list[str]]:
+    """The database, brought up to date, and the migrations that took (oldest first)."""
     try:
         db = Database(settings.database_url)
-        upgrade(db.engine)
+        applied = upgrade(db.engine)
     except Exception as error:  # a bad URL or an unreachable server: one line, not a traceback
         raise SettingsError(
             f"cannot open DATABASE_URL ({type(error).__name__}: {str(error).splitlines()[0]})"
         ) from None
+    return db, applied
+
+
+def _database(settings: Settings) -> Database:
+    db, applied = _migrated(settings)
+    if applied:
+        log.info("database migrated: %s", ", ".join(a.split(":")[0] for a in applied))
     return db
+
+
+def db_upgrade(settings: Settings) -> int:
+    """`coachbot db upgrade`: what it applied, or that there was nothing to do."""
+    db, applied = _migrated(settings)
+    head = ", ".join(sorted(current_revisions(db.engine)))
+    db.dispose()
+    for line in applied:
+        print(f"applied {line}")
+    print(f"database is up to date (revision {head})" if applied else f"already up to date (revision {head})")
+    return 0
 
 
 def _services(settings: Settings, areas: tuple[Area, ...] = AREAS) -> Services:
@@ -176,22 +204,28 @@ def program_command(settings: Settings, args: argparse.Namespace) -> int:
             f"`coachbot {args.command}` works on one workspace: set SLACK_BOT_TOKEN to that workspace's bot token"
         )
     settings.require_worker()
-    team_id = _check_token(settings)
-    services = _services(settings)
     try:
         if args.command == "agreement":
-            set_agreement_text(services, team_id, args.file.read_text(encoding="utf-8"))
+            text = args.file.read_text(encoding="utf-8")
+            set_agreement_text(_services(settings), _check_token(settings), text)
             print(f"the coaching agreement now comes from {args.file}")
             return 0
+        # The whole file is checked before anyone in Slack is looked up or told anything.
+        rows, problems = read_roster(args.file)
+        if problems:
+            print("\n".join(problems))
+            print(f"nothing imported: {len(problems)} problem(s) in {args.file} to fix first")
+            return 1
+        team_id = _check_token(settings)
         slack = SlackGateway(make_web_client(settings.bot_token, settings.api_url))
-        report, failed = import_file(services, slack, team_id, args.file)
+        report = import_rows(_services(settings), slack, team_id, rows)
     except UserError as error:
         return _fail(error.message)
     except OSError as error:
         return _fail(f"cannot read {args.file} ({error.strerror})")
-    print("\n".join(report))
-    print(f"{len(report) - failed} rows imported, {failed} not imported")
-    return 1 if failed else 0
+    print("\n".join(report.lines))
+    print(report.summary())
+    return 1 if report.failed else 0
 
 
 def sandbox(db_path: Path | None, empty: bool, start: str | None) -> int:
@@ -207,9 +241,12 @@ def sandbox(db_path: Path | None, empty: bool, start: str | None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    # The sandbox's terminal is its Slack screen: only warnings and errors may interrupt it.
-    level = logging.WARNING if args.command in {None, "sandbox"} else logging.INFO
+    # Servers narrate at INFO. The sandbox's terminal is its Slack screen, and an admin command's
+    # output is its report: only warnings and errors may interrupt them.
+    level = logging.INFO if args.command in SERVERS else logging.WARNING
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Alembic narrates every step at INFO; what was applied is reported by us, once.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         if args.command == "sandbox":
             return sandbox(args.db, args.empty, args.start)
@@ -218,6 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # Plain `coachbot`: with Slack tokens, serve Slack; without any, try it in the sandbox.
             if not settings.has_slack_credentials:
                 return sandbox(None, False, None)
+            logging.getLogger().setLevel(logging.INFO)  # it serves Slack: a server after all
             if settings.app_token:
                 socket(settings)
             else:
@@ -233,8 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command in cli_admin.COMMANDS:
             return cli_admin.run(settings, args, _services, _check_token)
         elif args.command == "db":
-            _database(settings)
-            print("database is up to date")
+            return db_upgrade(settings)
     except SettingsError as error:
         return _fail(str(error))
     except KeyboardInterrupt:

@@ -31,6 +31,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     )
     remove.add_argument("user", help="their Slack user id, like U0123ABCD")
     remove.add_argument("--team", help="workspace id (needed with OAuth installs)")
+    remove.add_argument("--yes", action="store_true", help="do not ask to confirm")
     sub.add_parser(
         "retention", help="delete delivery logs, check-ins and audit entries past COACHBOT_RETENTION_DAYS"
     )
@@ -97,12 +98,29 @@ def _report(
     return 0
 
 
+def _confirmed(question: str) -> bool:
+    """Ask on the terminal; anything but yes, or no answer at all (end of input), is no."""
+    try:
+        answer = input(question)
+    except EOFError:
+        print()
+        return False
+    return answer.strip().lower() in {"y", "yes"}
+
+
 def _remove(
     settings: Settings, services: Services, args: argparse.Namespace, team_for: Callable[[Settings], str]
 ) -> int:
     if settings.oauth_enabled and not args.team:
         raise SettingsError("with OAuth installs, say which workspace: coachbot people remove USER --team T…")
     team_id = args.team or team_for(settings)
+    question = (
+        f"Delete everything coachbot holds about {args.user} in {team_id} and tell their coach? "
+        "This cannot be undone. [y/N] "
+    )
+    if not args.yes and not _confirmed(question):
+        print("Nothing removed.")
+        return 1
     try:
         removal = remove_person(services, team_id, args.user, by=f"cli:{getpass.getuser()}"[:32])
     except UserError as error:

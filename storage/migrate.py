@@ -6,6 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -19,6 +21,22 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to `revision`; safe to call on every start and from several processes."""
-    command.upgrade(alembic_config(engine), revision)
+def current_revisions(engine: Engine) -> set[str]:
+    """The revisions the database is at (none for an empty one)."""
+    with engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def upgrade(engine: Engine, revision: str = "head") -> list[str]:
+    """Bring the schema up to `revision`; safe to call on every start and from several processes.
+
+    Returns what was applied, oldest first, as `revision: message` (empty when already up to date)."""
+    config = alembic_config(engine)
+    before = current_revisions(engine)
+    command.upgrade(config, revision)
+    after = current_revisions(engine)
+    if after == before:
+        return []
+    script = ScriptDirectory.from_config(config)
+    applied = script.iterate_revisions(tuple(after), tuple(before) or "base")
+    return [f"{r.revision}: {r.doc}" for r in reversed(list(applied))]

@@ -26,10 +26,11 @@ def take_many(
     interval: float,
     channel_interval: float,
     horizon: float,
-) -> list[float | None]:
-    """Reserve sends for workspace `team`, one per entry of `channels`, in order: each gets the
-    seconds from now at which it may start (within `horizon`), or None (ask again later). One
-    transaction for many sends; the slot rows are locked until the commit. PostgreSQL only."""
+) -> tuple[datetime, list[float | None]]:
+    """Reserve sends for workspace `team`, one per entry of `channels`, in order: the database's
+    time when the slots were read, and for each send the seconds after it at which it may start
+    (within `horizon`), or None (ask again later). One transaction for many sends; the slot rows
+    are locked until the commit. PostgreSQL only."""
     _soft(session)
     now = db_now(session)
     keys = sorted({WORKSPACE_SLOT, *channels})  # one lock order for every process: no deadlocks
@@ -68,7 +69,7 @@ def take_many(
         .values(next_at=bindparam("slot_at")),
         [{"slot_channel": key, "slot_at": slots[key]} for key in keys],
     )
-    return starts
+    return now, starts
 
 
 def hold_back(session: Session, team: str, seconds: float) -> None:

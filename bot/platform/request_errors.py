@@ -6,12 +6,14 @@ import functools
 import json
 import logging
 import re
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
 from urllib.error import URLError
 
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 from sqlalchemy.exc import DBAPIError
 
 from storage.db import DatabaseBusy
@@ -69,6 +71,21 @@ def sorry_response(body: Any, text: str = SORRY) -> tuple[int, dict[str, Any] | 
         # Pushed on top, so the form underneath keeps what the person typed.
         return 200, {"response_action": "push", "view": _sorry_view(text)}
     return 200, None
+
+
+def tell_busy_later(body: Any, log: logging.Logger) -> None:
+    """A click's ack carries no text: say "busy" through its response_url, after the ack."""
+    url = body.get("response_url") if isinstance(body, dict) and body.get("type") == "block_actions" else None
+    if not isinstance(url, str) or not url:
+        return  # a click in App Home or a modal: nothing to answer in
+
+    def send() -> None:
+        try:
+            WebhookClient(url, timeout=5).send(text=BUSY, response_type="ephemeral", replace_original=False)
+        except Exception as error:
+            log.warning("could not say busy: %s", type(error).__name__)
+
+    threading.Thread(target=send, name="tell-busy", daemon=True).start()
 
 
 def _sorry_view(text: str) -> dict[str, Any]:

@@ -83,10 +83,57 @@ def test_an_unreachable_database_is_one_clear_line(tmp_path: Path, emulator: Sla
     )
 
 
-def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
-    result = run(["db", "upgrade"], base_env(tmp_path))
-    assert result.returncode == 0 and "up to date" in result.stdout
-    assert (tmp_path / "cli.db").exists()
+def test_db_upgrade_reports_what_it_applied_then_that_it_is_already_up_to_date(tmp_path: Path) -> None:
+    first = run(["db", "upgrade"], base_env(tmp_path))
+    lines = first.stdout.splitlines()
+    assert first.returncode == 0 and (tmp_path / "cli.db").exists()
+    assert (
+        lines[0] == "applied 0001: people goals and progress notes" and lines[1] == "applied 0002: deliveries"
+    )
+    assert all(line.startswith("applied ") for line in lines[:-1]) and len(lines) > 10
+    assert lines[-1].startswith("database is up to date (revision ")
+    again = run(["db", "upgrade"], base_env(tmp_path))
+    assert again.returncode == 0
+    assert again.stdout == lines[-1].replace("database is up to date", "already up to date") + "\n"
+    for result in (first, again):  # Alembic's own INFO narration stays out of an admin's terminal
+        assert "alembic" not in result.stderr and "INFO" not in result.stderr, result.stderr
+
+
+def test_help_says_plain_coachbot_starts_the_sandbox(tmp_path: Path) -> None:
+    result = run(["--help"], base_env(tmp_path))
+    assert result.returncode == 0
+    assert "Plain `coachbot` (no command) starts the sandbox when no Slack tokens are set" in " ".join(
+        result.stdout.split()
+    )
+
+
+def test_people_remove_asks_first_and_no_answer_means_no(tmp_path: Path, emulator: SlackEmulator) -> None:
+    ws = emulator.workspace
+    ws.add_user("drlee", "America/New_York")
+    priya = ws.add_user("priya", "Asia/Kolkata")
+    env = base_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=emulator.url)
+    roster = tmp_path / "pairs.csv"
+    roster.write_text("coach,coachee\ndrlee@example.edu,priya@example.edu\n")
+    imported = run(["roster", "import", str(roster)], env)
+    assert imported.returncode == 0 and imported.stdout.endswith(
+        "1 imported, 0 already paired, 0 not imported\n"
+    )
+    assert "INFO" not in imported.stderr, imported.stderr
+    for answer in ("", "n\n", "maybe\n"):  # end of input, no, anything but yes
+        kept = subprocess.run(
+            [sys.executable, "-m", "bot", "people", "remove", priya],
+            env=env, input=answer, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert kept.returncode == 1 and "This cannot be undone. [y/N]" in kept.stdout
+        assert kept.stdout.rstrip().endswith("Nothing removed."), kept.stdout
+    removed = subprocess.run(
+        [sys.executable, "-m", "bot", "people", "remove", priya],
+        env=env, input="y\n", capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert removed.returncode == 0 and f"{priya} removed:" in removed.stdout
+    again = run(["people", "remove", priya, "--yes"], env)
+    assert again.returncode == 2 and "holds nothing about" in again.stderr
+    assert "[y/N]" not in again.stdout  # --yes asks nothing
 
 
 def free_port() -> int:

@@ -20,6 +20,7 @@ from bot.emulator import SlackEmulator
 from bot.platform.delivery import dispatcher as dispatch
 from bot.platform.delivery.pacing import CHANNEL_INTERVAL_SECONDS, Pacer
 from bot.platform.delivery.scheduler import DISPATCH_JOB_ID, MISFIRE_GRACE_SECONDS, start_scheduler
+from bot.platform.delivery.shared_pacing import ClockPair
 from bot.platform.services import Services
 from bot.platform.settings import SettingsError, load_settings
 from bot.platform.slack import make_web_client
@@ -70,6 +71,20 @@ def test_a_429_halves_the_workspace_rate_and_successes_restore_it() -> None:
     for _ in range(200):
         pacer.succeeded("T")
     assert pacer.rate("T") == 4
+
+
+def test_shared_slot_times_map_onto_this_process_by_its_quickest_round_trip_not_by_commit_time() -> None:
+    clocks = ClockPair()
+    # A quick transaction: the database read 100.0 at about monotonic 10.001.
+    assert clocks.monotonic_at(100.0, 10.0, 10.002) == pytest.approx(10.001)
+    # A slow one (waited 0.3 s on another worker's slot lock, then a slow commit) that read 101.0
+    # early on: its slots are placed by the quick reading, not at its commit (the old 11.4).
+    assert clocks.monotonic_at(101.0, 11.0, 11.4) == pytest.approx(11.001)
+    # Whatever the best reading says (a database clock stepped forward), the database read it
+    # within this transaction.
+    assert clocks.monotonic_at(200.0, 20.0, 20.2) == pytest.approx(20.2)
+    # A minute on, the best reading is taken afresh.
+    assert clocks.monotonic_at(300.0, 80.0, 80.2) == pytest.approx(80.1)
 
 
 def test_the_sending_client_leaves_retries_to_the_dispatcher(emulator: SlackEmulator) -> None:

@@ -20,8 +20,10 @@ from bot.platform.request_errors import BUSY
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Goal
+from storage.models.checkins import NudgeAnswer
+from tests.checkins.test_nudges import TUESDAY_NINE_CHICAGO, checkins
 from tests.conftest import PG_URL, FixedClock
-from tests.harness import SIGNING_SECRET, RunningApp, Slack, settings_for, start_app
+from tests.harness import SIGNING_SECRET, RunningApp, Slack, run_due, settings_for, start_app
 
 SLACK_ACK_SECONDS = 3.0
 HOLD_SECONDS = 12
@@ -47,13 +49,19 @@ def timed_goal(slack: Slack, text_: str, user: str) -> tuple[float, str]:
     return time.monotonic() - started, reply.text
 
 
-@pytest.fixture
-def held_by_another_process(app: RunningApp) -> Iterator[subprocess.Popen[str]]:
+def hold_write_lock(app: RunningApp) -> subprocess.Popen[str]:
+    """Another process holding the app's SQLite write lock for HOLD_SECONDS."""
     path = app.services.db.url.removeprefix("sqlite:///")
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, path, str(HOLD_SECONDS)], stdout=subprocess.PIPE, text=True
     )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
+
+
+@pytest.fixture
+def held_by_another_process(app: RunningApp) -> Iterator[subprocess.Popen[str]]:
+    holder = hold_write_lock(app)
     yield holder
     holder.kill()
     holder.wait()
@@ -71,6 +79,35 @@ def test_a_write_lock_held_by_another_process_gets_busy_within_3_seconds_and_not
     seconds, answer = timed_goal(slack, "add Read chapter 4 by Dec 20", randy)
     assert answer.startswith("Goal #1 saved: Read chapter 4"), answer
     assert seconds < SLACK_ACK_SECONDS and goals(app.services.db) == 1
+
+
+def test_a_click_under_a_held_lock_says_busy_through_its_response_url_and_records_nothing(
+    slack: Slack, randy: str, app: RunningApp, clock: FixedClock
+) -> None:
+    slack.goal("add Read one NEJM article a week", user=randy)
+    slack.goal("cadence 1 daily", user=randy)
+    clock.now = TUESDAY_NINE_CHICAGO
+    run_due(app, slack.emulator)
+    [nudge] = slack.dms(randy)
+    app.wait_idle()
+    holder = hold_write_lock(app)
+    try:
+        started = time.monotonic()
+        assert slack.click_in_message(randy, nudge, "On track").status == 200
+        assert time.monotonic() - started < SLACK_ACK_SECONDS
+        said = slack.emulator.wait_for(
+            lambda _calls: [r for r in slack.emulator.response_urls if r.get("text")]
+        )
+        assert [(r["text"], r["response_type"], r["replace_original"]) for r in said] == [
+            (BUSY, "ephemeral", False)
+        ]
+        assert checkins(app) == []
+    finally:
+        holder.kill()
+        holder.wait()
+    slack.click_message(randy, nudge, "On track")
+    slack.wait_for_edit(nudge)
+    assert [c.answer for c in checkins(app)] == [NudgeAnswer.ON_TRACK]
 
 
 def test_a_long_transaction_in_this_process_gets_busy_too(slack: Slack, randy: str, app: RunningApp) -> None:

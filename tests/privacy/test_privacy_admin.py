@@ -187,7 +187,7 @@ def test_people_remove_deletes_everything_about_them_tells_the_coach_and_is_audi
 ) -> None:
     coach, coachee = paired
     slack.goal("add Pass Step 1", user=coachee)
-    assert cli(monkeypatch, slack, sqlite_db, "people", "remove", coachee) == 0
+    assert cli(monkeypatch, slack, sqlite_db, "people", "remove", coachee, "--yes") == 0
     out = capsys.readouterr().out
     assert "goals: 1 deleted" in out and f"{coachee} removed" in out and "1 coach(es) told" in out
     slack.wait_for_dm(coach, "has left the coaching program")
@@ -196,7 +196,7 @@ def test_people_remove_deletes_everything_about_them_tells_the_coach_and_is_audi
     assert who == []
     assert cli(monkeypatch, slack, sqlite_db, "audit", "--user", coachee) == 0
     assert "person.removed about " + coachee in capsys.readouterr().out
-    assert cli(monkeypatch, slack, sqlite_db, "people", "remove", coachee) == 2
+    assert cli(monkeypatch, slack, sqlite_db, "people", "remove", coachee, "--yes") == 2
     assert "holds nothing about" in capsys.readouterr().err
 
 

@@ -15,6 +15,11 @@ log = logging.getLogger("bot.dispatch")
 PRUNE_EVERY_SECONDS = 600.0
 # Sends are reserved at most this far ahead: a process holds few slots it might not use.
 HORIZON_SECONDS = 0.5
+# Slots are spaced for 1% under the cap: a send still starts a little after its slot on a busy
+# host (scheduling), and that jitter must not carry the rate Slack sees above the cap.
+CAP_SHARE = 0.99
+# How long one reading of the database's clock against this process's is trusted as the best.
+CALIBRATION_SECONDS = 60.0
 
 
 class SharedPacer:
@@ -25,6 +30,7 @@ class SharedPacer:
         self.db = db
         self.cap = cap
         self._pruned = time.monotonic()
+        self._clocks = ClockPair()
 
     def rate(self, team: str) -> float | None:
         return self.cap
@@ -37,9 +43,10 @@ class SharedPacer:
     def take_many(self, team: str, channels: list[str]) -> list[float | None]:
         """Reserve sends for many channels in one transaction: each gets the monotonic time it may
         start (within a short horizon), or None to ask again later."""
-        interval = 1.0 / self.cap if self.cap else 0.0
+        interval = 1.0 / (self.cap * CAP_SHARE) if self.cap else 0.0
+        before = time.monotonic()
         with self.db.transaction() as session:
-            offsets = send_slots.take_many(
+            db_time, offsets = send_slots.take_many(
                 session,
                 team,
                 channels,
@@ -47,9 +54,13 @@ class SharedPacer:
                 CHANNEL_INTERVAL_SECONDS,
                 HORIZON_SECONDS,
             )
+        after = time.monotonic()
         self._prune()
-        clock = time.monotonic()
-        return [None if offset is None else clock + offset for offset in offsets]
+        # Slot times are the database's: map them onto this process's clock with its best reading of
+        # the two, not with when this transaction happened to commit (which varies by tens of ms on
+        # a busy host, and bunched sends together past the cap).
+        at = self._clocks.monotonic_at(db_time.timestamp(), before, after)
+        return [None if offset is None else at + offset for offset in offsets]
 
     def slow_down(self, team: str, retry_after: float = 1.0) -> None:
         with self.db.transaction() as session:
@@ -64,3 +75,20 @@ class SharedPacer:
         self._pruned = time.monotonic()
         with self.db.transaction() as session:
             send_slots.prune(session, send_slots.db_now(session) - timedelta(minutes=10))
+
+
+class ClockPair:
+    """This process's monotonic clock against the database's, from the quickest recent round trip
+    (its midpoint is off by at most half of it)."""
+
+    def __init__(self) -> None:
+        self._best: tuple[float, float, float] | None = None  # round trip, database - monotonic, when
+
+    def monotonic_at(self, db_epoch: float, before: float, after: float) -> float:
+        """The monotonic time of `db_epoch`, read by a transaction between `before` and `after`
+        (so it lies between them, whatever an old reading says)."""
+        trip, skew = after - before, db_epoch - (before + after) / 2
+        best = self._best
+        if best is None or trip <= best[0] or after - best[2] > CALIBRATION_SECONDS:
+            self._best = best = (trip, skew, after)
+        return max(before, min(after, db_epoch - best[1]))
