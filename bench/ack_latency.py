@@ -1,8 +1,10 @@
-"""End-to-end latency of `/goal add` against `coachbot serve`, next to a bare Bolt app that only acks.
+"""The fast path, end to end: `/goal add` and a nudge **On track** click over signed HTTP against
+`coachbot serve`, next to a bare Bolt app that only acks (Bolt's default mode, waitress, 8 threads);
+then the in-process cost of `/goal add` (bench/ack_cpu.py) and the server's memory.
 
-Signed slash commands over HTTP from 10 and 50 concurrent clients; prints p50, p99 and
-requests/s for each server and the ratios. Targets: coachbot p99 < 100 ms at 10 clients;
-at 50 clients, coachbot's throughput >= 0.8x the bare app's.
+Prints every figure issue 17 asks for, with the machine's load next to them:
+throughput at 50 clients (target >= 0.5x bare), p99 at 10 clients (<= 3x bare), CPU per `/goal add`
+(<= 3x a bare ack) and its statements at 1, 10 and 50 goals, and the server's RSS (< 150 MB).
 
     python bench/ack_latency.py [--requests 2000] [--quick]
 """
@@ -19,26 +21,37 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+import ack_cpu  # noqa: E402  (bench/ack_cpu.py, next to this file)
+from sqlalchemy import func, select  # noqa: E402
+
+from bot.app import build_services  # noqa: E402
 from bot.emulator import SlackDriver, SlackEmulator  # noqa: E402
 from bot.emulator.driver import sign  # noqa: E402
+from bot.platform.delivery.dispatcher import run_due  # noqa: E402
+from bot.platform.settings import Settings  # noqa: E402
+from bot.platform.slack import make_web_client  # noqa: E402
+from storage.models import Delivery, DeliveryStatus  # noqa: E402
 
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-emulator-token"
 USERS = 1000  # a school's coachees; each adds a handful of goals over the runs
 HOME_OPENERS_EVERY = 5  # one in five has opened the Home tab
+BARE_THREADS = 8
+OURS, BARE = "coachbot serve", "bare Bolt (default mode, 8 threads)"
 
 
 @dataclass
 class Result:
-    name: str
-    clients: int
     latencies: list[float]
     seconds: float
 
@@ -55,35 +68,35 @@ class Result:
         return len(self.latencies) / self.seconds
 
 
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.1f} {five:.1f} {fifteen:.1f}"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def wait_healthy(port: int, path: str, process: subprocess.Popen[bytes]) -> None:
+def start(cmd: list[str], env: dict[str, str], port: int, health: str) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            conn.request("GET", path)
+            conn.request("GET", health)
             conn.getresponse().read()
-            return
+            return process
         except OSError:
             time.sleep(0.1)
     raise RuntimeError("server did not start")
 
 
-def start(cmd: list[str], env: dict[str, str], port: int, health: str) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_healthy(port, health, process)
-    return process
-
-
-def load(name: str, port: int, driver: SlackDriver, users: list[str], clients: int, total: int) -> Result:
-    """`clients` threads, each on its own keep-alive connection, sending signed `/goal add`."""
+def load(port: int, body_of: Callable[[int], str], clients: int, total: int) -> Result:
+    """`clients` threads, each on its own keep-alive connection, sending signed bodies in turn."""
     per_client = total // clients
     latencies: list[float] = []
     lock = threading.Lock()
@@ -94,13 +107,7 @@ def load(name: str, port: int, driver: SlackDriver, users: list[str], clients: i
         mine: list[float] = []
         barrier.wait()
         for i in range(per_client):
-            form = driver.command_form(
-                # each request from the next coachee in the cohort, as a class would type them
-                users[(index * per_client + i) % len(users)],
-                "/goal",
-                f"add Practice question set {i} by Dec 20",
-            )
-            body = urlencode(form)
+            body = body_of(index * per_client + i)
             ts = int(time.time())
             headers = {
                 "Content-Type": "application/x-www-form-urlencoded",
@@ -113,7 +120,7 @@ def load(name: str, port: int, driver: SlackDriver, users: list[str], clients: i
             reply.read()
             mine.append(time.perf_counter() - started)
             if reply.status != 200:
-                raise RuntimeError(f"{name}: HTTP {reply.status}")
+                raise RuntimeError(f"HTTP {reply.status}")
         with lock:
             latencies.extend(mine)
 
@@ -124,29 +131,66 @@ def load(name: str, port: int, driver: SlackDriver, users: list[str], clients: i
     began = time.perf_counter()
     for t in threads:
         t.join()
-    return Result(name, clients, latencies, time.perf_counter() - began)
+    return Result(latencies, time.perf_counter() - began)
+
+
+def send_the_nudges(settings: Settings) -> None:
+    """The 9:00 wave: the dispatcher sends every pending nudge (their slot is next week's)."""
+    services = build_services(settings)
+    with services.db.read() as session:
+        due = session.scalar(
+            select(func.max(Delivery.due_at)).where(
+                Delivery.kind == "nudge", Delivery.status == DeliveryStatus.PENDING
+            )
+        )
+    assert due is not None, "no nudges planned"
+    run_due(services, make_web_client(TOKEN, settings.api_url), due + timedelta(minutes=1))
+    services.db.dispose()
+
+
+def on_track_clicks(emulator: SlackEmulator, driver: SlackDriver, users: list[str]) -> list[str]:
+    """A signed-to-be body for every On track button in the nudges the users got."""
+    bodies = []
+    for user in users:
+        channel = emulator.workspace.dm_channel(user)
+        for message in [m for m in emulator.workspace.messages if m.channel == channel]:
+            for block in message.blocks:
+                for element in block.get("elements", []) if block.get("type") == "actions" else []:
+                    if element.get("action_id") == "nudge_on_track":
+                        bodies.append(
+                            driver.click_body(user, element, block_id=block["block_id"], message=message)
+                        )
+    return bodies
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    """(current, peak) resident memory of a process, in MB."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=2000, help="requests per run")
-    parser.add_argument("--quick", action="store_true", help="500 requests per run")
+    parser.add_argument("--quick", action="store_true", help="500 requests per run, 15 people in process")
     args = parser.parse_args()
     total = 500 if args.quick else args.requests
+    began = time.monotonic()
 
     emulator = SlackEmulator().start()
     users = [emulator.workspace.add_user(f"student{i}", "America/Chicago") for i in range(USERS)]
     tmp = tempfile.mkdtemp(prefix="coachbot-bench-")
+    url = f"sqlite:///{tmp}/bench.db"
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": emulator.url,
-        "DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+        "DATABASE_URL": url,
         "PYTHONPATH": str(ROOT),
     }
-    servers = {
-        "coachbot serve": lambda p: [
+    servers: dict[str, Callable[[int], list[str]]] = {
+        OURS: lambda p: [
             sys.executable,
             "-m",
             "bot",
@@ -157,40 +201,80 @@ def main() -> None:
             str(p),
             "--no-scheduler",
         ],
-        "bare Bolt, process_before_response": lambda p: [sys.executable, "bench/bare_app.py", str(p)],
-        "bare Bolt, default mode": lambda p: [sys.executable, "bench/bare_app.py", str(p), "--default-mode"],
+        BARE: lambda p: [
+            sys.executable,
+            "bench/bare_app.py",
+            str(p),
+            "--default-mode",
+            "--threads",
+            str(BARE_THREADS),
+        ],
     }
-    results: dict[tuple[str, int], Result] = {}
+    results: dict[tuple[str, str, int], Result] = {}
+    loads: dict[tuple[str, str, int], str] = {}
+    clicks: list[str] = []
+    memory = (0.0, 0.0)
     for name, command in servers.items():
         port = free_port()
-        health = "/healthz" if name == "coachbot serve" else "/slack/events"
+        health = "/healthz" if name == OURS else "/slack/events"
         process = start(command(port), env, port, health)
+        driver = SlackDriver(emulator, f"http://127.0.0.1:{port}/slack/events", SECRET)
+
+        def add_goal(i: int, driver: SlackDriver = driver) -> str:
+            form = driver.command_form(users[i % USERS], "/goal", f"add Practice question set {i} by Dec 20")
+            return urlencode(form)
+
         try:
-            driver = SlackDriver(emulator, f"http://127.0.0.1:{port}/slack/events", SECRET)
-            for user in users[::HOME_OPENERS_EVERY]:  # these keep a live Home tab, refreshed on each change
-                driver.open_home(user)
-            load(name, port, driver, users, 10, USERS)  # warm-up: users.info cached, connections pooled
+            if name == OURS:
+                for user in users[
+                    ::HOME_OPENERS_EVERY
+                ]:  # these keep a live Home tab, refreshed on each change
+                    driver.open_home(user)
+            load(port, add_goal, 10, USERS)  # warm-up: profiles cached, connections pooled
             for clients in (10, 50):
-                results[(name, clients)] = load(name, port, driver, users, clients, total)
+                results[("/goal add", name, clients)] = load(port, add_goal, clients, total)
+                loads[("/goal add", name, clients)] = load_average()
+            if name == OURS:
+                send_the_nudges(Settings(bot_token=TOKEN, signing_secret=SECRET, api_url=emulator.url,
+                                         database_url=url, workspace_rate=None))  # fmt: skip
+                clicks = on_track_clicks(emulator, driver, users)
+            for n, clients in enumerate((10, 50)):
+                offset = n * total  # each click a goal not yet answered in that message, as in a 9:00 wave
+                results[("On track", name, clients)] = load(
+                    port, lambda i, o=offset, c=clicks: c[(o + i) % len(c)], clients, total
+                )
+                loads[("On track", name, clients)] = load_average()
+            if name == OURS:
+                time.sleep(1)  # the message updates after the acks finish
+                memory = rss_mb(process.pid)
         finally:
             process.terminate()
             process.wait(timeout=10)
     emulator.stop()
 
-    print(f"/goal add, signed over HTTP, {total} requests per run, {os.cpu_count()} CPUs")
-    print(f"{'server':38} {'clients':>7} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8}")
-    for (name, clients), r in results.items():
-        print(f"{name:38} {clients:>7} {r.p50:>8.1f} {r.p99:>8.1f} {r.rps:>8.0f}")
-    ours, bare = "coachbot serve", "bare Bolt, process_before_response"
-    for clients in (10, 50):
-        ratio = results[(ours, clients)].rps / results[(bare, clients)].rps
-        print(f"throughput ratio coachbot/bare at {clients} clients: {ratio:.2f}")
-    p99 = results[(ours, 10)].p99
-    print(f"target p99 < 100 ms at 10 clients: {'met' if p99 < 100 else 'NOT met'} ({p99:.1f} ms)")
-    ratio50 = results[(ours, 50)].rps / results[(bare, 50)].rps
+    print(f"signed over HTTP, {total} requests per run, {os.cpu_count()} CPUs, {len(clicks)} nudge buttons")
+    print(f"{'request':10} {'server':36} {'clients':>7} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>7}  load")
+    for (request, name, clients), r in results.items():
+        line = f"{request:10} {name:36} {clients:>7} {r.p50:>8.1f} {r.p99:>8.1f} {r.rps:>7.0f}"
+        print(f"{line}  {loads[(request, name, clients)]}")
+    for request in ("/goal add", "On track"):
+        rps = results[(request, OURS, 50)].rps / results[(request, BARE, 50)].rps
+        p99 = results[(request, OURS, 10)].p99 / results[(request, BARE, 10)].p99
+        print(
+            f"{request}: throughput at 50 clients {rps:.2f}x bare (target >= 0.5: {'met' if rps >= 0.5 else 'NOT met'})"
+        )
+        print(
+            f"{request}: p99 at 10 clients {p99:.2f}x bare (target <= 3: {'met' if p99 <= 3 else 'NOT met'})"
+        )
+    print(f"server memory after the runs: {memory[0]:.0f} MB RSS, peak {memory[1]:.0f} MB (target < 150 MB: "
+          f"{'met' if memory[1] < 150 else 'NOT met'})")  # fmt: skip
+    print(load_average())
+    figures = ack_cpu.report(f"sqlite:///{tmp}/cpu.db", 15 if args.quick else 30)
+    worst = max(figures[f"cpu_{level}"] for level in ack_cpu.LEVELS) / figures["bare_ms"]
     print(
-        f"target throughput >= 0.8x bare at 50 clients: {'met' if ratio50 >= 0.8 else 'NOT met'} ({ratio50:.2f})"
+        f"CPU per /goal add, worst level: {worst:.1f}x bare (target <= 3: {'met' if worst <= 3 else 'NOT met'})"
     )
+    print(f"{load_average()}; the whole run took {time.monotonic() - began:.0f} s")
 
 
 if __name__ == "__main__":

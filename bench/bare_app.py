@@ -1,12 +1,13 @@
-"""A bare Bolt app that only acks `/goal`, served by waitress exactly like `coachbot serve`.
+"""A bare Bolt app that only acks `/goal` and any button, served by waitress like `coachbot serve`.
 
-python bench/bare_app.py PORT [--default-mode]; --default-mode keeps Bolt's default
+python bench/bare_app.py PORT [--default-mode] [--threads N]; --default-mode keeps Bolt's default
 (process_before_response=False: the listener runs on a thread pool, the ack is polled for).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 from slack_bolt import Ack, App
@@ -19,6 +20,7 @@ from bot.server import HTTP_THREADS
 
 def main() -> None:
     port = int(sys.argv[1])
+    threads = int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else HTTP_THREADS
     app = App(
         token=os.environ["SLACK_BOT_TOKEN"],
         signing_secret=os.environ["SLACK_SIGNING_SECRET"],
@@ -31,7 +33,11 @@ def main() -> None:
     def ack_only(ack: Ack) -> None:
         ack(text="ok")
 
-    serve(SlackRequestHandler(app), host="127.0.0.1", port=port, threads=HTTP_THREADS, _quiet=True)
+    @app.action(re.compile(".*"))
+    def ack_click(ack: Ack) -> None:
+        ack()
+
+    serve(SlackRequestHandler(app), host="127.0.0.1", port=port, threads=threads, _quiet=True)
 
 
 if __name__ == "__main__":

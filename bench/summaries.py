@@ -19,26 +19,28 @@ import tracemalloc
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import event, text  # noqa: E402
+from sqlalchemy import event, text, update  # noqa: E402
 
 from bench.program import build_program  # noqa: E402
 from bot.platform.services import Services  # noqa: E402
 from bot.platform.settings import Settings  # noqa: E402
-from bot.summaries.schedule import plan_weekly  # noqa: E402
+from bot.summaries.schedule import WEEKLY_KINDS, plan_weekly, plan_weekly_when_due  # noqa: E402
 from bot.summaries.service import coach_summary  # noqa: E402
 from bot.summaries.views import summary_messages  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
+from storage.models import Delivery, DeliveryStatus  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 TEAM = "T_BENCH"
+MINUTE = timedelta(minutes=1)
 
 
 @contextmanager
@@ -120,10 +122,22 @@ def run(name: str, db: Database, coaches: int, weeks: int) -> None:
         f"   peak Python memory while building {max(1, coaches // 10)} summaries in a row: {peak / 1e6:.1f} MB"
     )
     services = Services(settings=Settings(database_url=db.url), db=db, clock=lambda: NOW)
-    for label in ("plans every coach's next summary", "again, nothing new (every dispatcher pass)"):
+    for label, planner, at in (
+        ("plans every coach's next summary", plan_weekly, NOW),
+        ("in full again, nothing new", plan_weekly, NOW),
+        ("a pass after this week's went out: plans next week's", plan_weekly_when_due, NOW + MINUTE),
+        ("any later pass, nothing due (per dispatcher pass)", plan_weekly_when_due, NOW + 2 * MINUTE),
+    ):
+        if planner is plan_weekly_when_due and at == NOW + MINUTE:
+            with db.transaction() as session:  # as the dispatcher would have sent them
+                session.execute(
+                    update(Delivery)
+                    .where(Delivery.kind.in_(WEEKLY_KINDS), Delivery.status == DeliveryStatus.PENDING)
+                    .values(status=DeliveryStatus.SENT, sent_at=NOW)
+                )
         started = time.perf_counter()
-        plan_weekly(services, NOW)
-        print(f"   weekly planner, {label}: {1000 * (time.perf_counter() - started):.0f} ms")
+        planner(services, at)
+        print(f"   weekly planner, {label}: {1000 * (time.perf_counter() - started):.2f} ms")
 
 
 def main() -> None:

@@ -363,6 +363,15 @@ def next_due_at(session: Session) -> datetime | None:
     return min(times) if times else None
 
 
+def earliest_pending(session: Session, kinds: Sequence[str]) -> datetime | None:
+    """When the first pending delivery of these kinds is due (None: none is pending)."""
+    return session.scalar(
+        select(func.min(Delivery.due_at)).where(
+            Delivery.status == DeliveryStatus.PENDING, Delivery.kind.in_(list(kinds))
+        )
+    )
+
+
 def by_ids(session: Session, ids: Sequence[int]) -> list[Delivery]:
     return list(session.scalars(select(Delivery).where(Delivery.id.in_(ids))))
 

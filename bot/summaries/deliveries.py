@@ -19,7 +19,7 @@ from bot.platform import audit
 from bot.platform.dates import local_today
 from bot.platform.delivery.registry import AfterSend, DeliveryInfo, Kind, Outgoing, Skip, useful_for
 from bot.platform.services import Services
-from bot.summaries.schedule import LATE_LIMIT, PART_KIND, SUMMARY_KIND, plan_weekly
+from bot.summaries.schedule import LATE_LIMIT, PART_KIND, SUMMARY_KIND, plan_weekly_when_due
 from bot.summaries.service import coach_summary
 from bot.summaries.views import Message, summary_messages
 from storage import checkins as people_queries
@@ -168,5 +168,5 @@ KINDS = {
 
 
 PLANNERS = {
-    "weekly_summaries": plan_weekly,
+    "weekly_summaries": plan_weekly_when_due,
 }

@@ -24,6 +24,10 @@ PART_KIND = "summary_part"
 WEEKLY_KINDS = (SUMMARY_KIND, DIGEST_KIND)
 # A summary missed while the app was down still goes out, late, once; after this it is stale.
 LATE_LIMIT = timedelta(days=3)
+# The planner looks again this often even when no weekly row falls due sooner: a new pairing or
+# admin gets their first summary or digest planned within this time.
+REPLAN_EVERY = timedelta(minutes=15)
+_PLANNED = "weekly_planned"  # process state: (when the last full plan ran, when the next is needed)
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 EXAMPLE = "`/coach summary-time Monday 08:00` (or `Fri 4:30pm`)"
 _TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
@@ -86,6 +90,15 @@ def _plan_rows(
     return rows
 
 
+def plan_weekly_when_due(services: Services, now: datetime) -> None:
+    """The periodic planner: plans in full only once a weekly row has come due (its successor is
+    then planned) or REPLAN_EVERY has passed; any other pass costs nothing, however many coaches."""
+    last, until = services.db.process_state.get(_PLANNED, (None, None))
+    if last is not None and until is not None and last <= now < until:
+        return
+    plan_weekly(services, now)
+
+
 def plan_weekly(services: Services, now: datetime) -> None:
     """Planner: the next summary of every coach with coachees, the next digest of every admin.
 
@@ -99,6 +112,9 @@ def plan_weekly(services: Services, now: datetime) -> None:
             session, DIGEST_KIND, admins, tzs, now
         )
         store.plan_many(session, rows, now)
+        first = store.earliest_pending(session, WEEKLY_KINDS)
+    until = now + REPLAN_EVERY if first is None else min(first, now + REPLAN_EVERY)
+    services.db.process_state[_PLANNED] = (now, until)
 
 
 def set_summary_time(services: Services, actor: Actor, text: str) -> str:
