@@ -184,6 +184,9 @@ def run(rows: int, rate: float | None, outage: float) -> dict[str, Any]:
         "fitted_per_second": round(slope(times), 3),
         **windows,
         **allowed,
+        # The test: within 5% of the cap, and never above it (a minute, as Slack counts).
+        "within_5_percent": abs(slope(times) - cap) <= 0.05 * cap,
+        "never_above": slope(times) <= cap and windows["most_in_any_60s"] <= allowed["allowed_in_60s"],
         "sent_per_worker": by_worker,
         "received": len(posts),
         "duplicates": sum(n - 1 for n in per_recipient.values()),

@@ -157,15 +157,21 @@ class Database:
         if not self.is_sqlite:
             return True
         # Outside any transaction (a checkpoint inside one is refused): the raw connection autocommits.
-        with self._writer():
-            connection = self.engine.raw_connection()
-            try:
-                cursor = connection.cursor()
-                busy, _, _ = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-                cursor.close()
-            finally:
-                connection.close()
-            return not busy
+        # Inside a request it comes after the erasure committed: past the deadline it is left to the
+        # next one (never DatabaseBusy, which would tell the person nothing was changed).
+        try:
+            with self._writer():
+                connection = self.engine.raw_connection()
+                try:
+                    cursor = connection.cursor()
+                    cursor.execute(f"PRAGMA busy_timeout={_wait_ms(SQLITE_BUSY_TIMEOUT_MS)}")
+                    busy, _, _ = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                    cursor.close()
+                finally:
+                    connection.close()
+                return not busy
+        except DatabaseBusy:
+            return False
 
     @property
     def is_sqlite(self) -> bool:

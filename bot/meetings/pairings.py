@@ -41,27 +41,30 @@ def pair(services: Services, coach: Actor, coachee: Actor, by: str) -> str:
     """
     if coach.person_id == coachee.person_id:
         raise UserError(f"{coachee.display_name} can't be their own coach.")
-    now = services.now()
     with services.db.transaction() as session:
-        current = queries.open_pairing_of_coachee(session, coachee.person_id)
-        if current is not None and current.coach_id == coach.person_id:
-            return f"<@{coachee.user_id}> {ALREADY_PAIRED} <@{coach.user_id}>."
-        line = f"<@{coachee.user_id}> is now paired with coach <@{coach.user_id}>."
-        if current is not None:
-            old_coach = queries.person(session, current.coach_id).slack_user_id
-            _close(session, current, by, now)
-            line += f" (Their pairing with <@{old_coach}> is closed and kept in the history.)"
-        pairing = Pairing(
-            team_id=coachee.team_id,
-            coach_id=coach.person_id,
-            coachee_id=coachee.person_id,
-            created_by=by,
-            created_at=now,
-        )
-        session.add(pairing)
-        session.flush()
-        plan_welcome(session, pairing, now)
-        return line
+        return _pair(session, coach, coachee, by, services.now())
+
+
+def _pair(session: Session, coach: Actor, coachee: Actor, by: str, now: datetime) -> str:
+    current = queries.open_pairing_of_coachee(session, coachee.person_id)
+    if current is not None and current.coach_id == coach.person_id:
+        return f"<@{coachee.user_id}> {ALREADY_PAIRED} <@{coach.user_id}>."
+    line = f"<@{coachee.user_id}> is now paired with coach <@{coach.user_id}>."
+    if current is not None:
+        old_coach = queries.person(session, current.coach_id).slack_user_id
+        _close(session, current, by, now)
+        line += f" (Their pairing with <@{old_coach}> is closed and kept in the history.)"
+    pairing = Pairing(
+        team_id=coachee.team_id,
+        coach_id=coach.person_id,
+        coachee_id=coachee.person_id,
+        created_by=by,
+        created_at=now,
+    )
+    session.add(pairing)
+    session.flush()
+    plan_welcome(session, pairing, now)
+    return line
 
 
 def _close(session: Session, pairing: Pairing, by: str, now: datetime) -> None:
@@ -78,9 +81,15 @@ def _close(session: Session, pairing: Pairing, by: str, now: datetime) -> None:
 
 
 def assign(services: Services, admin: Actor, coach: Actor, coachees: list[Actor]) -> list[str]:
-    """`/coach assign`: admins only; one line per coachee."""
+    """`/coach assign`: admins only; one line per coachee. One transaction: a request that fails
+    part-way (a lock past its deadline) pairs nobody, as its answer says."""
     roles.require_admin(services, admin, "pair coaches and coachees")
-    return [pair(services, coach, coachee, admin.user_id) for coachee in coachees]
+    for coachee in coachees:
+        if coach.person_id == coachee.person_id:
+            raise UserError(f"{coachee.display_name} can't be their own coach.")
+    now = services.now()
+    with services.db.transaction() as session:
+        return [_pair(session, coach, coachee, admin.user_id, now) for coachee in coachees]
 
 
 def unassign(services: Services, admin: Actor, coach: Actor, coachee: Actor) -> str:

@@ -27,13 +27,17 @@ def _planned_kinds() -> dict[str, str]:
         for node in ast.walk(ast.parse(path.read_text())):
             if not isinstance(node, ast.Call):
                 continue
-            for keyword in node.keywords:
+            kinds = [keyword.value for keyword in node.keywords if keyword.arg == "kind"]
+            # plan_one(session, to, kind, key, now, ...): the kind is its third argument.
+            if getattr(node.func, "id", None) == "plan_one" and len(node.args) > 2:
+                kinds.append(node.args[2])
+            for kind in kinds:
                 value: object = None
-                if keyword.arg == "kind" and isinstance(keyword.value, ast.Name):
-                    value = getattr(module, keyword.value.id, None)
-                elif keyword.arg == "kind" and isinstance(keyword.value, ast.Attribute):
-                    owner = getattr(module, getattr(keyword.value.value, "id", ""), None)
-                    value = getattr(owner, keyword.value.attr, None)
+                if isinstance(kind, ast.Name):
+                    value = getattr(module, kind.id, None)
+                elif isinstance(kind, ast.Attribute):
+                    owner = getattr(module, getattr(kind.value, "id", ""), None)
+                    value = getattr(owner, kind.attr, None)
                 if isinstance(value, str):
                     found[value] = f"{path.relative_to(ROOT)}:{node.lineno}"
     return found
