@@ -136,4 +136,6 @@ def plan_now(services: Services, actor: Actor, kind: str, request_key: str) -> N
     """A summary or digest for right now (`/coach summary`), once per request."""
     now = services.now()
     with services.db.transaction() as session:
-        plan_one(session, actor, kind, f"{kind}_now:{request_key}", now, {"on_request": True})
+        plan_one(
+            session, actor, kind=kind, key=f"{kind}_now:{request_key}", now=now, payload={"on_request": True}
+        )
