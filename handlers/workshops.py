@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.platform.asking import answer_key, payload_of
 from bot.platform.errors import UserError
 from bot.platform.form_state import number_from_metadata
 from bot.platform.services import Services
@@ -16,7 +17,7 @@ from bot.workshops.ids import WorkshopAction, WorkshopCallback
 from bot.workshops.messages import confirm_rsvp, refresh_occurrence_message, show_attendees, welcome
 from bot.workshops.replies import answer_workshop_command, submit_workshop_form
 from bot.workshops.rsvps import ANSWERS, may_answer, record_rsvp, rsvp_state
-from bot.workshops.views import rsvp_reply
+from bot.workshops.views import confirmed_command, rsvp_reply
 from handlers.common import (
     actor_of,
     command_key,
@@ -28,6 +29,8 @@ from handlers.common import (
 )
 
 ANSWERED_KEY = "coachbot_rsvp_occurrence"
+ANSWER_KEY = "coachbot_workshop_answer"
+CREATED_KEY = "coachbot_workshop_created"
 
 
 def register(app: App, services: Services) -> None:
@@ -112,7 +115,36 @@ def register(app: App, services: Services) -> None:
             lambda text: gateway(client).post_message(actor.user_id, text),
         )
 
+    def confirm_time(ack: Ack, action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        actor = actor_of(services, client, context)
+        payload = payload_of(action) or {}
+        command = confirmed_command(payload)
+        key = answer_key(actor.team_id, actor.user_id, payload)
+        if command is None:
+            context[ANSWER_KEY] = "That question is out of date: nothing saved. Type `/workshop …` again."
+        else:
+            try:
+                context[ANSWER_KEY] = answer_workshop_command(
+                    services, gateway(client), actor, command, key
+                ).text
+                context[CREATED_KEY] = key
+            except UserError as error:
+                context[ANSWER_KEY] = f"Nothing saved: {error.message}"
+        ack()
+
+    def announce_confirmed(respond: Respond, client: WebClient, context: BoltContext) -> None:
+        if respond.response_url:  # the question is an ephemeral message; a forged click may have none
+            respond(text=context.get(ANSWER_KEY) or "", replace_original=True)
+        if context.get(CREATED_KEY):
+            user_id = context.user_id or ""
+
+            def tell(text: str) -> None:
+                gateway(client).post_message(user_id, text)
+
+            announce_created(services, client, context[CREATED_KEY], tell)
+
     app.command("/workshop")(ack=acknowledge_workshop, lazy=[follow_up_workshop_command])
+    app.action(WorkshopAction.TIME_YES)(ack=confirm_time, lazy=[announce_confirmed])
     for answer_action in ANSWERS:
         app.action(answer_action)(ack=record_answer, lazy=[after_answer])
     app.action(WorkshopAction.WORKSHOP_WHO)(ack=just_ack, lazy=[who_is_coming])

@@ -40,7 +40,14 @@ def plan_meeting_files(session: Session, meeting: Meeting, pairing: Pairing, now
     for person_id in (pairing.coach_id, pairing.coachee_id):
         person = meeting_queries.person(session, person_id)
         key = f"{meeting_prefix(meeting.id)}s{sequence}:{person_id}"
-        plan_one(session, person, CALENDAR_FILE, key, now, {"meeting_id": meeting.id, "sequence": sequence})
+        plan_one(
+            session,
+            person,
+            kind=CALENDAR_FILE,
+            key=key,
+            now=now,
+            payload={"meeting_id": meeting.id, "sequence": sequence},
+        )
     return sequence
 
 
@@ -53,7 +60,12 @@ def plan_workshop_file(
     sequence = queries.sequence(session, workshop_id=workshop.id)
     key = f"{workshop_prefix(workshop.id)}s{sequence}:{person.id}:{reason}"
     return plan_one(
-        session, person, CALENDAR_FILE, key, now, {"workshop_id": workshop.id, "sequence": sequence}
+        session,
+        person,
+        kind=CALENDAR_FILE,
+        key=key,
+        now=now,
+        payload={"workshop_id": workshop.id, "sequence": sequence},
     )
 
 

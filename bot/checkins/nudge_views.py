@@ -119,15 +119,15 @@ def need_help_line(coach: str, due: datetime, tz: str) -> str:
     )
 
 
-def answer_line(answer: NudgeAnswer, private: bool = False) -> str:
-    """What replaces a part's buttons once the coachee has answered."""
+def answer_line(answer: NudgeAnswer, private: bool = False, number: int | None = None) -> str:
+    """What replaces a part's buttons once the coachee has answered (`number`: the goal's)."""
     lines = {
         NudgeAnswer.ON_TRACK: "✅ On track: noted.",
         NudgeAnswer.NEED_HELP: "🤝 You asked for help: noted. You can add a note with `/checkin`.",
         NudgeAnswer.DONE: "🎉 Done, and the goal is closed. Well done.",
         NudgeAnswer.CLOSED: "Closing this goal. Did you get there?",
-        NudgeAnswer.NOT_ACHIEVED: "Closed as not achieved this time. `/goal reopen` brings it back "
-        "if you change your mind.",
+        NudgeAnswer.NOT_ACHIEVED: f"Closed as not achieved this time. `/goal reopen {number or 'N'}` brings it "
+        "back if you change your mind.",
         NudgeAnswer.SNOOZED: "⏰ Snoozed: I'll ask again in a day, outside your quiet hours.",
         NudgeAnswer.NOTE: "📝 Note saved" + (" (private: only you can see it)." if private else "."),
         NudgeAnswer.NEW_DATE: "📅 New target date saved: `/goal list` shows it.",

@@ -151,7 +151,8 @@ def message_answers(services: Services, actor: Actor, message_ts: str) -> dict[i
             # The first answer stands; a note never replaces it, an outcome replaces "Close goal".
             if seen and not (seen[0] == NudgeAnswer.CLOSED and row.answer in _CLOSES_GOAL):
                 continue
-            line = answer_line(row.answer, row.private)
+            goal = session.get(Goal, row.goal_id) if row.answer == NudgeAnswer.NOT_ACHIEVED else None
+            line = answer_line(row.answer, row.private, goal.number if goal else None)
             alert = alerts.get(keys[row.goal_id]) if row.answer == NudgeAnswer.NEED_HELP else None
             if alert is not None:
                 line = need_help_line(alert.recipient, alert.due_at, actor.tz)

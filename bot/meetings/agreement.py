@@ -47,7 +47,7 @@ def send_agreement(services: Services, coach: Actor, coachee: Actor, request_key
                 f"<@{coachee.user_id}> is not one of your coachees, so I can't send them the agreement."
             )
         key = f"pairing:{pairing.id}:agreement:{request_key}"
-        plan_one(session, coachee, AGREEMENT, key, now, {"pairing_id": pairing.id})
+        plan_one(session, coachee, kind=AGREEMENT, key=key, now=now, payload={"pairing_id": pairing.id})
 
 
 def answer_agreement(services: Services, coachee: Actor, pairing_id: int, agreed: bool) -> bool:
@@ -70,5 +70,12 @@ def answer_agreement(services: Services, coachee: Actor, pairing_id: int, agreed
         coach = queries.person(session, pairing.coach_id)
         # Agreeing is told once; each request to discuss is its own message.
         key = f"pairing:{pairing.id}:{event}:{'' if agreed else stamp.isoformat()}"
-        plan_one(session, coach, AGREEMENT_NOTICE, key, now, {"event": event, "coachee": coachee.user_id})
+        plan_one(
+            session,
+            coach,
+            kind=AGREEMENT_NOTICE,
+            key=key,
+            now=now,
+            payload={"event": event, "coachee": coachee.user_id},
+        )
         return True

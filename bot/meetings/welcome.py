@@ -35,7 +35,7 @@ def _plan_both(session: Session, pairing: Pairing, kind: str, now: datetime) -> 
     coach, coachee = queries.person(session, pairing.coach_id), queries.person(session, pairing.coachee_id)
     for role, person, other in (("coach", coach, coachee), ("coachee", coachee, coach)):
         payload = {"pairing_id": pairing.id, "role": role, "other": other.slack_user_id}
-        plan_one(session, person, kind, f"{kind}:{pairing.id}:{role}", now, payload)
+        plan_one(session, person, kind=kind, key=f"{kind}:{pairing.id}:{role}", now=now, payload=payload)
 
 
 def what_coaching_is(agreement: str) -> str:

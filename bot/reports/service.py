@@ -99,5 +99,5 @@ def request_report(services: Services, actor: Actor, text: str, request_key: str
     when = parse_period(text, local_today(now, services.settings.program_tz))
     with services.db.transaction() as session:
         payload = {"since": when.since.isoformat(), "until": when.until.isoformat(), "cohort": when.cohort}
-        plan_one(session, actor, REPORT_KIND, f"report:{request_key}", now, payload)
+        plan_one(session, actor, kind=REPORT_KIND, key=f"report:{request_key}", now=now, payload=payload)
     return f"I'm sending you the report ({when.describe()}) as a CSV file in our DM."

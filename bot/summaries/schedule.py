@@ -15,7 +15,7 @@ from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.services import Services
 from storage import deliveries as store
-from storage import summaries as queries
+from storage import summary_prefs as queries
 from storage.models.summaries import DEFAULT_SUMMARY_MINUTE, DEFAULT_SUMMARY_WEEKDAY
 
 SUMMARY_KIND = "summary"
@@ -136,4 +136,6 @@ def plan_now(services: Services, actor: Actor, kind: str, request_key: str) -> N
     """A summary or digest for right now (`/coach summary`), once per request."""
     now = services.now()
     with services.db.transaction() as session:
-        plan_one(session, actor, kind, f"{kind}_now:{request_key}", now, {"on_request": True})
+        plan_one(
+            session, actor, kind=kind, key=f"{kind}_now:{request_key}", now=now, payload={"on_request": True}
+        )

@@ -12,12 +12,13 @@ class WorkshopCallback(enum.StrEnum):
 
 
 class WorkshopAction(enum.StrEnum):
-    """action_id of the announcement's RSVP buttons."""
+    """action_id of the announcement's RSVP buttons, and of the quick form's time question."""
 
     WORKSHOP_GOING = "workshop_going"
     WORKSHOP_MAYBE = "workshop_maybe"
     WORKSHOP_NO = "workshop_no"
     WORKSHOP_WHO = "workshop_who"
+    TIME_YES = "workshop_time_yes"  # under “Did you mean <time> for <title>?”
 
 
 class WorkshopBlock(enum.StrEnum):

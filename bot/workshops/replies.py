@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,14 +11,14 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.platform import roles
-from bot.platform.dates import Reader, read_repeat
+from bot.platform.dates import Reader, read_moment, read_repeat
 from bot.platform.errors import UserError
 from bot.platform.form_state import number_from_metadata
 from bot.platform.people import Actor
 from bot.platform.services import Services
 from bot.platform.slack import SlackGateway
 from bot.platform.text import escape_mrkdwn
-from bot.platform.when import Repeat, WhenError, named_zone, parse_duration, parse_when
+from bot.platform.when import Repeat, WhenError, named_zone, parse_duration
 from bot.workshops import service as workshops
 from bot.workshops.commands import (
     WORKSHOP_HELP,
@@ -35,7 +35,13 @@ from bot.workshops.ids import WorkshopField
 from bot.workshops.messages import check_channel
 from bot.workshops.modal import saved_workshop_modal
 from bot.workshops.service import WorkshopDraft, WorkshopError
-from bot.workshops.views import read_as_text, saved_text, workshop_list_blocks, workshop_list_text
+from bot.workshops.views import (
+    read_as_text,
+    saved_text,
+    time_question,
+    workshop_list_blocks,
+    workshop_list_text,
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,14 @@ def help_text(services: Services) -> str:
     return WORKSHOP_HELP.format(tz=services.settings.program_tz)
 
 
+class TimeInDoubt(Exception):
+    """The quick form's time could mean something else: it is asked about, nothing is saved."""
+
+    def __init__(self, start: datetime, read_in: ZoneInfo, doubt: str) -> None:
+        super().__init__(doubt)
+        self.start, self.read_in, self.doubt = start, read_in, doubt
+
+
 def creator_zone(services: Services, actor: Actor) -> ZoneInfo:
     """The zone a workshop's creator types times in: their own Slack zone, or the program's if unknown."""
     return ZoneInfo(actor.tz if actor.tz_known else services.settings.program_tz)
@@ -67,7 +81,8 @@ def quick_draft(services: Services, actor: Actor, command: QuickWorkshop) -> tup
         read_in.key, services.now(), locale=actor.locale, term_ends=services.settings.term_ends
     )
     try:
-        start = parse_when(when, reader)
+        reading = read_moment(when, reader)
+        start = reading.value
         duration = parse_duration(command.duration) if command.duration else timedelta(hours=1)
         # The repeat's end is read from the first session on, as people count it.
         series = read_repeat(command.repeat, replace(reader, now=start)).value if command.repeat else None
@@ -75,6 +90,8 @@ def quick_draft(services: Services, actor: Actor, command: QuickWorkshop) -> tup
         raise WorkshopError(str(error)) from None
     if series is not None and series.until is None and series.count is None:
         raise WorkshopError(f"Say when a {series.every} workshop ends, e.g. `… {series.every} until Feb 25`.")
+    if reading.doubt:  # everything else is right: only the time is asked about
+        raise TimeInDoubt(start, read_in, reading.doubt)
     # Repeats run on the program's wall clock, where the workshop happens.
     draft = WorkshopDraft(
         title=command.title,
@@ -115,7 +132,10 @@ def answer_workshop_command(
             )
         case QuickWorkshop():
             roles.require_admin_or_lead(services, actor, "announce workshops")
-            draft, read_in = quick_draft(services, actor, command)
+            try:
+                draft, read_in = quick_draft(services, actor, command)
+            except TimeInDoubt as asked:
+                return WorkshopReply(*time_question(command, asked.start, asked.read_in, asked.doubt))
             check_channel(slack, draft.channel_id)
             info, created = workshops.create_workshop(services, actor, draft, request_key)
             first = info.upcoming(services.now())[0] if info.upcoming(services.now()) else info.sessions[0]

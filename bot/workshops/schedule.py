@@ -58,7 +58,15 @@ def plan_announcement(session: Session, workshop: Workshop, now: datetime) -> No
         return
     key = f"{key_prefix(workshop.id)}announce:v{workshop.version}"
     payload = {"workshop_id": workshop.id, "version": workshop.version}
-    plan_one(session, _channel(workshop), ANNOUNCEMENT, key, now, payload, due_at=workshop.announce_at)
+    plan_one(
+        session,
+        _channel(workshop),
+        kind=ANNOUNCEMENT,
+        key=key,
+        now=now,
+        payload=payload,
+        due_at=workshop.announce_at,
+    )
 
 
 def plan_occurrence_posts(session: Session, workshop: Workshop, now: datetime) -> None:
@@ -71,7 +79,9 @@ def plan_occurrence_posts(session: Session, workshop: Workshop, now: datetime) -
         due = max(previous.starts_at + duration, workshop.announce_at or now)
         key = f"{key_prefix(workshop.id)}session:{occurrence.id}:v{workshop.version}"
         payload = {"workshop_id": workshop.id, "occurrence_id": occurrence.id, "version": workshop.version}
-        plan_one(session, _channel(workshop), OCCURRENCE_POST, key, now, payload, due_at=due)
+        plan_one(
+            session, _channel(workshop), kind=OCCURRENCE_POST, key=key, now=now, payload=payload, due_at=due
+        )
 
 
 def plan_reminders(
@@ -95,7 +105,7 @@ def plan_reminders(
             "rsvp_version": rsvp.version,
             "minutes": minutes,
         }
-        plan_one(session, person, REMINDER, key, now, payload, due_at=due)
+        plan_one(session, person, kind=REMINDER, key=key, now=now, payload=payload, due_at=due)
 
 
 def plan_cancellation(session: Session, workshop: Workshop, people: list[Person], now: datetime) -> None:
@@ -103,9 +113,18 @@ def plan_cancellation(session: Session, workshop: Workshop, people: list[Person]
     payload, prefix = {"workshop_id": workshop.id}, key_prefix(workshop.id)
     if workshop.announcement_ts and workshop.announcement_channel:
         thread = Channel(workshop.team_id, workshop.announcement_channel)
-        plan_one(session, thread, CANCELLATION, f"{prefix}cancelled:thread", now, {**payload, "thread": True})
+        plan_one(
+            session,
+            thread,
+            kind=CANCELLATION,
+            key=f"{prefix}cancelled:thread",
+            now=now,
+            payload={**payload, "thread": True},
+        )
     for person in people:
-        plan_one(session, person, CANCELLATION, f"{prefix}cancelled:{person.id}", now, payload)
+        plan_one(
+            session, person, kind=CANCELLATION, key=f"{prefix}cancelled:{person.id}", now=now, payload=payload
+        )
 
 
 def cancellation_rows(workshop_id: int) -> object:

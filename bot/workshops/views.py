@@ -6,6 +6,7 @@ Times use Slack date formatting, so every reader sees them in their own time zon
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
@@ -18,8 +19,10 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.calendar.ids import CalendarAction
+from bot.platform.asking import confirm_blocks
 from bot.platform.text import SECTION_MAX, escape_mrkdwn, mrkdwn_sections, shorten
 from bot.platform.when import Repeat, describe_duration, describe_offset, plain_time, slack_date, slack_day
+from bot.workshops.commands import QuickWorkshop
 from bot.workshops.ids import WorkshopAction, WorkshopBlock
 from bot.workshops.rsvps import Attendees
 from bot.workshops.service import OccurrenceInfo, WorkshopDraft, WorkshopInfo
@@ -185,6 +188,38 @@ def read_as_text(start: datetime, read_in: ZoneInfo, creator: ZoneInfo | None) -
     labels.setdefault(program.key, []).append("the program's time")
     shown = [f"{plain_time(start, zones[key])} ({' and '.join(words)})" for key, words in labels.items()]
     return "Read as " + " · ".join(shown) + "."
+
+
+def time_question(
+    command: QuickWorkshop, start: datetime, read_in: ZoneInfo, doubt: str
+) -> tuple[str, list[Block]]:
+    """“Did you mean Thu Dec 10, 2026 7:00 PM CST …?” with Yes / No; Yes carries the command, its time in full."""
+    shown = plain_time(start, read_in)
+    question = f"Did you mean *{shown}* for *{escape_mrkdwn(command.title)}*? ({doubt}.)"
+    local = start.astimezone(read_in)
+    written = f"{local.hour % 12 or 12}:{local:%M}{local:%p}".lower()
+    retype = (
+        f"Type it again with the date and time in full, e.g. `{local:%b} {local.day} {local.year} {written}`."
+    )
+    payload = {
+        "c": command.channel_id,
+        "t": command.title,
+        "w": f"{local:%Y-%m-%d %H:%M} {read_in.key}",
+        "d": command.duration,
+        "r": command.repeat,
+    }
+    return question, confirm_blocks(question, shown, WorkshopAction.TIME_YES, payload, retype)
+
+
+def confirmed_command(payload: dict[str, Any]) -> QuickWorkshop | None:
+    """The quick form a “Yes” carries, or None for a value that is not one of ours."""
+    fields = [payload.get(key) for key in ("c", "t", "w", "d", "r")]
+    if not all(isinstance(v, str) for v in fields[:3]) or not all(
+        v is None or isinstance(v, str) for v in fields[3:]
+    ):
+        return None
+    channel, title, when, duration, repeat = fields
+    return QuickWorkshop(str(channel), str(title), str(when), duration, repeat)
 
 
 def reminders_text(workshop: WorkshopInfo) -> str:

@@ -56,7 +56,7 @@ def test_the_feed_holds_the_persons_own_sessions_and_workshops_and_nothing_priva
     slack.command("/goal", "add Pass Step 1 secretgoal by 2027-06-01", user=coachee)
     slack.command("/checkin", "a private worry about rotations", user=coachee)
     channel = slack.channel("m1-coaching", [dean, coachee, randy])
-    slack.workshop('#m1-coaching "Study skills" 2026-12-10 17:00 for 1h', user=dean)
+    slack.workshop('#m1-coaching "Study skills" 2026-12-10 17:00 ET for 1h', user=dean)  # dean is in Chicago
     slack.click_message(coachee, announced(app, slack, channel), "Maybe")  # stored before the ack
 
     status, headers, body = get(app, feed_path(slack, coachee))

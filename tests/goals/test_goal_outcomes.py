@@ -39,7 +39,7 @@ def test_closing_from_an_overdue_nudge_asks_and_not_this_time_counts_as_not_achi
 
     slack.click_message(randy, overdue, "Not this time")
     slack.wait_for_edit(overdue, 2)
-    assert "Closed as not achieved" in block_texts(overdue.blocks)
+    assert "Closed as not achieved this time. `/goal reopen 1` brings it back" in block_texts(overdue.blocks)
     assert "Yes, done" not in block_texts(overdue.blocks)  # the answered buttons are gone
     assert statuses(app) == {1: GoalStatus.NOT_ACHIEVED}
     learned = slack.open_modal(randy, callback="progress_modal")

@@ -90,3 +90,35 @@ def test_a_word_after_the_time_that_names_no_zone_is_refused_and_nothing_is_save
         reply = slack.workshop(f'#m1-coaching "Study skills" {when} for 1h', user=chicago_admin).text
         assert reply.startswith("I couldn't read") and when.split()[-1] in reply
     assert count(app, Workshop) == 0
+
+
+def test_a_time_in_doubt_is_asked_with_yes_and_no_and_yes_saves_and_announces_it_once(
+    slack: Slack, app: RunningApp, chicago_admin: str, channel: str
+) -> None:
+    asked = slack.workshop('#m1-coaching "Study skills" Dec 10 at 7 for 1h', user=chicago_admin)
+    assert asked.text.startswith("Did you mean *Thu Dec 10, 2026 7:00 PM CST* for *Study skills*? (")
+    assert count(app, Workshop) == 0  # nothing is saved before the answer
+    yes = "Yes, Thu Dec 10, 2026 7:00 PM CST"
+    slack.click_in_reply(chicago_admin, asked, yes)
+    saved = slack.wait_for_response("saved")["text"]
+    assert saved.startswith(f"Workshop #1 saved: *Study skills* in <#{channel}>")
+    assert "Read as Thu Dec 10, 2026 7:00 PM CST (your time) · Thu Dec 10, 2026 8:00 PM EST" in saved
+    [post] = slack.wait_for_post(channel)
+    assert "Study skills" in post.text
+    slack.click_in_reply(chicago_admin, asked, yes)  # a second click saves and announces nothing more
+    app.wait_idle()
+    assert count(app, Workshop) == 1 and len(slack.posts(channel)) == 1
+    assert starts(app) == [datetime(2026, 12, 11, 1, 0, tzinfo=UTC)]
+
+
+def test_no_to_a_time_in_doubt_saves_nothing_and_says_how_to_write_it(
+    slack: Slack, app: RunningApp, chicago_admin: str, channel: str
+) -> None:
+    asked = slack.workshop(
+        '#m1-coaching "Study skills" Dec 10 at 7 for 1h weekly, 3 times', user=chicago_admin
+    )
+    slack.click_in_reply(chicago_admin, asked, "No, let me fix it")
+    fixed = slack.wait_for_response("Nothing saved")["text"]
+    assert fixed == "Nothing saved. Type it again with the date and time in full, e.g. `Dec 10 2026 7:00pm`."
+    app.wait_idle()
+    assert count(app, Workshop) == 0 and slack.posts(channel) == []

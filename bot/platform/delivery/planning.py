@@ -24,11 +24,11 @@ class Channel:
 def plan_one(
     session: Session,
     to: Person | Actor | Channel,
-    kind: str,
+    *,
+    kind: str,  # by name, so the house test (tests/platform/test_areas.py) finds every planned kind
     key: str,
     now: datetime,
     payload: dict[str, Any] | None = None,
-    *,
     due_at: datetime | None = None,
 ) -> bool:
     """Plan `kind` for `to`, due now unless `due_at`; False if its dedupe key was planned before."""
