@@ -68,6 +68,7 @@ class MeetingRow:
     checklist: str
     takeaways: str
     next_actions: str
+    attendance: Attendance | None
 
 
 def open_pairs(session: Session, team_id: str, coach_id: int | None = None) -> list[Pair]:
@@ -154,7 +155,14 @@ def last_activity(session: Session, person_ids: Sequence[int], now: datetime) ->
     a goal set or changed, a session held, a reflection or agenda item for a session."""
     ids = list(person_ids)
     coachee_meeting = (
-        select(Pairing.coachee_id, Meeting.id, Meeting.starts_at, Meeting.updated_at, Meeting.takeaways)
+        select(
+            Pairing.coachee_id,
+            Meeting.id,
+            Meeting.starts_at,
+            Meeting.updated_at,
+            Meeting.takeaways,
+            Meeting.attendance,
+        )
         .join(Meeting, Meeting.pairing_id == Pairing.id)
         .where(Pairing.coachee_id.in_(ids), Meeting.status == MeetingStatus.SCHEDULED)
         .subquery()
@@ -167,8 +175,9 @@ def last_activity(session: Session, person_ids: Sequence[int], now: datetime) ->
         .join(Goal, Goal.id == ProgressNote.goal_id)
         .where(Goal.person_id.in_(ids)),
         select(Goal.person_id.label("person_id"), Goal.updated_at.label("at")).where(Goal.person_id.in_(ids)),
+        # A session counts as a sign of engagement once its coach confirmed it was held.
         select(coachee_meeting.c.coachee_id, coachee_meeting.c.starts_at).where(
-            coachee_meeting.c.starts_at < now
+            coachee_meeting.c.starts_at < now, coachee_meeting.c.attendance == Attendance.HELD
         ),
         select(coachee_meeting.c.coachee_id, coachee_meeting.c.updated_at).where(
             coachee_meeting.c.takeaways != ""
@@ -276,6 +285,7 @@ def _meetings(
             Meeting.checklist.label("checklist"),
             Meeting.takeaways.label("takeaways"),
             Meeting.next_actions.label("next_actions"),
+            Meeting.attendance.label("attendance"),
             func.row_number().over(partition_by=Meeting.pairing_id, order_by=order).label("rank"),
         )
         .where(Meeting.pairing_id.in_(list(pairing_ids)), Meeting.status == MeetingStatus.SCHEDULED, when)
@@ -288,11 +298,12 @@ def _meetings(
             ranked.c.checklist,
             ranked.c.takeaways,
             ranked.c.next_actions,
+            ranked.c.attendance,
         ).where(ranked.c.rank == 1)
     )
     return [
-        MeetingRow(pid, _aware(at), checklist, takeaways, actions)
-        for pid, at, checklist, takeaways, actions in rows
+        MeetingRow(pid, _aware(at), checklist, takeaways, actions, None if held is None else Attendance(held))
+        for pid, at, checklist, takeaways, actions, held in rows
     ]
 
 
@@ -306,18 +317,19 @@ def last_meetings(session: Session, pairing_ids: Sequence[int], now: datetime) -
     return {row.pairing_id: row for row in _meetings(session, pairing_ids, now, upcoming=False)}
 
 
-def meeting_counts(session: Session, team_id: str, since: datetime, now: datetime) -> tuple[int, int]:
-    """(sessions held since `since`, sessions booked from now on) in the workspace; held means the
-    coach confirmed it (bot/reports/definitions.py)."""
-    confirmed = and_(
-        Meeting.starts_at >= since, Meeting.starts_at < now, Meeting.attendance == Attendance.HELD
-    )
-    held = func.sum(case((confirmed, 1), else_=0))
+def meeting_counts(session: Session, team_id: str, since: datetime, now: datetime) -> tuple[int, int, int]:
+    """(sessions held since `since`, those started since then that no coach confirmed, sessions
+    booked from now on) in the workspace; held means the coach confirmed it (bot/reports/definitions.py)."""
+    past = and_(Meeting.starts_at >= since, Meeting.starts_at < now)
+    held = func.sum(case((and_(past, Meeting.attendance == Attendance.HELD), 1), else_=0))
+    unconfirmed = func.sum(case((and_(past, Meeting.attendance.is_(None)), 1), else_=0))
     booked = func.sum(case((Meeting.starts_at >= now, 1), else_=0))
     row = session.execute(
-        select(held, booked).where(Meeting.team_id == team_id, Meeting.status == MeetingStatus.SCHEDULED)
+        select(held, unconfirmed, booked).where(
+            Meeting.team_id == team_id, Meeting.status == MeetingStatus.SCHEDULED
+        )
     ).one()
-    return int(row[0] or 0), int(row[1] or 0)
+    return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
 
 
 @dataclass(frozen=True)
