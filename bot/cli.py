@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
+import socket as socket_module
 import sys
 import threading
 from collections.abc import Sequence
@@ -47,6 +49,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=3000)
     serve.add_argument(
         "--no-scheduler", action="store_true", help="do not run the dispatcher in this process"
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="HTTP worker processes sharing the port (Linux, macOS; one uses one core); the dispatcher "
+        "runs once, in the parent",
     )
     socket_mode = sub.add_parser("socket", help="Socket Mode (no public URL needed)")
     socket_mode.add_argument(
@@ -142,12 +151,31 @@ def _scheduler(services: Services, enabled: bool) -> BackgroundScheduler | None:
     return scheduler
 
 
-def serve(settings: Settings, host: str, port: int, *, scheduler: bool = True) -> None:
-    from bot.server import make_server
+def serve(settings: Settings, host: str, port: int, *, scheduler: bool = True, workers: int = 1) -> int:
+    from bot.server import fork_workers, make_server, wait_for_workers
 
     settings.require_http()
     if not settings.oauth_enabled:  # OAuth mode has a token per workspace, checked as each is used
         _check_token(settings)
+    if workers > 1:
+        if not hasattr(os, "fork"):
+            return _fail("--workers needs fork (Linux or macOS); run one process per port instead")
+        _database(settings).dispose()  # migrated once, before the workers start
+        sock = socket_module.create_server((host, port), backlog=2048)
+
+        def serve_one() -> None:
+            services = build_services(settings, db=Database(settings.database_url))
+            make_server(build_app(services), services, host, port, sock).run()
+
+        log.info("coachbot serving Slack at http://%s:%s/slack/events in %d workers", host, port, workers)
+        # The parent forks before it starts any thread; then it runs the dispatcher, once.
+        children = fork_workers(workers, serve_one)
+        jobs = _scheduler(_services(settings), scheduler)
+        try:
+            return wait_for_workers(children)
+        finally:
+            if jobs is not None:
+                jobs.shutdown(wait=True)
     services = _services(settings)
     server = make_server(build_app(services), services, host, port)
     jobs = _scheduler(services, scheduler)
@@ -159,6 +187,7 @@ def serve(settings: Settings, host: str, port: int, *, scheduler: bool = True) -
     finally:
         if jobs is not None:
             jobs.shutdown(wait=True)
+    return 0
 
 
 def socket(settings: Settings, *, scheduler: bool = True) -> None:
@@ -261,7 +290,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 serve(settings, "0.0.0.0", 3000)
         elif args.command == "serve":
-            serve(settings, args.host, args.port, scheduler=not args.no_scheduler)
+            return serve(
+                settings, args.host, args.port, scheduler=not args.no_scheduler, workers=args.workers
+            )
         elif args.command == "socket":
             socket(settings, scheduler=not args.no_scheduler)
         elif args.command == "worker":

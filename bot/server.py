@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import signal
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from slack_bolt import App
@@ -145,20 +149,72 @@ def wsgi_app(app: App, services: Services) -> WsgiApp:
     return signed_requests_only(application, settings.signing_secret, settings.max_body_bytes)
 
 
-def make_server(app: App, services: Services, host: str, port: int) -> BaseWSGIServer | MultiSocketServer:
-    """A waitress server, bound and ready; `.run()` serves (port 0 picks a free port).
+def make_server(
+    app: App, services: Services, host: str, port: int, sock: socket.socket | None = None
+) -> BaseWSGIServer | MultiSocketServer:
+    """A waitress server, bound and ready; `.run()` serves (port 0 picks a free port). `sock`: a
+    socket already bound (worker processes share one), instead of host and port.
 
     waitress refuses a body over the limit from its Content-Length (or while receiving a chunked
     one) before buffering it; the gate checks again for any other WSGI server.
     """
+    where: dict[str, Any] = {"sockets": [sock]} if sock is not None else {"host": host, "port": port}
     return create_server(
         wsgi_app(app, services),
-        host=host,
-        port=port,
         threads=HTTP_THREADS,
         ident="coachbot",
         max_request_body_size=services.settings.max_body_bytes + 1,  # waitress refuses at >=
+        **where,
     )
+
+
+def fork_workers(workers: int, serve_one: Callable[[], None]) -> list[int]:
+    """Fork `workers` processes running `serve_one` (Linux, macOS): one process uses one core.
+    Call it before starting any thread; each worker builds its own app, engine and threads."""
+    children: list[int] = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                serve_one()
+            except KeyboardInterrupt:
+                pass
+            except BaseException as error:
+                log.error("worker stopped: %s", type(error).__name__)
+                code = 1
+            finally:
+                os._exit(code)
+        children.append(pid)
+    return children
+
+
+def wait_for_workers(children: list[int]) -> int:
+    """Wait until the workers have stopped: SIGTERM or SIGINT stops them all, and so does one dying
+    (so whatever supervises coachbot sees it and restarts the whole). Returns the exit status."""
+    children = list(children)
+    asked: list[int] = []
+
+    def stop(signum: int = 0, _frame: object = None) -> None:
+        if signum:
+            asked.append(signum)
+        for child in children:
+            with suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}
+    status = 0
+    try:
+        while children:
+            pid, code = os.wait()
+            if pid in children:
+                children.remove(pid)
+                status = status or (1 if code and not asked else 0)
+                stop()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return status
 
 
 class BackgroundServer:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -176,3 +177,46 @@ def test_serve_answers_health_checks_and_signed_slack_requests(
         server.terminate()
         output, _ = server.communicate(timeout=10)
     assert BOT_TOKEN not in output and SIGNING_SECRET not in output
+
+
+def test_serve_in_two_workers_shares_one_sqlite_file_safely_and_stops_on_sigterm(
+    tmp_path: Path, emulator: SlackEmulator
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.emulator import SlackDriver
+
+    port = free_port()
+    env = base_env(
+        tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=emulator.url
+    )
+    command = [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(
+        [*command, "--workers", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as reply:
+                    assert reply.status == 200
+                    break
+            except OSError:
+                assert server.poll() is None, server.stdout.read() if server.stdout else ""
+                assert time.monotonic() < deadline, "serve did not come up"
+                time.sleep(0.1)
+        workers = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        assert len(workers) == 2
+        randy = emulator.workspace.add_user("randy", "America/Chicago")
+        driver = SlackDriver(emulator, f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET)
+        with ThreadPoolExecutor(8) as pool:  # both workers write to the one SQLite file at once
+            replies = list(
+                pool.map(lambda n: driver.command(randy, "/goal", f"add Set {n} by Dec 20").text, range(40))
+            )
+        numbers = sorted(int(text.split("#", 1)[1].split()[0]) for text in replies)
+        assert numbers == list(range(1, 41))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output, _ = server.communicate(timeout=15)
+    assert server.returncode == 0, output
+    assert all(not Path(f"/proc/{pid}").exists() for pid in workers)
