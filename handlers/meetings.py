@@ -14,13 +14,13 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.home.service import refresh_home
-from bot.meetings import agreement, prep
+from bot.meetings import agreement, attendance, prep
 from bot.meetings import coach_command as coach_pairing
 from bot.meetings import service as meetings
 from bot.meetings.commands import answer_meeting_command, opens_modal
 from bot.meetings.forms import booking_from_state, meeting_id_from_metadata, state_text
 from bot.meetings.ids import MeetingAction, MeetingCallback, MeetingField
-from bot.meetings.prep_views import agenda_modal, coach_note_modal, follow_up_modal
+from bot.meetings.prep_views import ATTENDANCE_ANSWERS, agenda_modal, coach_note_modal, follow_up_modal
 from bot.meetings.views import booked_reply, meeting_modal
 from bot.platform.asking import answer_key, payload_of
 from bot.platform.dates import local_today
@@ -30,7 +30,16 @@ from bot.platform.replies import Reply
 from bot.platform.services import Services
 from bot.reports import coach_command as coach_reports
 from bot.summaries import coach_command as coach_reading
-from handlers.common import actor_of, gateway, just_ack, number_in, send_what_this_request_planned, view_key
+from handlers.common import (
+    actor_of,
+    gateway,
+    just_ack,
+    mark_changed,
+    number_in,
+    refresh_home_of,
+    send_what_this_request_planned,
+    view_key,
+)
 
 Answer = Callable[[Services, Actor, str, Callable[[str], Actor], str], Reply]
 
@@ -138,8 +147,10 @@ def register_actions(app: App, services: Services) -> None:
             elif action["action_id"] == MeetingAction.COACH_NOTE:
                 view = coach_note_modal(meeting_id, prep.coach_note(services, actor, meeting_id))
             else:
-                person, day, time = prep.next_session_prefill(services, actor, meeting_id)
-                view = meeting_modal(person=person, day=day, time=time)
+                prefill = prep.next_session_prefill(services, actor, meeting_id)
+                view = meeting_modal(
+                    person=prefill.person, day=prefill.day, time=prefill.time, booked=prefill.booked
+                )
         except UserError:
             return
         gateway(client).open_view(body["trigger_id"], view)
@@ -161,6 +172,7 @@ def register_actions(app: App, services: Services) -> None:
                 agenda_note=booking.note,
                 location=booking.place,
                 request_key=view_key(actor.team_id, view),
+                tell_booker=True,  # a form closes without a reply: the DM is the booker's confirmation
             )
         except UserError as error:
             field = MeetingField.PERSON if "coaching pair" in error.message else MeetingField.TIME
@@ -223,6 +235,56 @@ def register_actions(app: App, services: Services) -> None:
         app.view(callback)(ack=submit_text, lazy=[after_text])
 
 
+ATTENDANCE_KEY = "coachbot_attendance"
+
+
+def register_attendance(app: App, services: Services) -> None:
+    """“Did it happen?” under the coach's follow-up: Held, Didn't happen, Rescheduled (→ the booking form)."""
+
+    def record(ack: Ack, action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        actor = actor_of(services, client, context)
+        answer = ATTENDANCE_ANSWERS[MeetingAction(action["action_id"])]
+        try:
+            meeting = attendance.record_attendance(services, actor, number_in(action) or 0, answer)
+        except UserError as error:
+            context[ATTENDANCE_KEY] = error.message
+        else:
+            context[ATTENDANCE_KEY] = meeting.id
+            mark_changed(context)
+        ack()
+
+    def show(
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        respond: Respond,
+    ) -> None:
+        outcome = context.get(ATTENDANCE_KEY)
+        if isinstance(outcome, str):
+            if respond.response_url:
+                respond(text=outcome, replace_original=False)
+            return
+        meeting = meetings.get_meeting(services, int(outcome or 0))
+        if meeting is None:
+            return
+        actor = actor_of(services, client, context)
+        sent = attendance.sent_coach_follow_up(services, meeting)
+        if sent is not None:  # the answer takes the buttons' place in the coach's own message
+            channel, ts, text, blocks = sent
+            gateway(client).update_message(channel, ts, text, blocks)
+        if action["action_id"] == MeetingAction.ATTENDANCE_RESCHEDULED and body.get("trigger_id"):
+            prefill = prep.next_session_prefill(services, actor, meeting.id, rescheduled=True)
+            view = meeting_modal(
+                person=prefill.person, time=prefill.time, minutes=prefill.minutes, booked=prefill.booked
+            )
+            gateway(client).open_view(body["trigger_id"], view)
+        refresh_home_of(services, client, context)
+
+    for answer in ATTENDANCE_ANSWERS:
+        app.action(answer)(ack=record, lazy=[show])
+
+
 ANSWER_KEY = "coachbot_meeting_answer"
 
 
@@ -252,7 +314,9 @@ def register_time_answers(app: App, services: Services) -> None:
         except (ValueError, TypeError):
             context[ANSWER_KEY] = "That question is out of date: nothing booked. Type `/meeting …` again."
         except UserError as error:
-            context[ANSWER_KEY] = f"Nothing booked: {error.message}"
+            context[ANSWER_KEY] = (
+                f"{'Nothing moved' if 'move' in payload else 'Nothing booked'}: {error.message}"
+            )
         else:
             today = local_today(services.now(), actor.tz)
             context[ANSWER_KEY] = booked_reply(answer, actor, verb=verb, today=today)
@@ -270,3 +334,4 @@ def register(app: App, services: Services) -> None:
     register_commands(app, services)
     register_actions(app, services)
     register_time_answers(app, services)
+    register_attendance(app, services)

@@ -115,6 +115,7 @@ class SharedCheckIn:
     wellbeing: int | None
     note: str
     created_at: datetime
+    private: bool = False
 
 
 def shared_checkins(session: Session, person_id: int, since: datetime) -> list[SharedCheckIn]:
@@ -126,7 +127,12 @@ def shared_checkins(session: Session, person_id: int, since: datetime) -> list[S
     )
     return [
         SharedCheckIn(
-            row.goal_id, row.answer.value, row.wellbeing, "" if row.private else row.note, row.created_at
+            row.goal_id,
+            row.answer.value,
+            row.wellbeing,
+            "" if row.private else row.note,
+            row.created_at,
+            row.private,
         )
         for row in rows
     ]

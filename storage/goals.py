@@ -149,3 +149,22 @@ def insert_goal(session: Session, person_id: int, **values: Any) -> tuple[int, i
     params = {**values, "person_id": person_id, "number": number}
     goal_id = session.connection().execute(_INSERT_GOAL, params).scalar_one()
     return int(goal_id), number
+
+
+def goal_titles(session: Session, person_id: int) -> dict[int, tuple[int, str]]:
+    """Each of the person's goals by row id: (number, title)."""
+    rows = session.execute(select(Goal.id, Goal.number, Goal.title).where(Goal.person_id == person_id))
+    return {goal_id: (number, title) for goal_id, number, title in rows}
+
+
+def progress_notes_since(
+    session: Session, person_id: int, since: datetime
+) -> list[tuple[datetime, int, str, str]]:
+    """(when, goal number, goal title, note) of the person's progress notes since `since`, oldest first."""
+    rows = session.execute(
+        select(ProgressNote.created_at, Goal.number, Goal.title, ProgressNote.text)
+        .join(Goal, Goal.id == ProgressNote.goal_id)
+        .where(Goal.person_id == person_id, ProgressNote.created_at >= since)
+        .order_by(ProgressNote.created_at, ProgressNote.id)
+    )
+    return [(at, number, title, text) for at, number, title, text in rows]

@@ -67,6 +67,25 @@ def meetings_of(session: Session, person_id: int, since: datetime) -> list[Meeti
     return [m for m in candidates if m.starts_at.timestamp() + m.minutes * 60 > since.timestamp()]
 
 
+def ended_meetings_of(session: Session, person_id: int, since: datetime, now: datetime) -> list[Meeting]:
+    """Scheduled meetings of the person's open pairings that started after `since` and have ended by
+    `now`, newest first."""
+    pairing_ids = select(Pairing.id).where(
+        Pairing.closed_at.is_(None), or_(Pairing.coach_id == person_id, Pairing.coachee_id == person_id)
+    )
+    candidates = session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.pairing_id.in_(pairing_ids),
+            Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.starts_at >= since,
+            Meeting.starts_at < now,
+        )
+        .order_by(Meeting.starts_at.desc(), Meeting.id)
+    )
+    return [m for m in candidates if m.starts_at + timedelta(minutes=m.minutes) <= now]
+
+
 def next_meeting(session: Session, pairing_id: int, now: datetime) -> Meeting | None:
     return session.scalars(
         select(Meeting)
@@ -154,10 +173,15 @@ def sent_message(session: Session, dedupe_key: str) -> tuple[str, str] | None:
 
 
 def overlapping(
-    session: Session, person_ids: list[int], starts_at: datetime, ends_at: datetime, longest: timedelta
+    session: Session,
+    person_ids: list[int],
+    starts_at: datetime,
+    ends_at: datetime,
+    longest: timedelta,
+    excluding: int | None = None,
 ) -> tuple[Meeting, Person, Person] | None:
     """A scheduled session of any of these people (as coach or coachee) overlapping the time, with
-    its coach and coachee; `longest` bounds how long a session can be."""
+    its coach and coachee; `longest` bounds how long a session can be; `excluding`: a session being moved."""
     rows = session.execute(
         select(Meeting, Pairing)
         .join(Pairing, Pairing.id == Meeting.pairing_id)
@@ -166,6 +190,7 @@ def overlapping(
             Meeting.status == MeetingStatus.SCHEDULED,
             Meeting.starts_at < ends_at,
             Meeting.starts_at > starts_at - longest,
+            Meeting.id != (excluding or 0),
         )
         .order_by(Meeting.starts_at)
     ).all()

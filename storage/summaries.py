@@ -1,4 +1,5 @@
-"""Queries behind weekly summaries and the digest (each covers a whole roster at once), and who gets one when."""
+"""Queries behind weekly summaries and the digest, each covering a whole roster at once (who gets one
+when is in summary_prefs.py)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, case, delete, exists, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from storage.checkins import coach_may_see
 from storage.models import Delivery, DeliveryStatus, Goal, GoalStatus, Person, ProgressNote
 from storage.models.checkins import CheckIn, NudgeAnswer, NudgePrefs, QuietPeriod
 from storage.models.meetings import AgendaItem, Attendance, Meeting, MeetingStatus, Pairing
-from storage.models.summaries import SummaryPrefs
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,7 @@ class MeetingRow:
     checklist: str
     takeaways: str
     next_actions: str
+    attendance: Attendance | None
 
 
 def open_pairs(session: Session, team_id: str, coach_id: int | None = None) -> list[Pair]:
@@ -154,7 +155,14 @@ def last_activity(session: Session, person_ids: Sequence[int], now: datetime) ->
     a goal set or changed, a session held, a reflection or agenda item for a session."""
     ids = list(person_ids)
     coachee_meeting = (
-        select(Pairing.coachee_id, Meeting.id, Meeting.starts_at, Meeting.updated_at, Meeting.takeaways)
+        select(
+            Pairing.coachee_id,
+            Meeting.id,
+            Meeting.starts_at,
+            Meeting.updated_at,
+            Meeting.takeaways,
+            Meeting.attendance,
+        )
         .join(Meeting, Meeting.pairing_id == Pairing.id)
         .where(Pairing.coachee_id.in_(ids), Meeting.status == MeetingStatus.SCHEDULED)
         .subquery()
@@ -167,8 +175,9 @@ def last_activity(session: Session, person_ids: Sequence[int], now: datetime) ->
         .join(Goal, Goal.id == ProgressNote.goal_id)
         .where(Goal.person_id.in_(ids)),
         select(Goal.person_id.label("person_id"), Goal.updated_at.label("at")).where(Goal.person_id.in_(ids)),
+        # A session counts as a sign of engagement once its coach confirmed it was held.
         select(coachee_meeting.c.coachee_id, coachee_meeting.c.starts_at).where(
-            coachee_meeting.c.starts_at < now
+            coachee_meeting.c.starts_at < now, coachee_meeting.c.attendance == Attendance.HELD
         ),
         select(coachee_meeting.c.coachee_id, coachee_meeting.c.updated_at).where(
             coachee_meeting.c.takeaways != ""
@@ -276,6 +285,7 @@ def _meetings(
             Meeting.checklist.label("checklist"),
             Meeting.takeaways.label("takeaways"),
             Meeting.next_actions.label("next_actions"),
+            Meeting.attendance.label("attendance"),
             func.row_number().over(partition_by=Meeting.pairing_id, order_by=order).label("rank"),
         )
         .where(Meeting.pairing_id.in_(list(pairing_ids)), Meeting.status == MeetingStatus.SCHEDULED, when)
@@ -288,11 +298,12 @@ def _meetings(
             ranked.c.checklist,
             ranked.c.takeaways,
             ranked.c.next_actions,
+            ranked.c.attendance,
         ).where(ranked.c.rank == 1)
     )
     return [
-        MeetingRow(pid, _aware(at), checklist, takeaways, actions)
-        for pid, at, checklist, takeaways, actions in rows
+        MeetingRow(pid, _aware(at), checklist, takeaways, actions, None if held is None else Attendance(held))
+        for pid, at, checklist, takeaways, actions, held in rows
     ]
 
 
@@ -306,18 +317,19 @@ def last_meetings(session: Session, pairing_ids: Sequence[int], now: datetime) -
     return {row.pairing_id: row for row in _meetings(session, pairing_ids, now, upcoming=False)}
 
 
-def meeting_counts(session: Session, team_id: str, since: datetime, now: datetime) -> tuple[int, int]:
-    """(sessions held since `since`, sessions booked from now on) in the workspace; held means the
-    coach confirmed it (bot/reports/definitions.py)."""
-    confirmed = and_(
-        Meeting.starts_at >= since, Meeting.starts_at < now, Meeting.attendance == Attendance.HELD
-    )
-    held = func.sum(case((confirmed, 1), else_=0))
+def meeting_counts(session: Session, team_id: str, since: datetime, now: datetime) -> tuple[int, int, int]:
+    """(sessions held since `since`, those started since then that no coach confirmed, sessions
+    booked from now on) in the workspace; held means the coach confirmed it (bot/reports/definitions.py)."""
+    past = and_(Meeting.starts_at >= since, Meeting.starts_at < now)
+    held = func.sum(case((and_(past, Meeting.attendance == Attendance.HELD), 1), else_=0))
+    unconfirmed = func.sum(case((and_(past, Meeting.attendance.is_(None)), 1), else_=0))
     booked = func.sum(case((Meeting.starts_at >= now, 1), else_=0))
     row = session.execute(
-        select(held, booked).where(Meeting.team_id == team_id, Meeting.status == MeetingStatus.SCHEDULED)
+        select(held, unconfirmed, booked).where(
+            Meeting.team_id == team_id, Meeting.status == MeetingStatus.SCHEDULED
+        )
     ).one()
-    return int(row[0] or 0), int(row[1] or 0)
+    return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
 
 
 @dataclass(frozen=True)
@@ -366,80 +378,3 @@ def program_counts(session: Session, team_id: str, since: datetime, nudge_kind: 
         nudges_answered=int(nudges[1] or 0),
         agreements_signed=int(agreed or 0),
     )
-
-
-def coaches_with_coachees(session: Session) -> list[tuple[str, int, str]]:
-    """(team, person id, Slack user) of every coach with an open pairing, in every workspace."""
-    rows = session.execute(
-        select(Person.team_id, Person.id, Person.slack_user_id)
-        .where(
-            Person.is_deleted.is_(False),
-            exists().where(Pairing.coach_id == Person.id, Pairing.closed_at.is_(None)),
-        )
-        .order_by(Person.id)
-    )
-    return [(team, person_id, user) for team, person_id, user in rows]
-
-
-def admins(session: Session, extra_admin_users: Sequence[str]) -> list[tuple[str, int, str]]:
-    """(team, person id, Slack user) of workspace admins and the configured admin ids."""
-    rows = session.execute(
-        select(Person.team_id, Person.id, Person.slack_user_id)
-        .where(
-            Person.is_deleted.is_(False),
-            or_(Person.is_workspace_admin.is_(True), Person.slack_user_id.in_(list(extra_admin_users))),
-        )
-        .order_by(Person.id)
-    )
-    return [(team, person_id, user) for team, person_id, user in rows]
-
-
-def summary_times(session: Session, person_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
-    """(weekday, minute) each person chose; absent means the default."""
-    rows = session.execute(
-        select(SummaryPrefs.person_id, SummaryPrefs.weekday, SummaryPrefs.minute).where(
-            SummaryPrefs.person_id.in_(list(person_ids))
-        )
-    )
-    return {person_id: (weekday, minute) for person_id, weekday, minute in rows}
-
-
-def set_summary_time(
-    session: Session, team_id: str, person_id: int, weekday: int, minute: int, now: datetime
-) -> None:
-    prefs = session.scalars(select(SummaryPrefs).where(SummaryPrefs.person_id == person_id)).one_or_none()
-    if prefs is None:
-        prefs = SummaryPrefs(team_id=team_id, person_id=person_id)
-        session.add(prefs)
-    prefs.weekday, prefs.minute, prefs.updated_at = weekday, minute, now
-
-
-def drop_pending(session: Session, kinds: Sequence[str], person_id: int) -> None:
-    """Forget a person's pending weekly rows (their time changed): the planner makes new ones."""
-    session.execute(
-        delete(Delivery).where(
-            Delivery.kind.in_(list(kinds)),
-            Delivery.person_id == person_id,
-            Delivery.status == DeliveryStatus.PENDING,
-        )
-    )
-
-
-def time_zones(session: Session, person_ids: Sequence[int]) -> dict[int, str]:
-    rows = session.execute(select(Person.id, Person.tz).where(Person.id.in_(list(person_ids))))
-    return {person_id: tz for person_id, tz in rows}
-
-
-def has_received(session: Session, person_id: int, kind: str, other_than: int) -> bool:
-    """Whether this person was already sent a delivery of this kind (other than row `other_than`)."""
-    found = session.scalar(
-        select(Delivery.id)
-        .where(
-            Delivery.person_id == person_id,
-            Delivery.kind == kind,
-            Delivery.sent_at.is_not(None),
-            Delivery.id != other_than,
-        )
-        .limit(1)
-    )
-    return found is not None

@@ -60,8 +60,8 @@ def answer_meeting_command(
     if verb == "help":
         return Reply(MEETING_HELP)
     if verb in {"list", "ls"}:
-        found = meetings.upcoming(services, actor)
-        return Reply(meeting_list_text(found, actor), meeting_list_blocks(found, actor))
+        found, past = meetings.upcoming(services, actor), meetings.recent(services, actor)
+        return Reply(meeting_list_text(found, past, actor), meeting_list_blocks(found, past, actor))
     if verb == "cancel":
         meeting, changed = meetings.cancel(services, actor, _number(rest, "cancel"))
         other = meeting.other(actor)

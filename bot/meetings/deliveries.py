@@ -12,8 +12,9 @@ from slack_sdk.models.blocks import SectionBlock
 
 from bot.goals import service as goals
 from bot.meetings.agreement import agreement_text
+from bot.meetings.attendance import follow_up_for
 from bot.meetings.prep import brief_for
-from bot.meetings.prep_views import agreement_blocks, follow_up_message, prep_message
+from bot.meetings.prep_views import agreement_blocks, prep_message
 from bot.meetings.schedule import (
     AGREEMENT,
     AGREEMENT_NOTICE,
@@ -122,7 +123,7 @@ def render_follow_up(services: Services, delivery: DeliveryInfo, now: datetime) 
     meeting = _current(services, delivery)
     if isinstance(meeting, Skip):
         return meeting
-    text, blocks = follow_up_message(meeting, _reader(meeting, delivery))
+    text, blocks = follow_up_for(services, meeting, _reader(meeting, delivery))
     return Outgoing(text, blocks)
 
 

@@ -25,6 +25,10 @@ class MeetingAction(enum.StrEnum):
     BOOK_NEXT = "follow_up_book_next"
     COACH_NOTE = "follow_up_coach_note"
     TIME_YES = "meeting_time_yes"  # under “Did you mean <time>?”
+    # The coach's answers to “Did it happen?” after a session.
+    ATTENDANCE_HELD = "attendance_held"
+    ATTENDANCE_NOT_HELD = "attendance_not_held"
+    ATTENDANCE_RESCHEDULED = "attendance_rescheduled"
 
 
 class MeetingField(enum.StrEnum):

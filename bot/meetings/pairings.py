@@ -15,7 +15,7 @@ from bot.platform.errors import UserError
 from bot.platform.people import Actor, actor_from_person
 from bot.platform.services import Services
 from storage import meetings as queries
-from storage.models.meetings import MeetingStatus, Pairing
+from storage.models.meetings import Attendance, MeetingStatus, Pairing
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ class RosterEntry:
     next_session: datetime | None
     checklist_done: int
     cohort: str | None = None
+    last_session: datetime | None = None
+    last_attendance: Attendance | None = None
 
 
 ALREADY_PAIRED = "is already paired with"  # the roster import counts these lines apart
@@ -117,6 +119,7 @@ def roster(services: Services, actor: Actor, *, everyone: bool = False) -> list[
         entries = []
         for pairing in pairings:
             upcoming = queries.next_meeting(session, pairing.id, now)
+            last = queries.previous_meeting(session, pairing.id, now)
             ticked = [key for key in (upcoming.checklist if upcoming else "").split(",") if key in CHECKLIST]
             coachee = queries.person(session, pairing.coachee_id)
             entries.append(
@@ -128,6 +131,8 @@ def roster(services: Services, actor: Actor, *, everyone: bool = False) -> list[
                     next_session=upcoming.starts_at if upcoming else None,
                     checklist_done=len(ticked),
                     cohort=coachee.cohort,
+                    last_session=last.starts_at if last else None,
+                    last_attendance=last.attendance if last else None,
                 )
             )
         return entries

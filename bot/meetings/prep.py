@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from slack_sdk.models.blocks import Block
@@ -17,6 +18,8 @@ from bot.platform.people import Actor
 from bot.platform.services import Services
 from bot.platform.slack import SlackGateway
 from bot.platform.text import escape_mrkdwn
+from storage import checkins as queries_checkins
+from storage import goals as goal_queries
 from storage import meetings as queries
 from storage.checkins import shared_checkins
 from storage.models.meetings import AgendaItem, Meeting, MeetingStatus, Pairing
@@ -93,18 +96,47 @@ def coach_note(services: Services, coach: Actor, meeting_id: int) -> str:
         return _meeting_of(session, coach, meeting_id, role="coach").coach_note
 
 
-def next_session_prefill(services: Services, actor: Actor, meeting_id: int) -> tuple[str, date, str]:
-    """Who, which day and what time (in the actor's zone) four weeks after this session."""
+@dataclass(frozen=True)
+class Prefill:
+    """What the booking form opens with: who, which day (None: left to pick), what time, how long,
+    and a line saying the pair's next session is already booked (None when it is not)."""
+
+    person: str
+    day: date | None
+    time: str
+    minutes: int
+    booked: str | None = None
+
+
+def after_quiet_periods(session: Session, team_id: str, day: date) -> date:
+    """The day, or the first day after the program quiet period(s) it falls in."""
+    for period in queries_checkins.quiet_periods(session, team_id):  # ordered by start
+        if period.starts_on <= day <= period.ends_on:
+            day = period.ends_on + timedelta(days=1)
+    return day
+
+
+def next_session_prefill(
+    services: Services, actor: Actor, meeting_id: int, *, rescheduled: bool = False
+) -> Prefill:
+    """Who, which day and what time (in the actor's zone): four weeks after this session, never in a
+    program quiet period; for a rescheduled session, the same time with the day left to pick.
+    A button from before the next booking still opens the form, saying which session is booked."""
     with services.db.transaction() as session:
         meeting = session.get(Meeting, meeting_id)
         if meeting is None:
             raise UserError("This session is not one of yours any more.")
         info = meeting_info(session, meeting)
-    if actor.person_id not in {info.coach.person_id, info.coachee.person_id}:
-        raise UserError("This session is not one of yours any more.")
-    # Same wall time four weeks on, even across a DST change.
-    local = info.starts_at.astimezone(zone(actor.tz)) + NEXT_SESSION_AFTER
-    return info.other(actor).user_id, local.date(), f"{local:%H:%M}"
+        if actor.person_id not in {info.coach.person_id, info.coachee.person_id}:
+            raise UserError("This session is not one of yours any more.")
+        booked = queries.next_meeting(session, info.pairing_id, max(services.now(), info.starts_at))
+        note = None
+        if booked is not None:
+            note = f"Your next session, #{booked.id}, is already booked: {local_timestamp(booked.starts_at, actor.tz)}."
+        # Same wall time four weeks on, even across a DST change.
+        local = info.starts_at.astimezone(zone(actor.tz)) + NEXT_SESSION_AFTER
+        day = None if rescheduled else after_quiet_periods(session, actor.team_id, local.date())
+    return Prefill(info.other(actor).user_id, day, f"{local:%H:%M}", info.minutes, note)
 
 
 CHECKIN_WINDOW = timedelta(days=30)
@@ -119,20 +151,42 @@ _ANSWER_WORDS = {
 }
 
 
+def _goal_name(number: int, title: str) -> str:
+    return f"#{number} {escape_mrkdwn(title)}"
+
+
 def checkins_since(services: Services, coachee: Actor, since: datetime | None, reader_tz: str) -> list[str]:
     """The coachee's check-ins since `since` (the last 30 days for a first session), one line each
-    in the reader's zone; a private note shows only that there was one, never its words."""
+    in the reader's zone, naming the goal answered about; a private note shows only that there was
+    one, never its words nor its goal."""
     start = since or services.now() - CHECKIN_WINDOW
     with services.db.read() as session:
         rows = shared_checkins(session, coachee.person_id, start)
+        titles = goal_queries.goal_titles(session, coachee.person_id)
     lines = []
     for row in rows:
         line = f"{local_timestamp(row.created_at, reader_tz)}: {_ANSWER_WORDS.get(row.answer, row.answer)}"
+        if row.goal_id in titles and not row.private:
+            line += f" on {_goal_name(*titles[row.goal_id])}"
         if row.wellbeing is not None:
             line += f", well-being {row.wellbeing}/5"
         line += f" — {escape_mrkdwn(row.note)}" if row.note else ""
         lines.append(line)
     return lines
+
+
+def progress_notes_since(
+    services: Services, coachee: Actor, since: datetime | None, reader_tz: str
+) -> list[str]:
+    """The coachee's progress notes on their goals since `since` (the last 30 days for a first
+    session): notes logged with `/goal progress` are shared with their coach by design."""
+    start = since or services.now() - CHECKIN_WINDOW
+    with services.db.read() as session:
+        notes = goal_queries.progress_notes_since(session, coachee.person_id, start)
+    return [
+        f"{local_timestamp(at, reader_tz)} — {_goal_name(number, title)}: {escape_mrkdwn(text)}"
+        for at, number, title, text in notes
+    ]
 
 
 def brief_for(services: Services, meeting: MeetingInfo) -> tuple[str, list[Block]]:
@@ -141,8 +195,10 @@ def brief_for(services: Services, meeting: MeetingInfo) -> tuple[str, list[Block
         earlier = queries.previous_meeting(session, meeting.pairing_id, meeting.starts_at)
         last = meeting_info(session, earlier) if earlier else None
     overview = goals.overview(services.db, meeting.coachee)
-    checkins = checkins_since(services, meeting.coachee, last.starts_at if last else None, meeting.coach.tz)
-    return brief_message(meeting, overview, checkins, last)
+    since = last.starts_at if last else None
+    checkins = checkins_since(services, meeting.coachee, since, meeting.coach.tz)
+    notes = progress_notes_since(services, meeting.coachee, since, meeting.coach.tz)
+    return brief_message(meeting, overview, checkins, notes, last)
 
 
 def brief_key(meeting_id: int, version: int) -> str:

@@ -26,6 +26,7 @@ from bot.meetings.service import CHECKLIST, MeetingInfo
 from bot.meetings.views import place_text, when_for
 from bot.platform.people import Actor
 from bot.platform.text import escape_mrkdwn, mrkdwn_sections
+from storage.models.meetings import Attendance
 
 SECTION_MAX = 3000
 ANSWER_MAX = 3000
@@ -103,9 +104,13 @@ def agreement_blocks(text: str, pairing_id: int) -> list[Block]:
 
 
 def brief_message(
-    meeting: MeetingInfo, goals: GoalOverview, checkins: list[str], last: MeetingInfo | None
+    meeting: MeetingInfo,
+    goals: GoalOverview,
+    checkins: list[str],
+    notes: list[str],
+    last: MeetingInfo | None,
 ) -> tuple[str, list[Block]]:
-    """The coach's prep brief: what to review, the coachee's goals, check-ins, prep and agenda."""
+    """The coach's prep brief: what to review, the coachee's goals, check-ins, progress notes, prep and agenda."""
     coachee = f"<@{meeting.coachee.user_id}>"
     text = f"Prep brief for your session with {coachee} on {when_for(meeting.starts_at, meeting.minutes, meeting.coach)}"
     ticked = [label for key, label in CHECKLIST.items() if key in meeting.checklist]
@@ -119,6 +124,7 @@ def brief_message(
         + ("\n".join(f"✓ {label}" for label in ticked) or "_Nothing ticked yet._"),
         "*Agenda items*\n" + ("\n".join(f"• {escape_mrkdwn(item)}" for item in agenda) or "_None yet._"),
         "*Check-ins since the last session*\n" + ("\n".join(f"• {c}" for c in checkins) or "_None._"),
+        "*Progress notes since the last session*\n" + ("\n".join(f"• {n}" for n in notes) or "_None._"),
     ]
     if last is not None and (last.takeaways or last.next_actions):
         parts.append(
@@ -143,25 +149,77 @@ def brief_message(
     return text, blocks
 
 
-def follow_up_message(meeting: MeetingInfo, reader: Actor) -> tuple[str, list[Block]]:
-    """After the session: the coachee reflects; both can book the next one; the coach keeps a note."""
+ATTENDANCE_ANSWERS = {
+    MeetingAction.ATTENDANCE_HELD: Attendance.HELD,
+    MeetingAction.ATTENDANCE_NOT_HELD: Attendance.NOT_HELD,
+    MeetingAction.ATTENDANCE_RESCHEDULED: Attendance.RESCHEDULED,
+}
+_ATTENDANCE_SAID = {
+    Attendance.HELD: "✅ You said it was held: it counts as a session held.",
+    Attendance.NOT_HELD: "✖️ You said it didn't happen: it isn't counted as held.",
+    Attendance.RESCHEDULED: "🔁 You said it was rescheduled: it isn't counted as held.",
+}
+
+
+def attendance_block(meeting: MeetingInfo) -> Block:
+    """“Did it happen?” as three buttons, or, once the coach answered, their answer in their place."""
+    if meeting.attendance is not None:
+        return _section(_ATTENDANCE_SAID[meeting.attendance])
     value = str(meeting.id)
-    book = ButtonElement(text="Book the next session", action_id=MeetingAction.BOOK_NEXT, value=value)
-    if reader.person_id == meeting.coachee.person_id:
+    labels = {
+        MeetingAction.ATTENDANCE_HELD: "Held",
+        MeetingAction.ATTENDANCE_NOT_HELD: "Didn't happen",
+        MeetingAction.ATTENDANCE_RESCHEDULED: "Rescheduled",
+    }
+    return ActionsBlock(
+        block_id=f"attendance_{meeting.id}",
+        elements=[
+            ButtonElement(
+                text=label,
+                action_id=action,
+                value=value,
+                style="primary" if action == MeetingAction.ATTENDANCE_HELD else None,
+            )
+            for action, label in labels.items()
+        ],
+    )
+
+
+def follow_up_message(
+    meeting: MeetingInfo, reader: Actor, booked: MeetingInfo | None
+) -> tuple[str, list[Block]]:
+    """After the session: the coachee reflects; the coach says whether it happened and keeps a note;
+    both can book the next one, unless `booked` (the pair's next session) already is."""
+    value = str(meeting.id)
+    book = (
+        []
+        if booked
+        else [ButtonElement(text="Book the next session", action_id=MeetingAction.BOOK_NEXT, value=value)]
+    )
+    is_coachee = reader.person_id == meeting.coachee.person_id
+    if is_coachee:
         text = f"How did your session with <@{meeting.coach.user_id}> go? What did you take away? What will you do before next time?"
         buttons = [
             ButtonElement(
                 text="Share my reflections", action_id=MeetingAction.FOLLOW_UP, value=value, style="primary"
             ),
-            book,
+            *book,
         ]
     else:
-        text = f"Your session with <@{meeting.coachee.user_id}> has ended. Would you like to book the next one, or keep a private note?"
+        when = when_for(meeting.starts_at, meeting.minutes, reader)
+        text = f"Your session with <@{meeting.coachee.user_id}> on {when} has ended. Did it happen?"
         buttons = [
-            book,
+            *book,
             ButtonElement(text="Add a private note", action_id=MeetingAction.COACH_NOTE, value=value),
         ]
-    return text, [_section(text), ActionsBlock(block_id=f"follow_up_{meeting.id}", elements=buttons)]
+    blocks: list[Block] = [_section(text)]
+    if not is_coachee:
+        blocks.append(attendance_block(meeting))
+    if booked is not None:
+        shown = when_for(booked.starts_at, booked.minutes, reader)
+        blocks.append(_section(f"Your next session, #{booked.id}, is booked: {shown}."))
+    blocks.append(ActionsBlock(block_id=f"follow_up_{meeting.id}", elements=buttons))
+    return text, blocks
 
 
 def _text_modal(

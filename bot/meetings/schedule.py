@@ -29,6 +29,7 @@ COACH_FOLLOW_UP = "meeting_coach_follow_up"
 AGREEMENT = "coaching_agreement"
 AGREEMENT_NOTICE = "agreement_notice"
 BRIEF_SUFFIX = "brief"
+COACH_FOLLOW_UP_SUFFIX = "coach-follow-up"  # the coach's follow-up carries “Did it happen?”
 
 
 def meeting_prefix(meeting_id: int) -> str:
@@ -108,7 +109,7 @@ def plan_meeting(session: Session, meeting: Meeting, pairing: Pairing, now: date
         kind=COACH_FOLLOW_UP,
         to=coach,
         due_at=follow_up_at,
-        suffix="coach-follow-up",
+        suffix=COACH_FOLLOW_UP_SUFFIX,
         now=now,
     )
 

@@ -28,7 +28,7 @@ from bot.platform.errors import UserError
 from bot.platform.people import Actor, actor_from_person
 from bot.platform.services import Services
 from storage import meetings as queries
-from storage.models.meetings import Meeting, MeetingStatus, Pairing
+from storage.models.meetings import Attendance, Meeting, MeetingStatus, Pairing
 
 DEFAULT_MINUTES = 30
 MIN_MINUTES, MAX_MINUTES = 10, 240
@@ -68,6 +68,11 @@ class MeetingInfo:
     takeaways: str
     next_actions: str
     is_first: bool
+    attendance: Attendance | None = None
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.minutes)
 
     def other(self, actor: Actor) -> Actor:
         return self.coachee if actor.person_id == self.coach.person_id else self.coach
@@ -93,6 +98,7 @@ def meeting_info(session: Session, meeting: Meeting) -> MeetingInfo:
         takeaways=meeting.takeaways,
         next_actions=meeting.next_actions,
         is_first=earlier is None,
+        attendance=meeting.attendance,
     )
 
 
@@ -154,17 +160,26 @@ def _check_time(starts_at: datetime, minutes: int, now: datetime) -> None:
         )
 
 
-def _refuse_overlap(session: Session, booker: Actor, other: Actor, starts_at: datetime, minutes: int) -> None:
+def _refuse_overlap(
+    session: Session,
+    booker: Actor,
+    people: list[int],
+    starts_at: datetime,
+    minutes: int,
+    *,
+    moving: int | None = None,
+) -> None:
     """Neither person can be in two sessions at once: name the one already booked."""
     ends_at = starts_at + timedelta(minutes=minutes)
     longest = timedelta(minutes=MAX_MINUTES)
-    clash = queries.overlapping(session, [booker.person_id, other.person_id], starts_at, ends_at, longest)
+    clash = queries.overlapping(session, people, starts_at, ends_at, longest, excluding=moving)
     if clash is not None:
         meeting, coach, coachee = clash
+        done = "nothing was moved" if moving else "nothing was booked"
         raise UserError(
             f"That overlaps the session of <@{coach.slack_user_id}> and <@{coachee.slack_user_id}> on "
             f"{local_timestamp(meeting.starts_at, booker.tz)} ({describe_minutes(meeting.minutes)}), "
-            "so nothing was booked. Please choose another time."
+            f"so {done}. Please choose another time."
         )
 
 
@@ -178,8 +193,13 @@ def book(
     agenda_note: str = "",
     location: str = "",
     request_key: str | None = None,
+    tell_booker: bool = False,
 ) -> MeetingInfo:
-    """Book a session between a coach and their coachee (either may book); a replay books nothing new."""
+    """Book a session between a coach and their coachee (either may book); a replay books nothing new.
+
+    One confirmation each: the other person's DM, and the booker's reply where they booked (a DM
+    too only when `tell_booker`, for the form, which has no reply). The notice goes before the
+    prep (planned first, so sent first): a first session's agreement follows its notice."""
     now = services.now()
     _check_time(starts_at, minutes, now)
     if len(agenda_note) > NOTE_MAX:
@@ -193,7 +213,7 @@ def book(
                 f"You and <@{other.user_id}> are not a coaching pair, so I can't book a session. "
                 "Sessions are booked between a coach and their coachee; a program admin sets up pairs."
             )
-        _refuse_overlap(session, booker, other, starts_at, minutes)
+        _refuse_overlap(session, booker, [booker.person_id, other.person_id], starts_at, minutes)
         meeting = Meeting(
             team_id=booker.team_id,
             pairing_id=pairing.id,
@@ -210,9 +230,9 @@ def book(
         )
         session.add(meeting)
         session.flush()
-        plan_meeting(session, meeting, pairing, now)
-        for person in (booker, other):
+        for person in (other, booker) if tell_booker else (other,):
             plan_notice(session, meeting, (person.user_id, person.person_id), "booked", booker.user_id, now)
+        plan_meeting(session, meeting, pairing, now)
         plan_meeting_files(session, meeting, pairing, now)
         return meeting_info(session, meeting)
 
@@ -272,6 +292,10 @@ def move(
             return meeting_info(session, meeting)
         if (meeting.starts_at, meeting.minutes) == (starts_at, minutes):
             return _new_place(session, meeting, actor, place, now)
+        pairing = session.get(Pairing, meeting.pairing_id)
+        assert pairing is not None
+        people = [pairing.coach_id, pairing.coachee_id]
+        _refuse_overlap(session, actor, people, starts_at, minutes, moving=meeting.id)
         cancel_planned(session, meeting.id, f"moved by {actor.user_id}")
         meeting.starts_at, meeting.minutes, meeting.location, meeting.updated_at = (
             starts_at,
@@ -281,8 +305,6 @@ def move(
         )
         meeting.version += 1
         session.flush()
-        pairing = session.get(Pairing, meeting.pairing_id)
-        assert pairing is not None
         plan_meeting(session, meeting, pairing, now)
         info = meeting_info(session, meeting)
         other = info.other(actor)
@@ -327,6 +349,19 @@ def upcoming(services: Services, actor: Actor) -> list[MeetingInfo]:
     with services.db.transaction() as session:
         return [
             meeting_info(session, m) for m in queries.meetings_of(session, actor.person_id, services.now())
+        ]
+
+
+RECENT = timedelta(days=30)
+
+
+def recent(services: Services, actor: Actor) -> list[MeetingInfo]:
+    """The person's sessions that ended in the last 30 days, newest first, with their attendance."""
+    now = services.now()
+    with services.db.read() as session:
+        return [
+            meeting_info(session, m)
+            for m in queries.ended_meetings_of(session, actor.person_id, now - RECENT, now)
         ]
 
 

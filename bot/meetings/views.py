@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
+    ContextBlock,
     DatePickerElement,
     InputBlock,
     MarkdownTextObject,
@@ -27,6 +28,7 @@ from bot.platform.dates import describe_minutes, local_timestamp, show_moment, z
 from bot.platform.people import Actor
 from bot.platform.text import escape_mrkdwn
 from bot.platform.when import describe_offset
+from storage.models.meetings import Attendance
 
 DURATIONS = [15, 30, 45, 60, 90, 120]
 
@@ -64,32 +66,59 @@ def place_reply(meeting: MeetingInfo, reader: Actor) -> str:
     return f"Session #{meeting.id}: {place_text(meeting.location)}. I've let <@{other.user_id}> know and updated both calendar files."
 
 
-def _line(meeting: MeetingInfo, reader: Actor) -> str:
+ATTENDANCE_WORDS = {
+    Attendance.HELD: "held",
+    Attendance.NOT_HELD: "didn't happen",
+    Attendance.RESCHEDULED: "rescheduled",
+}
+
+
+def attendance_word(attendance: Attendance | None) -> str:
+    """How a past session stands: held, didn't happen, rescheduled, or not confirmed by the coach."""
+    return "not confirmed" if attendance is None else ATTENDANCE_WORDS[attendance]
+
+
+def _line(meeting: MeetingInfo, reader: Actor, *, past: bool = False) -> str:
     other = meeting.other(reader)
     role = "your coachee" if other.person_id == meeting.coachee.person_id else "your coach"
     where = f" · {escape_mrkdwn(meeting.location)}" if meeting.location else ""
-    return f"*#{meeting.id}* {when_for(meeting.starts_at, meeting.minutes, reader)} with <@{other.user_id}> ({role}){where}"
+    line = f"*#{meeting.id}* {when_for(meeting.starts_at, meeting.minutes, reader)} with <@{other.user_id}> ({role}){where}"
+    return f"{line} · _{attendance_word(meeting.attendance)}_" if past else line
 
 
-def meeting_list_text(found: list[MeetingInfo], reader: Actor) -> str:
-    if not found:
-        return "You have no upcoming sessions. `/meeting @person <when>` books one."
-    return "\n".join(_line(meeting, reader) for meeting in found)
+_NONE_UPCOMING = "You have no upcoming sessions. `/meeting @person <when>` books one."
+_PAST_TITLE = "*Your sessions of the last 30 days*"
 
 
-def meeting_list_blocks(found: list[MeetingInfo], reader: Actor) -> list[Block]:
-    if not found:
-        return [SectionBlock(text=meeting_list_text(found, reader))]
-    lines = [_line(meeting, reader) for meeting in found[:40]]
-    return [
-        SectionBlock(text=MarkdownTextObject(text="*Your upcoming sessions* (times in your zone)")),
-        *[SectionBlock(text=MarkdownTextObject(text=line)) for line in lines],
-        SectionBlock(
-            text=MarkdownTextObject(
-                text="`/meeting cancel N` · `/meeting move N <when>` · `/meeting where N <place or link>`"
+def meeting_list_text(found: list[MeetingInfo], past: list[MeetingInfo], reader: Actor) -> str:
+    lines = [_line(meeting, reader) for meeting in found] or [_NONE_UPCOMING]
+    if past:
+        lines += [_PAST_TITLE, *(_line(meeting, reader, past=True) for meeting in past)]
+    return "\n".join(lines)
+
+
+def meeting_list_blocks(found: list[MeetingInfo], past: list[MeetingInfo], reader: Actor) -> list[Block]:
+    """Upcoming sessions, then those of the last 30 days with how each stands (held, not confirmed …)."""
+    blocks: list[Block] = []
+    if found:
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text="*Your upcoming sessions* (times in your zone)"))
+        )
+        blocks += [SectionBlock(text=MarkdownTextObject(text=_line(m, reader))) for m in found[:30]]
+    else:
+        blocks.append(SectionBlock(text=_NONE_UPCOMING))
+    if past:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=_PAST_TITLE)))
+        blocks += [SectionBlock(text=MarkdownTextObject(text=_line(m, reader, past=True))) for m in past[:10]]
+    if found:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text="`/meeting cancel N` · `/meeting move N <when>` · `/meeting where N <place or link>`"
+                )
             )
-        ),
-    ]
+        )
+    return blocks
 
 
 def reminders_reply(offsets: list[int], *, changed: bool) -> str:
@@ -127,9 +156,15 @@ def reminder_text(meeting: MeetingInfo, reader: Actor, minutes: int) -> str:
 
 
 def meeting_modal(
-    *, person: str | None = None, day: date | None = None, time: str | None = None, minutes: int | None = None
+    *,
+    person: str | None = None,
+    day: date | None = None,
+    time: str | None = None,
+    minutes: int | None = None,
+    booked: str | None = None,
 ) -> View:
-    """The booking form; the follow-up's **Book the next session** prefills it."""
+    """The booking form; the follow-up's **Book the next session** prefills it (`booked`: a line saying
+    the pair's next session is already booked)."""
     duration_options = [Option(value=str(m), text=describe_minutes(m)) for m in DURATIONS]
     chosen = str(minutes or DEFAULT_MINUTES)
     return View(
@@ -140,6 +175,7 @@ def meeting_modal(
         close="Cancel",
         private_metadata=json.dumps({}),
         blocks=[
+            *([ContextBlock(elements=[MarkdownTextObject(text=booked)])] if booked else []),
             InputBlock(
                 block_id=MeetingField.PERSON,
                 label="With",

@@ -25,7 +25,7 @@ from bot.summaries.views import Message, summary_messages
 from storage import checkins as people_queries
 from storage import deliveries as store
 from storage import meetings as session_queries
-from storage import summaries as summary_queries
+from storage import summary_prefs as summary_queries
 
 # The messages after the first, from render to after_send in the same process (keyed by row id).
 _LATER_PARTS: dict[int, list[Message]] = {}

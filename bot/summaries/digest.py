@@ -23,6 +23,7 @@ class Digest:
     active_pairings: int
     counts: queries.ProgramCounts
     sessions_held: int
+    sessions_unconfirmed: int
     sessions_booked: int
     flags: Counter[Flag]
     coaches_to_follow_up: list[str]
@@ -40,13 +41,14 @@ def build_digest(session: Session, team_id: str, now: datetime) -> Digest:
     since = now - WEEK
     pairs = queries.open_pairs(session, team_id)
     flagged = week_flags(session, pairs, now)
-    held, booked = queries.meeting_counts(session, team_id, since, now)
+    held, unconfirmed, booked = queries.meeting_counts(session, team_id, since, now)
     # A "need help" nobody has a session booked for yet: the coach may not have seen it.
     waiting = {f.pair.coach_user for f in flagged if f.waiting}
     return Digest(
         active_pairings=len(pairs),
         counts=queries.program_counts(session, team_id, since, NUDGE_KIND),
         sessions_held=held,
+        sessions_unconfirmed=unconfirmed,
         sessions_booked=booked,
         flags=Counter(flag for f in flagged for flag in f.flags),
         coaches_to_follow_up=sorted(waiting),
@@ -61,7 +63,8 @@ def digest_messages(digest: Digest, more: Sequence[str] = (), *, with_legend: bo
         f"🎯 Goals set: {counts.goals_set} · completed: {counts.goals_done} · "
         f"closed, not achieved: {counts.goals_not_achieved} · dropped: {counts.goals_dropped}",
         f"💬 Check-in answer rate: {digest.answer_rate}",
-        f"📅 Sessions held: {digest.sessions_held} · booked ahead: {digest.sessions_booked}",
+        f"📅 Sessions held: {digest.sessions_held} (confirmed by their coach; {digest.sessions_unconfirmed} "
+        f"not confirmed) · booked ahead: {digest.sessions_booked}",
         f"🤝 Agreements signed: {counts.agreements_signed}",
         "Flags: " + " · ".join(f"{EMOJI[flag]} {flag}: {digest.flags.get(flag, 0)}" for flag in Flag),
     ]

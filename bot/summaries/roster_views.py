@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 
 from bot.meetings.pairings import RosterEntry
 from bot.meetings.service import CHECKLIST
+from bot.meetings.views import attendance_word
 from bot.platform.dates import local_timestamp
 from bot.platform.text import SECTION_MAX, shorten
 from bot.platform.text import escape_mrkdwn as esc
@@ -37,6 +38,8 @@ def _line(
         )
     else:
         session = "no session booked"
+    if entry.last_session:
+        session = f"last session {local_timestamp(entry.last_session, tz)}: {attendance_word(entry.last_attendance)} · {session}"
     who = f"<@{entry.coachee.user_id}>"
     if with_coach:
         who += f" ← coach <@{entry.coach.user_id}>"

@@ -15,7 +15,7 @@ from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from bot.platform.services import Services
 from storage import deliveries as store
-from storage import summaries as queries
+from storage import summary_prefs as queries
 from storage.models.summaries import DEFAULT_SUMMARY_MINUTE, DEFAULT_SUMMARY_WEEKDAY
 
 SUMMARY_KIND = "summary"

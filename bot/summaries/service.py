@@ -13,7 +13,7 @@ from bot.meetings.service import CHECKLIST
 from bot.platform.dates import local_today
 from bot.summaries.flags import Flag, Signals, attention_rank, flag_reasons, flags_for
 from storage import summaries as queries
-from storage.models import GoalStatus
+from storage.models import Attendance, GoalStatus
 from storage.models.checkins import NudgeAnswer
 from storage.summaries import GoalRow, Pair
 
@@ -51,6 +51,8 @@ class CoacheeSummary:
     shared_notes: list[str]
     next_session: datetime | None
     prep_done: int
+    last_session: datetime | None
+    last_attendance: Attendance | None
     last_takeaways: str
     last_heard: datetime | None
     why: dict[Flag, str] = field(default_factory=dict)  # each flag, in a few words
@@ -211,6 +213,8 @@ def _one(
         shared_notes=[text for _, text in sorted(week.notes)[-NOTES_SHOWN:]],
         next_session=nxt.starts_at if nxt else None,
         prep_done=len(ticked),
+        last_session=last.starts_at if last else None,
+        last_attendance=last.attendance if last else None,
         last_takeaways=(last.takeaways or last.next_actions) if last else "",
         last_heard=signals.last_activity,
     )

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.meetings.service import CHECKLIST
+from bot.meetings.views import attendance_word
 from bot.platform.dates import describe_due, local_timestamp
 from bot.platform.text import escape_mrkdwn
 from bot.summaries.flags import EMOJI, QUESTIONS, Flag, rules_text
@@ -59,7 +60,11 @@ def legend_footer(*, with_legend: bool) -> list[Block]:
 
 def _goal(goal: GoalLine, today: date) -> str:
     line = f"{goal.number}. {escape_mrkdwn(goal.title)}"
-    if goal.target_date is not None:
+    if goal.target_date is None:
+        line += " — no due date"
+    elif goal.overdue:
+        line = f"⚠️ {line} — *{describe_due(goal.target_date, today)}*"
+    else:
         line += f" — {describe_due(goal.target_date, today)}"
     if goal.notes_this_week:
         line += f" ({goal.notes_this_week} progress note{'s' if goal.notes_this_week > 1 else ''} this week)"
@@ -67,9 +72,20 @@ def _goal(goal: GoalLine, today: date) -> str:
 
 
 def _session(summary: CoacheeSummary, tz: str) -> str:
+    """The last session and how it stands (held, not confirmed …), then the next one."""
+    last = ""
+    if summary.last_session is not None:
+        last = f"Last session {local_timestamp(summary.last_session, tz)}: {attendance_word(summary.last_attendance)} · "
     if summary.next_session is None:
-        return "No session booked"
-    return f"Next session {local_timestamp(summary.next_session, tz)} · prep {summary.prep_done}/{len(CHECKLIST)}"
+        return f"{last}No session booked"
+    return f"{last}Next session {local_timestamp(summary.next_session, tz)} · prep {summary.prep_done}/{len(CHECKLIST)}"
+
+
+def _active(summary: CoacheeSummary, today: date) -> list[str]:
+    """Every active goal with its due date, overdue ones marked; said plainly when there are none."""
+    if not summary.active_goals:
+        return ["🎯 No active goals"]
+    return ["🎯 Active: " + "; ".join(_goal(g, today) for g in summary.active_goals)]
 
 
 def coachee_lines(summary: CoacheeSummary, today: date, tz: str) -> list[str]:
@@ -81,7 +97,12 @@ def coachee_lines(summary: CoacheeSummary, today: date, tz: str) -> list[str]:
             if summary.last_heard
             else "no check-ins yet"
         )
-        return [head, f"Nothing to report this week ({heard}) · {_session(summary, tz)}"]
+        return [
+            head,
+            f"Nothing to report this week ({heard})",
+            *_active(summary, today),
+            f"📅 {_session(summary, tz)}",
+        ]
     lines = [head]
     if summary.goals_done:
         lines.append("✅ Completed this week: " + "; ".join(escape_mrkdwn(g) for g in summary.goals_done))
@@ -92,8 +113,7 @@ def coachee_lines(summary: CoacheeSummary, today: date, tz: str) -> list[str]:
         )
     if summary.goals_dropped:
         lines.append("➖ Dropped this week: " + "; ".join(escape_mrkdwn(g) for g in summary.goals_dropped))
-    if summary.active_goals:
-        lines.append("🎯 Active: " + "; ".join(_goal(g, today) for g in summary.active_goals))
+    lines += _active(summary, today)
     answers = f"{summary.on_track} on track, {summary.need_help} need help"
     if summary.unanswered_nudges:
         answers += (

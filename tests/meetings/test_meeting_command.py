@@ -30,9 +30,23 @@ def test_a_coach_in_new_york_books_a_coachee_in_kolkata_and_each_sees_their_own_
         f"Session #1 with <@{coachee}> booked: Thu Dec 3, 1:00 PM (30 minutes), your time"
     )
     assert "Thu Dec 3, 11:30 PM (30 minutes)" in slack.wait_for_dm(coachee, "Session booked").text
-    assert "Thu Dec 3, 1:00 PM" in slack.wait_for_dm(coach, "Session booked").text
+    app.wait_idle()
+    # One confirmation each: the booker's is the reply above, not a DM saying the same again.
+    assert not [m for m in slack.dms(coach) if "Session booked" in m.text]
     stored = meetings(app)[0]
     assert stored.starts_at.isoformat() == "2026-12-03T18:00:00+00:00" and stored.minutes == 30
+
+
+def test_a_first_booking_tells_the_coachee_first_then_sends_the_prep_with_the_agreement(
+    slack: Slack, app: RunningApp, paired: tuple[str, str]
+) -> None:
+    coach, coachee = paired
+    slack.meeting("@priya tomorrow 9am", user=coach)  # sooner than 48 hours: the prep goes at once
+    slack.wait_for_dm(coachee, "Getting ready")
+    texts = [m.text for m in slack.dms(coachee)]
+    notice = next(i for i, t in enumerate(texts) if t.startswith("Session booked with"))
+    prep = next(i for i, t in enumerate(texts) if t.startswith("Getting ready"))
+    assert notice < prep and "Our coaching agreement" in str(slack.dms(coachee)[prep].blocks)
 
 
 def test_the_coachee_can_book_too_with_a_length(
@@ -85,7 +99,7 @@ def test_a_moved_session_never_sends_the_old_reminders(
 ) -> None:
     coach, coachee = paired
     slack.meeting("@priya 2026-12-03 13:00", user=coach)
-    slack.wait_for_dm(coachee, "Session booked"), slack.wait_for_dm(coach, "Session booked")
+    slack.wait_for_dm(coachee, "Session booked")
     reply = slack.meeting("move 1 Dec 10 1:30pm", user=coachee)
     assert "Session #1 with" in reply.text and "moved: Thu Dec 10, 1:30 PM" in reply.text
     assert (
@@ -108,7 +122,7 @@ def test_a_cancelled_session_sends_nothing_more_and_the_other_person_is_told(
 ) -> None:
     coach, coachee = paired
     slack.meeting("@priya 2026-12-03 13:00", user=coach)
-    slack.wait_for_dm(coachee, "Session booked"), slack.wait_for_dm(coach, "Session booked")
+    slack.wait_for_dm(coachee, "Session booked")
     reply = slack.meeting("cancel 1", user=coachee)
     assert reply.text == f"Session #1 with <@{coach}> is cancelled; I've let them know."
     assert "cancelled your session #1" in slack.wait_for_dm(coach, "cancelled your session #1").text
@@ -180,6 +194,11 @@ def test_the_booking_modal_books_in_the_bookers_zone_and_refuses_strangers(
     booked = meetings(app)
     assert len(booked) == 1 and booked[0].minutes == 60 and booked[0].agenda_note == "Step 1 plans"
     assert "Thu Dec 3, 11:30 PM (1 hour)" in slack.wait_for_dm(coachee, "Session booked").text
+    # The form closes without a reply, so the booker's one confirmation is a DM (just one).
+    assert "Thu Dec 3, 1:00 PM (1 hour)" in slack.wait_for_dm(coach, "Session booked").text
+    app.wait_idle()
+    assert len([m for m in slack.dms(coach) if "Session booked" in m.text]) == 1
+    assert not [m for m in slack.ephemerals(coach) if "booked" in m.text]
     values["meeting_date"]["selected_date"] = "2026-11-01"
     assert "already passed" in slack.submit(coach, modal, values).json["errors"]["meeting_time"]
 
@@ -198,3 +217,36 @@ def test_an_overlapping_session_is_refused_for_either_person_naming_the_one_book
     assert "booked" in slack.meeting("@sam 2026-12-03 14:00", user=coach).text  # right after: fine
     assert "booked" in slack.meeting("@sam 2026-12-03 12:30", user=coach).text  # ends as it starts
     assert len(meetings(app)) == 3
+
+
+def test_moving_a_session_onto_another_is_refused_naming_it_and_moving_within_its_own_time_is_not(
+    slack: Slack, app: RunningApp, paired: tuple[str, str], dean: str
+) -> None:
+    coach, coachee = paired
+    slack.person("sam", "America/New_York")
+    slack.coach("assign @drlee @sam", user=dean)
+    assert "booked" in slack.meeting("@priya 2026-12-03 13:00 for 60m", user=coach).text
+    assert "booked" in slack.meeting("@sam 2026-12-03 15:00", user=coach).text
+    refused = slack.meeting("move 2 Dec 3 1:30pm", user=coach).text  # onto Priya's session
+    assert f"overlaps the session of <@{coach}> and <@{coachee}> on Thu Dec 3, 1:00 PM (1 hour)" in refused
+    assert "nothing was moved" in refused
+    assert meetings(app)[1].starts_at.hour == 20 and meetings(app)[1].version == 1  # 15:00 New York
+    # Priya's own session moved by half an hour overlaps only itself: allowed.
+    assert "moved" in slack.meeting("move 1 Dec 3 1:30pm for 60m", user=coach).text
+    assert meetings(app)[0].starts_at.minute == 30
+
+
+def test_a_move_confirmed_on_yes_is_still_refused_when_it_overlaps(
+    slack: Slack, app: RunningApp, paired: tuple[str, str], dean: str
+) -> None:
+    coach, coachee = paired
+    slack.person("sam", "America/New_York")
+    slack.coach("assign @drlee @sam", user=dean)
+    assert "booked" in slack.meeting("@priya tomorrow 7pm for 60m", user=coach).text
+    assert "booked" in slack.meeting("@sam tomorrow 3pm", user=coach).text
+    asked = slack.meeting("move 2 tomorrow at 7", user=coach)
+    assert "Did you mean *Tue Nov 24, 7:00 PM*" in asked.text
+    slack.click_in_reply(coach, asked, "Yes, Tue Nov 24, 7:00 PM")
+    refused = slack.wait_for_response("Nothing moved")["text"]
+    assert f"That overlaps the session of <@{coach}> and <@{coachee}> on Tue Nov 24, 7:00 PM" in refused
+    assert meetings(app)[1].version == 1

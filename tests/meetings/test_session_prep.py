@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.platform.slack import SlackGateway, make_web_client
+from storage.models import Goal
 from storage.models.meetings import Meeting, Pairing
 from tests.conftest import FixedClock
 from tests.harness import BOT_TOKEN, RunningApp, Slack, block_texts, run_due
@@ -32,6 +33,13 @@ def book_tomorrow(slack: Slack, coach: str, coachee: str) -> None:
     """A session sooner than 48 hours: the prep and the brief go out at booking time."""
     slack.goal("add Pass Step 1 by 2027-06-01", user=coachee)
     assert "booked" in slack.meeting("@priya tomorrow 9am", user=coach).text
+
+
+def the_session_on_dec_3_ends(slack: Slack, app: RunningApp, clock: FixedClock) -> None:
+    """Time moves to 15 minutes after a 30-minute session on Dec 3 at 1:00 PM New York: its follow-ups go."""
+    app.wait_idle()  # what the last request set off finishes before time moves
+    clock.now = clock.now.replace(month=12, day=3, hour=18, minute=45)
+    run_due(app, slack.emulator)
 
 
 def test_a_session_sooner_than_two_days_gets_its_prep_and_brief_at_booking(
@@ -261,9 +269,7 @@ def test_the_coach_gets_the_booking_button_and_a_private_note(
 ) -> None:
     coach, coachee = paired
     slack.meeting("@priya 2026-12-03 13:00", user=coach)
-    app.wait_idle()  # what the last request set off finishes before time moves
-    clock.now = clock.now.replace(month=12, day=3, hour=18, minute=45)
-    run_due(app, slack.emulator)
+    the_session_on_dec_3_ends(slack, app, clock)
     follow_up = slack.wait_for_dm(coach, "has ended")
     slack.click_in_message(coach, follow_up, "Book the next session")
     booking = slack.open_modal(coach, callback="meeting_modal")
@@ -280,3 +286,76 @@ def test_the_coach_gets_the_booking_button_and_a_private_note(
     assert not [m for m in slack.dms(coachee) if "tired" in m.text or "tired" in str(m.blocks)]
     slack.click_in_message(coachee, follow_up, "Add a private note")  # not theirs: no form opens
     assert coachee not in slack.ws.open_modals
+
+
+def test_the_brief_names_each_check_ins_goal_and_lists_shared_progress_notes_never_private_words(
+    slack: Slack, app: RunningApp, paired: tuple[str, str]
+) -> None:
+    from bot.checkins import service as checkins
+
+    coach, coachee = paired
+    slack.goal("add Pass Step 1 by 2027-06-01", user=coachee)
+    slack.goal("add Sleep 7 hours", user=coachee)
+    slack.goal("progress 1 Finished the cardiology <bank>", user=coachee)
+    actor = app.services.actor(slack_gateway(slack), slack.ws.team_id, coachee)
+    with app.services.db.read() as session:
+        goal_ids = dict(
+            session.execute(select(Goal.number, Goal.id).where(Goal.person_id == actor.person_id)).all()
+        )
+    now = app.services.now()
+    checkins.add_note(
+        app.services, actor, "Half way there", private=False, request_key="a", now=now, goal_id=goal_ids[1]
+    )
+    checkins.add_note(
+        app.services, actor, "Scared I will fail", private=True, request_key="b", now=now, goal_id=goal_ids[2]
+    )
+    assert "booked" in slack.meeting("@priya tomorrow 9am", user=coach).text
+    brief = block_texts(slack.wait_for_dm(coach, "Prep brief").blocks)
+    assert ": a note on #1 Pass Step 1 — Half way there" in brief
+    # A private note: that there was one, never its words, nor which goal it was about.
+    assert (
+        "Scared" not in brief and "Sleep 7 hours" not in brief.split("*Check-ins since the last session*")[1]
+    )
+    assert "*Progress notes since the last session*" in brief
+    assert "#1 Pass Step 1: Finished the cardiology &lt;bank&gt;" in brief  # escaped: the coachee typed it
+
+
+def test_book_the_next_session_is_not_offered_when_the_next_one_is_already_booked(
+    slack: Slack, app: RunningApp, paired: tuple[str, str], clock: FixedClock
+) -> None:
+    coach, coachee = paired
+    slack.meeting("@priya 2026-12-03 13:00", user=coach)
+    slack.meeting("@priya 2026-12-17 13:00", user=coach)
+    the_session_on_dec_3_ends(slack, app, clock)
+    for person, asked in ((coach, "has ended"), (coachee, "What did you take away?")):
+        follow_up = slack.wait_for_dm(person, asked)
+        assert "Book the next session" not in str(follow_up.blocks)
+        assert "Your next session, #2, is booked:" in block_texts(follow_up.blocks)
+    assert "Add a private note" in str(slack.wait_for_dm(coach, "has ended").blocks)
+
+
+def test_a_booking_button_from_before_the_next_booking_opens_the_form_saying_which_is_booked(
+    slack: Slack, app: RunningApp, paired: tuple[str, str], clock: FixedClock
+) -> None:
+    coach, coachee = paired
+    slack.meeting("@priya 2026-12-03 13:00", user=coach)
+    the_session_on_dec_3_ends(slack, app, clock)
+    follow_up = slack.wait_for_dm(coachee, "What did you take away?")
+    slack.meeting("@priya 2026-12-17 13:00", user=coach)
+    slack.click_in_message(coachee, follow_up, "Book the next session")
+    booking = slack.open_modal(coachee, callback="meeting_modal")
+    assert "Your next session, #2, is already booked: Thu Dec 17, 11:30 PM." in block_texts(booking["blocks"])
+
+
+def test_the_next_session_is_never_prefilled_inside_a_program_quiet_period(
+    slack: Slack, app: RunningApp, paired: tuple[str, str], clock: FixedClock, dean: str
+) -> None:
+    coach, _coachee = paired
+    # Four weeks after Dec 3 is Dec 31, inside the winter break: the form offers the day after it.
+    assert "Winter break" in slack.coachbot("quiet add 2026-12-21 2027-01-03 Winter break", user=dean).text
+    slack.meeting("@priya 2026-12-03 13:00", user=coach)
+    the_session_on_dec_3_ends(slack, app, clock)
+    slack.click_in_message(coach, slack.wait_for_dm(coach, "has ended"), "Book the next session")
+    booking = slack.open_modal(coach, callback="meeting_modal")
+    assert booking["blocks"][1]["element"]["initial_date"] == "2027-01-04"
+    assert booking["blocks"][2]["element"]["initial_time"] == "13:00"

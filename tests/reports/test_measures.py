@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PIL import Image
-from sqlalchemy import event, select
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.orm import Session
 
 from bench.program import build_program
@@ -28,6 +28,7 @@ from storage.models import (
     Attendance,
     CheckIn,
     Delivery,
+    DeliveryStatus,
     Goal,
     GoalStatus,
     Meeting,
@@ -107,18 +108,15 @@ def _generated(db: Database, coachees: int = 6, weeks: int = 10) -> None:
         build_program(session, NOW, coaches=2, coachees=coachees, weeks=weeks, team=TEAM, cohorts=COHORTS)
 
 
-def test_the_csv_figures_match_an_independent_count_over_a_generated_program(any_db: Database) -> None:
-    sqlite_db = any_db  # SQLite, and PostgreSQL when TEST_DATABASE_URL is set
-    _generated(sqlite_db)
-    rows = report_csv(sqlite_db)
+def assert_as_counted_independently(db: Database, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Every shown row of the report against the plain count; the shown rows."""
     shown = [r for r in rows if r["coachees"] not in {"", "fewer than 5 — not shown"}]
-    assert len(rows) == 12 * 3 and len(shown) >= 9 * 3  # weeks before the program began are hidden
     checked = 0
     for row in shown:
         cohort = None if row["cohort"] == "All cohorts" else row["cohort"]
-        expected = independent(sqlite_db, cohort, row["week_starts"])
+        expected = independent(db, cohort, row["week_starts"])
         raters = expected.pop("raters")
-        small = [n for c in COHORTS if (n := independent(sqlite_db, c, row["week_starts"])["raters"]) < 5]
+        small = [n for c in COHORTS if (n := independent(db, c, row["week_starts"])["raters"]) < 5]
         # Hidden: fewer than 5 raters, or (the total) a small cohort that subtraction would give away.
         if raters < 5 or (cohort is None and 0 < sum(small) < 5):
             assert {row[f"wellbeing_{k}"] for k in range(1, 6)} == {"fewer than 5 — not shown"}
@@ -127,9 +125,63 @@ def test_the_csv_figures_match_an_independent_count_over_a_generated_program(any
         assert actual == expected, (row["cohort"], row["week"])
         checked += 1
     assert checked == len(shown)
+    return shown
+
+
+def test_the_csv_figures_match_an_independent_count_over_a_generated_program(any_db: Database) -> None:
+    sqlite_db = any_db  # SQLite, and PostgreSQL when TEST_DATABASE_URL is set
+    _generated(sqlite_db)
+    rows = report_csv(sqlite_db)
+    shown = assert_as_counted_independently(sqlite_db, rows)
+    assert len(rows) == 12 * 3 and len(shown) >= 9 * 3  # weeks before the program began are hidden
     assert any(int(r["goals_completed"]) > 0 for r in shown) and any(
         int(r["sessions_held"]) > 0 for r in shown
     )
+
+
+def _at_week_edges(db: Database) -> list[datetime]:
+    """Check-ins (need help, well-being 1 or 5), nudges, goals set and completed, and held sessions
+    of every coachee at the edges of weeks in the program's zone: Monday 00:00 New York time
+    exactly, a microsecond and half an hour either side; the week of November 2 2026 has 169 hours
+    (daylight saving time ended on the Sunday), so its end is 05:00 UTC, not 04:00."""
+    edges = [datetime(2026, 10, 19, 4, tzinfo=UTC), datetime(2026, 11, 2, 5, tzinfo=UTC)]
+    edges.append(datetime(2026, 11, 16, 5, tzinfo=UTC))
+    steps = [timedelta(0), timedelta(microseconds=1), timedelta(minutes=30)]
+    moments = sorted({edge + sign * step for edge in edges for step in steps for sign in (-1, 1)})
+    with db.transaction() as s:
+        pairs = list(s.execute(select(Pairing.id, Pairing.coachee_id).where(Pairing.team_id == TEAM)))
+        numbers = dict(
+            s.execute(select(Goal.person_id, func.max(Goal.number)).group_by(Goal.person_id)).all()
+        )
+        rows: dict[Any, list[dict[str, Any]]] = {Delivery: [], CheckIn: [], Goal: [], Meeting: []}
+        for n, (at, (pairing, person)) in enumerate((at, pair) for at in moments for pair in pairs):
+            ts, key = f"edge.{n}", f"edge:{n}"
+            rows[Delivery].append(dict(team_id=TEAM, kind="nudge", recipient="U", person_id=person, due_at=at, sent_at=at, dedupe_key=key, status=DeliveryStatus.SENT, message_ts=ts, created_at=at))  # fmt: skip
+            answer = NudgeAnswer.NEED_HELP if n % 3 == 0 else NudgeAnswer.ON_TRACK
+            rows[CheckIn].append(dict(team_id=TEAM, person_id=person, answer=answer, wellbeing=1 if n % 2 else 5, message_ts=ts, created_at=at, request_key=key))  # fmt: skip
+            numbers[person] += 1
+            closed = dict(status=GoalStatus.DONE, closed_at=at) if n % 2 else {}
+            rows[Goal].append(dict(team_id=TEAM, person_id=person, number=numbers[person], title="edge", created_at=at, updated_at=at, **closed))  # fmt: skip
+            rows[Meeting].append(dict(team_id=TEAM, pairing_id=pairing, booked_by="edge", starts_at=at, minutes=30, checklist="", takeaways="", created_at=at, updated_at=at, attendance=Attendance.HELD))  # fmt: skip
+        for model, values in rows.items():
+            s.execute(insert(model), values)
+    return moments
+
+
+def test_figures_at_the_edges_of_weeks_in_the_program_zone_and_across_daylight_saving(
+    any_db: Database,
+) -> None:
+    _generated(any_db)
+    moments = _at_week_edges(any_db)
+    shown = assert_as_counted_independently(any_db, report_csv(any_db))
+    # The week that ended with daylight saving time holds what came up to 04:59:59.999999 UTC.
+    dst_week = next(r for r in shown if r["cohort"] == "All cohorts" and r["week_starts"] == "2026-10-26")
+    late = [
+        at
+        for at in moments
+        if datetime(2026, 11, 2, 4, tzinfo=UTC) <= at < datetime(2026, 11, 2, 5, tzinfo=UTC)
+    ]
+    assert len(late) == 2 and int(dst_week["goals_set"]) >= 2 * 12
 
 
 def test_the_chart_is_a_real_png_whose_alt_text_states_the_latest_weeks_numbers(sqlite_db: Database) -> None:

@@ -239,14 +239,20 @@ def test_the_example_coaching_cycle_runs_as_a_script() -> None:
     assert result.returncode == 0, result.stderr
     assert "\n  ? " not in out, out  # every line of the example is understood
     expected = [
+        # the pairing welcome each side got: who, what coaching is, how to book the first session
+        "── #3 DM to randy · Mon Nov 23 9:00 AM CST",
+        "Welcome to coaching! Your coach is @drlee.",
+        "Coaching differs from advising",
+        "── #2 DM to drlee · Mon Nov 23 10:00 AM EST",
+        "You are now @randy's coach.",
         "randy> /goal add Do 40 practice questions a week by Dec 20",
         "── #4 ephemeral to randy in DM · Mon Nov 23 9:00 AM CST",
         "Goal #1 saved: Do 40 practice questions a week (due Sun Dec 20 — in 27 days)",
         "✗ Goal: What do you want to achieve? A goal needs some words.",
         "┌ Goal #3 saved ┐",
-        # the coach books: each side sees the session in their own zone
-        "DM to drlee · Mon Nov 23 10:00 AM EST",
-        "Session booked with @randy: *Wed Nov 25, 2:00 PM (45 minutes)* (your time).",
+        # the coach books: each side sees the session in their own zone, told once each
+        "ephemeral to drlee in DM · Mon Nov 23 10:00 AM EST",
+        "Session #1 with @randy booked: Wed Nov 25, 2:00 PM (45 minutes), your time.",
         "DM to randy · Mon Nov 23 9:00 AM CST",
         "Session booked with @drlee: *Wed Nov 25, 1:00 PM (45 minutes)* (your time).",
         # the workshop, announced in the channel and answered
@@ -265,6 +271,10 @@ def test_the_example_coaching_cycle_runs_as_a_script() -> None:
         "DM to randy · Tue Nov 24 9:00 AM CST",
         "✅ On track: noted.",
         "┌ Check-in saved ┐",
+        # asking for help on a goal: the coach is alerted the same day, in their working hours
+        "🤝 You asked for help. @drlee will see it Tue Nov 24, 9:00 AM (your time), in their working hours.",
+        "── #27 DM to drlee · Tue Nov 24 10:00 AM EST",
+        "@randy answered “need help” on goal #2: Get better at suturing.",
         # reminders, then the follow-up after the session
         "DM to drlee · Tue Nov 24 2:00 PM EST",
         "Reminder: your coaching session with @randy starts in 24 hours",
@@ -272,6 +282,11 @@ def test_the_example_coaching_cycle_runs_as_a_script() -> None:
         "starts in 1 hour, at Wed Nov 25, 1:00 PM (45 minutes).",
         "DM to randy · Wed Nov 25 2:00 PM CST",
         "What did you take away? What will you do before next time?",
+        # the coach confirms the session happened: the answer replaces the buttons, and it counts
+        "randy> @drlee :click Held",
+        "Your session with @randy on Wed Nov 25, 2:00 PM (45 minutes) has ended. Did it happen?",
+        "✅ You said it was held: it counts as a session held.",
+        "#1 Wed Nov 25, 2:00 PM (45 minutes) with @randy (your coachee) · held",
         "You have no active goals.",
         "@randy · agreed Mon Nov 23, 8:30 PM",
         # the workshop reminder, to the people who said they would come
@@ -280,10 +295,13 @@ def test_the_example_coaching_cycle_runs_as_a_script() -> None:
         # the coach's weekly summary (Monday 8:00 in New York), the takeaways included
         "DM to drlee · Mon Nov 30 8:00 AM EST",
         "== Your weekly coaching summary ==",
+        "📅 Last session Wed Nov 25, 2:00 PM: held · No session booked",
         "🔁 Last session's takeaways: “Short daily blocks beat long weekend sessions”",
         "┌ Goal #2 updated ┐",
         "Check-ins for goal #2 (Get better at suturing): every two weeks.",
         "Goal #3 is active again: Sleep 7 hours on weeknights.",
+        # the admin's digest counts the session the coach confirmed as held
+        "📅 Sessions held: 1 (confirmed by their coach; 0 not confirmed)",
         "Goal #1 is done: Do 40 practice questions a week.",
         "2 done · 0 not achieved · 0 dropped",
         "── clock Mon Dec 7 9:00 AM CST → Wed Dec 9 9:00 AM CST",

@@ -184,3 +184,26 @@ def test_the_flag_legend_is_written_out_once_and_a_button_shows_it_any_time(
     legend = slack.wait_for_response("What the flags mean")
     assert "not counting program quiet periods" in legend["text"]
     assert legend.get("response_type") == "ephemeral"
+
+
+def test_every_coachees_active_goals_show_with_due_dates_overdue_marked_even_in_a_quiet_week(
+    slack: Slack, app: RunningApp, paired: tuple[str, str], clock: FixedClock, dean: str
+) -> None:
+    coach, priya = paired
+    sam = slack.person("sam", "America/New_York")
+    slack.coach("assign @drlee @sam", user=dean)
+    slack.goal("add Read chapter 4 by Nov 25", user=priya)
+    slack.goal("add Call my mentor", user=priya)
+    slack.goal("add Pass the OSCE by Dec 18", user=sam)
+    slack.checkin("Steady week", user=sam)  # something to report for Sam, nothing for Priya
+    app.wait_idle()  # what the last request set off finishes before time moves
+    clock.now = clock.now.replace(day=30)
+    slack.coach("summary", user=coach)
+    summary = block_texts(slack.wait_for_dm(coach, "Your weekly coaching summary").blocks)
+    priya_part = summary[summary.index(f"<@{priya}>") :]
+    assert "Nothing to report this week" in priya_part  # a quiet week still lists the goals
+    assert "⚠️ 1. Read chapter 4 — *overdue by 5 days (was due Wed Nov 25)*" in priya_part
+    assert "2. Call my mentor — no due date" in priya_part
+    sam_part = summary[summary.index(f"<@{sam}>") :]
+    assert "🎯 Active: 1. Pass the OSCE — due Fri Dec 18 — in 18 days" in sam_part
+    assert "⚠️ 1. Pass the OSCE" not in summary
