@@ -158,10 +158,16 @@ def register_buttons(app: App, services: Services) -> None:
         goal_id, ts = number_in(action), _message_ts(body)
         if goal_id is None:
             return
+        actor = actor_of(services, client, context)
         try:
-            goal = checkins.goal_for_note(services, actor_of(services, client, context), goal_id)
+            goal = checkins.goal_for_note(services, actor, goal_id)
         except UserError:
             return
+        message, channel = body.get("message") or {}, _message_channel(body)
+        if message.get("blocks") and channel and ts:  # kept before the form opens: it may come back fast
+            checkins.keep_nudge_as_shown(
+                services, actor, (channel, ts), message.get("text") or "", message["blocks"]
+            )
         if action["action_id"] == CheckinAction.NUDGE_NOTE:
             view = note_modal(goal, goal_id, ts, _message_channel(body))
         else:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,23 +32,15 @@ UNREACHABLE = {"channel_not_found", "user_not_found", "account_inactive"}
 
 
 def _goal_ids(delivery: DeliveryInfo) -> list[int]:
-    return payload_goal_ids(delivery.payload)
-
-
-def payload_goal_ids(payload: dict[str, Any]) -> list[int]:
-    """The goals a nudge row was planned for."""
-    return [int(g) for g in payload.get("goal_ids", []) if isinstance(g, int | str) and str(g).isdigit()]
+    return [
+        int(g) for g in delivery.payload.get("goal_ids", []) if isinstance(g, int | str) and str(g).isdigit()
+    ]
 
 
 def nudge_parts(
-    session: Session,
-    person: Person,
-    goal_ids: list[int],
-    now: datetime,
-    snoozed: bool,
-    answered: frozenset[int] = frozenset(),
+    session: Session, person: Person, goal_ids: list[int], now: datetime, snoozed: bool
 ) -> list[NudgePart]:
-    """The goals a nudge asks about; `answered` goals are kept even if closed since (to redraw it)."""
+    """The goals a nudge asks about: the active ones (with a cadence, unless it is a snooze)."""
     today = local_today(now, person.tz)
     goals = list(
         session.scalars(
@@ -59,8 +50,7 @@ def nudge_parts(
     last_notes = queries.last_notes(session, [goal.id for goal in goals])
     parts = []
     for goal in goals:
-        asked = goal.status == GoalStatus.ACTIVE and (goal.cadence != Cadence.OFF or snoozed)
-        if not (asked or goal.id in answered):
+        if goal.status != GoalStatus.ACTIVE or (goal.cadence == Cadence.OFF and not snoozed):
             continue
         last = last_notes.get(goal.id)
         parts.append(
