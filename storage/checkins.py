@@ -305,28 +305,22 @@ def open_need_help(
 
 def unanswered_in_a_row(session: Session, person_id: int, kind: str, count: int) -> int:
     """How many of the person's latest regular nudges (up to `count`) went unanswered, newest first."""
-    sent = list(
-        session.scalars(
-            select(Delivery.message_ts)
-            .where(
-                Delivery.person_id == person_id,
-                Delivery.kind == kind,
-                Delivery.status == DeliveryStatus.SENT,
-                Delivery.message_ts.is_not(None),
-                Delivery.dedupe_key.startswith(f"{kind}:", autoescape=True),
-            )
-            .order_by(Delivery.sent_at.desc(), Delivery.id.desc())
-            .limit(count)
+    answered = exists().where(CheckIn.person_id == person_id, CheckIn.message_ts == Delivery.message_ts)
+    rows = session.execute(
+        select(answered)
+        .where(
+            Delivery.person_id == person_id,
+            Delivery.kind == kind,
+            Delivery.status == DeliveryStatus.SENT,
+            Delivery.message_ts.is_not(None),
+            Delivery.dedupe_key.startswith(f"{kind}:", autoescape=True),
         )
-    )
-    answered = set(
-        session.scalars(
-            select(CheckIn.message_ts).where(CheckIn.person_id == person_id, CheckIn.message_ts.in_(sent))
-        )
-    )
+        .order_by(Delivery.sent_at.desc(), Delivery.id.desc())
+        .limit(count)
+    ).scalars()
     streak = 0
-    for ts in sent:
-        if ts in answered:
+    for was_answered in rows:
+        if was_answered:
             break
         streak += 1
     return streak

@@ -20,7 +20,7 @@ from bot.platform.people import Actor
 from bot.platform.services import Services
 from bot.platform.text import escape_mrkdwn
 from storage import checkins as queries
-from storage.models import Cadence, Goal, GoalStatus
+from storage.models import Cadence, Goal
 from storage.models.checkins import NudgeAnswer
 
 UNANSWERED_BEFORE_ASKING = 3
@@ -34,15 +34,8 @@ CHOICES = {
 }
 
 
-def question_blocks(session: Session, person_id: int, goal_ids: list[int]) -> list[Block]:
-    """The back-off question for a nudge about `goal_ids`, when it is due; else nothing."""
-    daily = list(
-        session.scalars(
-            select(Goal.id)
-            .where(Goal.id.in_(goal_ids), Goal.cadence == Cadence.DAILY, Goal.status == GoalStatus.ACTIVE)
-            .order_by(Goal.number)
-        )
-    )
+def question_blocks(session: Session, person_id: int, daily: list[int]) -> list[Block]:
+    """The back-off question for a nudge asking about the daily goals `daily`, when it is due."""
     if not daily:
         return []
     streak = queries.unanswered_in_a_row(session, person_id, NUDGE_KIND, UNANSWERED_BEFORE_ASKING)

@@ -62,6 +62,7 @@ def nudge_parts(
                 last_note=last.text if last else None,
                 last_note_at=last.created_at if last else None,
                 overdue=goal.target_date is not None and goal.target_date < today,
+                daily=goal.cadence == Cadence.DAILY,
             )
         )
     return parts
@@ -94,7 +95,7 @@ def render_nudge(services: Services, delivery: DeliveryInfo, now: datetime) -> O
             return Skip("no active goals left to ask about")
         blocks = nudge_blocks(parts, local_today(now, person.tz), person.tz)
         if not snoozed:
-            blocks += backoff.question_blocks(session, person.id, [p.goal_id for p in parts])
+            blocks += backoff.question_blocks(session, person.id, [p.goal_id for p in parts if p.daily])
         return Outgoing(text=nudge_text(parts), blocks=blocks)
 
 
