@@ -48,7 +48,8 @@ def _program(folder: str, coaches: int, weeks: int) -> Database:
     with db.transaction() as session:
         build_program(session, NOW, coaches=coaches, coachees=10, weeks=weeks, cohorts=COHORTS)
     print(
-        f"program: {coaches * 10:,} coachees × {weeks} weeks written in {time.perf_counter() - started:.1f} s"
+        f"program: {coaches * 10:,} coachees × {weeks} weeks written in {time.perf_counter() - started:.1f} s",
+        flush=True,
     )
     return db
 
@@ -90,7 +91,8 @@ def _timed(label: str, target: float, run: Callable[[], object], db: Database) -
     tracemalloc.stop()
     print(
         f"{label}: {took}, target < {target:.0f} s; {len(statements)} SQL statements, "
-        f"peak Python memory {peak / 2**20:.0f} MiB, result {result}"
+        f"peak Python memory {peak / 2**20:.0f} MiB, result {result}",
+        flush=True,
     )
 
 
@@ -102,7 +104,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         db = _program(folder, coaches, 26)
         _, took = _clock(lambda: _digest(db))
-        print(f"first digest + chart (cold: loads matplotlib): {took}")
+        print(f"first digest + chart (cold: loads numpy and matplotlib): {took}", flush=True)
         _timed("digest + chart, warm (messages, PNG bytes)", 5, lambda: _digest(db), db)
         db.dispose()
         year = _program(folder, coaches, 53)

@@ -10,6 +10,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
+from bot.checkins import backoff
 from bot.checkins import preferences as nudge_settings
 from bot.checkins import service as checkins
 from bot.checkins.alerts import coach_of
@@ -157,10 +158,16 @@ def register_buttons(app: App, services: Services) -> None:
         goal_id, ts = number_in(action), _message_ts(body)
         if goal_id is None:
             return
+        actor = actor_of(services, client, context)
         try:
-            goal = checkins.goal_for_note(services, actor_of(services, client, context), goal_id)
+            goal = checkins.goal_for_note(services, actor, goal_id)
         except UserError:
             return
+        message, channel = body.get("message") or {}, _message_channel(body)
+        if message.get("blocks") and channel and ts:  # kept before the form opens: it may come back fast
+            checkins.keep_nudge_as_shown(
+                services, actor, (channel, ts), message.get("text") or "", message["blocks"]
+            )
         if action["action_id"] == CheckinAction.NUDGE_NOTE:
             view = note_modal(goal, goal_id, ts, _message_channel(body))
         else:
@@ -198,11 +205,47 @@ def register_buttons(app: App, services: Services) -> None:
 
     for answer_action in NUDGE_ANSWERS:
         app.action(answer_action)(ack=record_answer, lazy=[update_message])
+    register_backoff_buttons(app, services)
     app.action(CheckinAction.NUDGE_NOTE)(ack=just_ack, lazy=[open_note_or_goal_form])
     app.action(CheckinAction.OVERDUE_NEW_DATE)(ack=just_ack, lazy=[open_note_or_goal_form])
     app.action(CheckinAction.HOME_SETTINGS)(ack=just_ack, lazy=[open_settings])
     app.action(CheckinAction.TELL_COACH_YES)(ack=answer_coach_question, lazy=[show_coach_answer])
     app.action(CheckinAction.TELL_COACH_NO)(ack=answer_coach_question, lazy=[show_coach_answer])
+
+
+BACKOFF_LINE_KEY = "coachbot_backoff_line"
+
+
+def register_backoff_buttons(app: App, services: Services) -> None:
+    """Switch to weekly, Keep daily, Pause for a week: done before the ack; the answer replaces them."""
+
+    def decide(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        ts, channel = _message_ts(body), _message_channel(body)
+        value = str(action.get("value") or "")
+        goal_ids = [int(word) for word in value.split() if word.isdigit() and len(word) <= 12]
+        choice = backoff.CHOICES.get(action["action_id"])
+        if ts and channel and choice:
+            actor = actor_of(services, client, context)
+            line = backoff.answer_backoff(services, actor, choice, goal_ids, (channel, ts))
+            if line is not None:
+                context[BACKOFF_LINE_KEY] = line
+                mark_changed(context)
+        ack()
+
+    def replace_question(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        line, message = context.get(BACKOFF_LINE_KEY), body.get("message") or {}
+        if not (line and message):
+            return  # not this person's nudge: nothing of theirs to change
+        blocks = Block.parse_all(backoff.answered_blocks(message.get("blocks") or [], line))
+        gateway(client).update_message(
+            _message_channel(body), _message_ts(body), message.get("text") or "Check-in", blocks
+        )
+        refresh_home_of(services, client, context)
+
+    for action_id in backoff.CHOICES:
+        app.action(action_id)(ack=decide, lazy=[replace_question])
 
 
 def register_modals(app: App, services: Services) -> None:

@@ -314,7 +314,9 @@ def register_time_answers(app: App, services: Services) -> None:
         except (ValueError, TypeError):
             context[ANSWER_KEY] = "That question is out of date: nothing booked. Type `/meeting …` again."
         except UserError as error:
-            context[ANSWER_KEY] = f"Nothing booked: {error.message}"
+            context[ANSWER_KEY] = (
+                f"{'Nothing moved' if 'move' in payload else 'Nothing booked'}: {error.message}"
+            )
         else:
             today = local_today(services.now(), actor.tz)
             context[ANSWER_KEY] = booked_reply(answer, actor, verb=verb, today=today)

@@ -301,3 +301,56 @@ def open_need_help(
         if answer == NudgeAnswer.NEED_HELP:
             out.setdefault(person_id, []).append((number, title, at))
     return out
+
+
+def unanswered_in_a_row(session: Session, person_id: int, kind: str, count: int) -> int:
+    """How many of the person's latest regular nudges (up to `count`) went unanswered, newest first."""
+    answered = exists().where(CheckIn.person_id == person_id, CheckIn.message_ts == Delivery.message_ts)
+    rows = session.execute(
+        select(answered)
+        .where(
+            Delivery.person_id == person_id,
+            Delivery.kind == kind,
+            Delivery.status == DeliveryStatus.SENT,
+            Delivery.message_ts.is_not(None),
+            Delivery.dedupe_key.startswith(f"{kind}:", autoescape=True),
+        )
+        .order_by(Delivery.sent_at.desc(), Delivery.id.desc())
+        .limit(count)
+    ).scalars()
+    streak = 0
+    for was_answered in rows:
+        if was_answered:
+            break
+        streak += 1
+    return streak
+
+
+def answered_since(session: Session, goal_ids: list[int], since: datetime) -> set[int]:
+    """Goals with a check-in answer about them since `since` (a snooze or "Close goal" is no answer)."""
+    if not goal_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(CheckIn.goal_id)
+            .where(
+                CheckIn.goal_id.in_(goal_ids),
+                CheckIn.created_at >= since,
+                CheckIn.answer.not_in([NudgeAnswer.SNOOZED, NudgeAnswer.CLOSED]),
+            )
+            .distinct()
+        )
+    )
+
+
+def backoff_answer(session: Session, person_id: int, message_ts: str) -> str | None:
+    """The back-off choice already given on this nudge message, if any."""
+    return session.scalar(
+        select(CheckIn.note)
+        .where(
+            CheckIn.person_id == person_id,
+            CheckIn.message_ts == message_ts,
+            CheckIn.answer == NudgeAnswer.BACKOFF,
+        )
+        .limit(1)
+    )

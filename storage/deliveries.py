@@ -396,6 +396,16 @@ def note_file(session: Session, delivery_id: int, file_id: str, alt_text: str) -
     row.payload = json.dumps(payload, sort_keys=True)
 
 
+def note_shown(session: Session, delivery_id: int, text: str, blocks: list[dict[str, Any]]) -> None:
+    """Remember a sent message as Slack shows it now (to update it later from a form's answer)."""
+    row = session.get(Delivery, delivery_id)
+    if row is None:
+        return
+    payload = json.loads(row.payload or "{}")
+    payload.update(shown_text=text, shown_blocks=blocks)
+    row.payload = json.dumps(payload, sort_keys=True)
+
+
 def latest_file(session: Session, person_id: int, kind: str) -> tuple[str, str] | None:
     """(file id, alt text) uploaded with the person's most recent sent delivery of `kind` that had one."""
     payloads = session.scalars(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Delivery, DeliveryStatus, Person
 from storage.models.meetings import (
     AgendaItem,
+    Attendance,
     Meeting,
     MeetingStatus,
     Pairing,
@@ -170,6 +171,17 @@ def sent_message(session: Session, dedupe_key: str) -> tuple[str, str] | None:
         )
     ).first()
     return (row[0], row[1]) if row and row[0] and row[1] else None
+
+
+def set_attendance_once(session: Session, meeting_id: int, answer: Attendance, now: datetime) -> None:
+    """Store the coach's answer unless one is stored: one conditional UPDATE, so of two clicks at the
+    same moment the first to commit stands."""
+    session.execute(
+        update(Meeting)
+        .where(Meeting.id == meeting_id, Meeting.attendance.is_(None))
+        .values(attendance=answer, attendance_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def overlapping(

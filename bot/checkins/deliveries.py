@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.checkins import backoff
 from bot.checkins.nudge_views import NudgePart, nudge_blocks, nudge_text
 from bot.goals.nudge_plan import NUDGE_KIND, replan_people, replan_person, rules_for, stop_nudges
 from bot.goals.nudge_schedule import allowed_time, in_quiet_hours
@@ -25,28 +25,22 @@ log = logging.getLogger(__name__)
 # a nudge only a little late is still useful, unless it would now land in quiet hours.
 LATE_LIMIT = timedelta(hours=3)
 STILL_ON_TIME = timedelta(minutes=15)
+# A nudge is not sent about a goal the person checked in on this recently (a /checkin, a note, an answer).
+CHECKIN_COVERS = timedelta(hours=4)
 # Slack errors that mean the person cannot be reached any more.
 UNREACHABLE = {"channel_not_found", "user_not_found", "account_inactive"}
 
 
 def _goal_ids(delivery: DeliveryInfo) -> list[int]:
-    return payload_goal_ids(delivery.payload)
-
-
-def payload_goal_ids(payload: dict[str, Any]) -> list[int]:
-    """The goals a nudge row was planned for."""
-    return [int(g) for g in payload.get("goal_ids", []) if isinstance(g, int | str) and str(g).isdigit()]
+    return [
+        int(g) for g in delivery.payload.get("goal_ids", []) if isinstance(g, int | str) and str(g).isdigit()
+    ]
 
 
 def nudge_parts(
-    session: Session,
-    person: Person,
-    goal_ids: list[int],
-    now: datetime,
-    snoozed: bool,
-    answered: frozenset[int] = frozenset(),
+    session: Session, person: Person, goal_ids: list[int], now: datetime, snoozed: bool
 ) -> list[NudgePart]:
-    """The goals a nudge asks about; `answered` goals are kept even if closed since (to redraw it)."""
+    """The goals a nudge asks about: the active ones (with a cadence, unless it is a snooze)."""
     today = local_today(now, person.tz)
     goals = list(
         session.scalars(
@@ -56,8 +50,7 @@ def nudge_parts(
     last_notes = queries.last_notes(session, [goal.id for goal in goals])
     parts = []
     for goal in goals:
-        asked = goal.status == GoalStatus.ACTIVE and (goal.cadence != Cadence.OFF or snoozed)
-        if not (asked or goal.id in answered):
+        if goal.status != GoalStatus.ACTIVE or (goal.cadence == Cadence.OFF and not snoozed):
             continue
         last = last_notes.get(goal.id)
         parts.append(
@@ -69,6 +62,7 @@ def nudge_parts(
                 last_note=last.text if last else None,
                 last_note_at=last.created_at if last else None,
                 overdue=goal.target_date is not None and goal.target_date < today,
+                daily=goal.cadence == Cadence.DAILY,
             )
         )
     return parts
@@ -88,12 +82,21 @@ def render_nudge(services: Services, delivery: DeliveryInfo, now: datetime) -> O
         if late > STILL_ON_TIME and _quiet_now(session, person, now):
             return Skip("late, and it is now the person's quiet hours; the next nudge is planned instead")
         snoozed = delivery.dedupe_key.startswith("nudge_snooze:")
-        parts = nudge_parts(session, person, _goal_ids(delivery), now, snoozed)
+        # A check-in that already covered a goal a few hours ago is its answer for this slot.
+        covered = queries.answered_since(session, _goal_ids(delivery), now - CHECKIN_COVERS)
+        parts = [
+            p
+            for p in nudge_parts(session, person, _goal_ids(delivery), now, snoozed)
+            if p.goal_id not in covered
+        ]
         if not parts:
+            if covered:
+                return Skip(f"checked in on these goals in the last {CHECKIN_COVERS.seconds // 3600} hours")
             return Skip("no active goals left to ask about")
-        return Outgoing(
-            text=nudge_text(parts), blocks=nudge_blocks(parts, local_today(now, person.tz), person.tz)
-        )
+        blocks = nudge_blocks(parts, local_today(now, person.tz), person.tz)
+        if not snoozed:
+            blocks += backoff.question_blocks(session, person.id, [p.goal_id for p in parts if p.daily])
+        return Outgoing(text=nudge_text(parts), blocks=blocks)
 
 
 def _quiet_now(session: Session, person: Person, now: datetime) -> bool:

@@ -28,6 +28,9 @@ class CheckinAction(enum.StrEnum):
     OUTCOME_NOT_ACHIEVED = "nudge_outcome_not_achieved"
     TELL_COACH_YES = "tell_coach_yes"
     TELL_COACH_NO = "tell_coach_no"
+    BACKOFF_WEEKLY = "nudge_backoff_weekly"
+    BACKOFF_KEEP = "nudge_backoff_keep"
+    BACKOFF_PAUSE = "nudge_backoff_pause"
 
 
 class CheckinField(enum.StrEnum):

@@ -39,6 +39,7 @@ class NudgePart:
     last_note: str | None
     last_note_at: datetime | None
     overdue: bool
+    daily: bool = False  # its cadence is daily (unanswered daily nudges back off)
 
 
 def nudge_text(parts: list[NudgePart]) -> str:

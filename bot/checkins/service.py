@@ -10,9 +10,9 @@ from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
 from bot.checkins.alerts import coach_of, need_help_key, plan_coach_alert, plan_need_help_alert
-from bot.checkins.deliveries import nudge_parts, payload_goal_ids, plan_snooze
+from bot.checkins.deliveries import plan_snooze
 from bot.checkins.ids import CheckinAction
-from bot.checkins.nudge_views import answer_line, answered_blocks, need_help_line, nudge_blocks, nudge_text
+from bot.checkins.nudge_views import answer_line, answered_blocks, need_help_line
 from bot.checkins.support import support_text_for
 from bot.goals.nudge_plan import NUDGE_KIND, replan_person
 from bot.goals.service import GoalInfo, goal_info
@@ -181,27 +181,29 @@ def redraw_nudge(services: Services, slack: SlackGateway, actor: Actor, message:
         slack.update_message(*message, drawn[0], Block.parse_all(drawn[1]))
 
 
+def keep_nudge_as_shown(
+    services: Services, actor: Actor, message: tuple[str, str], text: str, blocks: list[dict[str, Any]]
+) -> None:
+    """Keep the nudge as Slack shows it when a button opens a form: the submission does not carry the
+    message, and its answer must then replace only that goal's buttons."""
+    with services.db.transaction() as session:
+        row = delivery_queries.sent_message(session, actor.person_id, NUDGE_KIND, *message)
+        if row is not None:
+            delivery_queries.note_shown(session, row.id, text, blocks)
+
+
 def redrawn_nudge(
     services: Services, actor: Actor, channel: str, ts: str
 ) -> tuple[str, list[dict[str, Any]]] | None:
-    """The nudge at (channel, ts) drawn again with every answer so far, for an answer given in a form
-    (the form's submission does not carry the message). None if it is not this person's nudge."""
+    """The nudge at (channel, ts) as last kept, with every answer so far; None if it is not this
+    person's nudge or was never kept."""
     with services.db.read() as session:
         row = delivery_queries.sent_message(session, actor.person_id, NUDGE_KIND, channel, ts)
-        person = session.get(Person, actor.person_id)
-        if row is None or person is None:
-            return None
-        sent = row.sent_at or row.due_at
-        goal_ids = payload_goal_ids(DeliveryInfo.parse_payload(row.payload))
-        answered = frozenset(
-            row.goal_id for row in queries.for_message(session, actor.person_id, ts) if row.goal_id
-        )
-        snoozed = row.dedupe_key.startswith("nudge_snooze:")
-        parts = nudge_parts(session, person, goal_ids, sent, snoozed, answered)
-    if not parts:
+        shown = DeliveryInfo.parse_payload(row.payload) if row is not None else {}
+    text, blocks = shown.get("shown_text"), shown.get("shown_blocks")
+    if not isinstance(text, str) or not isinstance(blocks, list):
         return None
-    blocks = [block.to_dict() for block in nudge_blocks(parts, local_today(sent, actor.tz), actor.tz)]
-    return nudge_text(parts), answered_blocks(blocks, message_answers(services, actor, ts))
+    return text, answered_blocks(blocks, message_answers(services, actor, ts))
 
 
 def add_note(

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.goals.nudge_schedule import NudgeRules, next_nudge
-from bot.platform.dates import local_today
+from bot.platform.dates import local_today, zone
 from storage import checkins as queries
 from storage import deliveries as store
 from storage.goals import AddContext
@@ -48,6 +48,12 @@ def rules_for(
     )
 
 
+def first_after(created_at: datetime, after: datetime, tz: str) -> datetime:
+    """A new goal's first nudge waits a day: never on the day it was set, in the person's zone."""
+    next_day = datetime.combine(local_today(created_at, tz) + timedelta(days=1), time(), zone(tz))
+    return max(after, next_day - timedelta(microseconds=1))
+
+
 def compute_next(
     goals: list[Goal], asked: dict[int, date], person: Person, rules: NudgeRules, after: datetime
 ) -> NextNudge | None:
@@ -62,7 +68,7 @@ def compute_next(
             continue
         anchor = local_today(goal.created_at, person.tz)
         # Past its target date, the next regular slot carries the close-or-new-date question.
-        due = next_nudge(goal.cadence, anchor, after, rules)
+        due = next_nudge(goal.cadence, anchor, first_after(goal.created_at, after, person.tz), rules)
         if due is not None:
             slots.setdefault(due, []).append(goal.id)
     if not slots:
@@ -175,7 +181,7 @@ def plan_new_goal(
         context.tz, prefs.nudge_minute, prefs.quiet_start_minute, prefs.quiet_end_minute,
         prefs.weekends, prefs.paused_until, context.quiet_periods,
     )  # fmt: skip
-    due = next_nudge(cadence, local_today(now, context.tz), now, rules)
+    due = next_nudge(cadence, local_today(now, context.tz), first_after(now, now, context.tz), rules)
     if due is None:
         return
     if row is None:

@@ -36,7 +36,8 @@ def record_attendance(services: Services, coach: Actor, meeting_id: int, answer:
         if now < info.ends_at:
             raise UserError(f"Session #{meeting.id} has not ended yet: it was moved to a later time.")
         if meeting.attendance is None:
-            meeting.attendance, meeting.attendance_at = answer, now
+            queries.set_attendance_once(session, meeting.id, answer, now)
+            session.refresh(meeting)
             info = meeting_info(session, meeting)
         return info
 

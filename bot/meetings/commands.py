@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bot.meetings import booking_text
 from bot.meetings import service as meetings
 from bot.meetings.views import (
     booked_reply,
@@ -73,8 +74,8 @@ def answer_meeting_command(
         number = _number(number_word, "move")
         if not when:
             raise UserError(f"Say when to move it to, e.g. `/meeting move {number} Dec 10 1:30pm`.")
-        when, place = meetings.split_place(when)
-        asked = meetings.parse_when(when, services.reader(actor))
+        when, place = booking_text.split_place(when)
+        asked = booking_text.parse_when(when, services.reader(actor))
         if asked.doubt:
             return Reply(*time_question(asked, actor, _with_where({"move": number}, place), today))
         moved = meetings.move(services, actor, number, asked.starts_at, asked.minutes, place)
@@ -98,10 +99,10 @@ def answer_meeting_command(
     if len(users) != 1:
         return Reply(f"I didn't understand `/meeting {text}`.\n\n{MEETING_HELP}")
     if not when:
-        raise UserError(f"When would you like to meet? {meetings.WHEN_HELP}.")
+        raise UserError(f"When would you like to meet? {booking_text.WHEN_HELP}.")
     other = resolve(users[0])
-    when, place = meetings.split_place(when)
-    asked = meetings.parse_when(when, services.reader(actor))
+    when, place = booking_text.split_place(when)
+    asked = booking_text.parse_when(when, services.reader(actor))
     if asked.doubt:
         return Reply(*time_question(asked, actor, _with_where({"with": other.user_id}, place), today))
     booked = meetings.book(

@@ -21,8 +21,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.meetings.booking_text import DEFAULT_MINUTES, PLACE_MAX, When
 from bot.meetings.ids import MeetingAction, MeetingCallback, MeetingField
-from bot.meetings.service import DEFAULT_MINUTES, NOTE_MAX, PLACE_MAX, MeetingInfo, When
+from bot.meetings.service import NOTE_MAX, MeetingInfo
 from bot.platform.asking import confirm_blocks
 from bot.platform.dates import describe_minutes, local_timestamp, show_moment, zone
 from bot.platform.people import Actor

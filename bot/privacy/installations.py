@@ -126,7 +126,19 @@ class EncryptedInstallationStore(InstallationStore):
             user_id=user_id,
             is_enterprise_install=is_enterprise_install,
         )
-        return None if found is None else self._apply(found, INSTALLATION_SECRETS, self.cipher.open)
+        if found is None:
+            return None
+        installation = self._apply(found, INSTALLATION_SECRETS, self.cipher.open)
+        # The dispatcher rotates with save_bot, which leaves the installation row's bot token (and its
+        # spent refresh token) behind: the bots row is always the newest, so it wins.
+        bot = self.find_bot(
+            enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=is_enterprise_install
+        )
+        if bot is not None and bot.bot_token != installation.bot_token:
+            installation.bot_token = bot.bot_token
+            installation.bot_refresh_token = bot.bot_refresh_token
+            installation.bot_token_expires_at = bot.bot_token_expires_at
+        return installation
 
     def delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         self.inner.delete_bot(enterprise_id=enterprise_id, team_id=team_id)

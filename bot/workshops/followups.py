@@ -27,6 +27,7 @@ from bot.workshops.messages import (
     send_cancellation_now,
 )
 from bot.workshops.modal import workshop_modal
+from bot.workshops.service import creator_zone
 
 Tell = Callable[[str], object]
 
@@ -37,14 +38,16 @@ def open_form(
     """Open the new-workshop form, or the edit form filled in; refusals were already answered."""
     if number is None:
         if roles.is_admin(services, actor) or roles.is_lead(services, actor):
-            slack.open_view(trigger_id, workshop_modal(services.settings.program_tz))
+            tz = creator_zone(services, actor).key
+            slack.open_view(trigger_id, workshop_modal(tz, program_tz=services.settings.program_tz))
         return
     try:
         workshop = workshops.get_workshop(services, actor, number)
     except UserError:
         return
     draft = workshops.edit_draft(workshop, services.now())
-    slack.open_view(trigger_id, workshop_modal(workshop.zone.key, draft, number))
+    tz = creator_zone(services, actor).key
+    slack.open_view(trigger_id, workshop_modal(tz, draft, number, program_tz=workshop.zone.key))
 
 
 def after_command(

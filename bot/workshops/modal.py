@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
     Block,
@@ -53,9 +54,19 @@ def _option(value: str, label: str) -> Option:
     return Option(value=value, text=label)
 
 
-def workshop_modal(tz: str, draft: WorkshopDraft | None = None, number: int | None = None) -> View:
-    """The form, empty for a new workshop or filled in with `draft` for `/workshop edit N`."""
-    start: datetime | None = draft.start if draft else None
+def _zone_hint(tz: str, program_tz: str) -> str:
+    if tz == program_tz:
+        return f"In the program's time zone, {tz}."
+    return f"In your time zone, {tz} (it repeats on the program's clock, {program_tz})."
+
+
+def workshop_modal(
+    tz: str, draft: WorkshopDraft | None = None, number: int | None = None, *, program_tz: str | None = None
+) -> View:
+    """The form, empty for a new workshop or filled in with `draft` for `/workshop edit N`; its times
+    are in `tz`, the zone of the person filling it in."""
+    hint = _zone_hint(tz, program_tz or tz)
+    start: datetime | None = draft.start.astimezone(ZoneInfo(tz)) if draft else None
     repeat_options = [_option(r.value, label) for r, label in REPEAT_LABELS.items()]
     reminder_options = [_option(str(m), f"{describe_offset(m)} before") for m in REMINDER_CHOICES]
     chosen = set(draft.reminders if draft else DEFAULT_REMINDERS)
@@ -78,7 +89,7 @@ def workshop_modal(tz: str, draft: WorkshopDraft | None = None, number: int | No
         InputBlock(
             block_id=WorkshopField.TIME,
             label="Start time",
-            hint=f"In the program's time zone, {tz}.",
+            hint=hint,
             element=TimePickerElement(
                 action_id=WorkshopField.TIME, initial_time=f"{start:%H:%M}" if start else "17:00", timezone=tz
             ),
@@ -147,7 +158,7 @@ def workshop_modal(tz: str, draft: WorkshopDraft | None = None, number: int | No
         ),
     ]
     if number is None:
-        blocks += _announce_blocks(tz)
+        blocks += _announce_blocks(tz, hint)
     return View(
         type="modal",
         callback_id=WorkshopCallback.WORKSHOP,
@@ -159,7 +170,7 @@ def workshop_modal(tz: str, draft: WorkshopDraft | None = None, number: int | No
     )
 
 
-def _announce_blocks(tz: str) -> list[Block]:
+def _announce_blocks(tz: str, hint: str) -> list[Block]:
     options = [_option(ANNOUNCE_NOW, "Now"), _option(ANNOUNCE_LATER, "At the date and time below")]
     return [
         InputBlock(
@@ -179,7 +190,7 @@ def _announce_blocks(tz: str) -> list[Block]:
             block_id=WorkshopField.ANNOUNCE_TIME,
             label="Announcement time",
             optional=True,
-            hint=f"In the program's time zone, {tz}.",
+            hint=hint,
             element=TimePickerElement(action_id=WorkshopField.ANNOUNCE_TIME, timezone=tz),
         ),
     ]

@@ -34,7 +34,7 @@ from bot.workshops.forms import FIELD_BLOCKS, workshop_draft_from_state
 from bot.workshops.ids import WorkshopField
 from bot.workshops.messages import check_channel
 from bot.workshops.modal import saved_workshop_modal
-from bot.workshops.service import WorkshopDraft, WorkshopError
+from bot.workshops.service import WorkshopDraft, WorkshopError, creator_zone
 from bot.workshops.views import (
     read_as_text,
     saved_text,
@@ -65,11 +65,6 @@ class TimeInDoubt(Exception):
     def __init__(self, start: datetime, read_in: ZoneInfo, doubt: str) -> None:
         super().__init__(doubt)
         self.start, self.read_in, self.doubt = start, read_in, doubt
-
-
-def creator_zone(services: Services, actor: Actor) -> ZoneInfo:
-    """The zone a workshop's creator types times in: their own Slack zone, or the program's if unknown."""
-    return ZoneInfo(actor.tz if actor.tz_known else services.settings.program_tz)
 
 
 def quick_draft(services: Services, actor: Actor, command: QuickWorkshop) -> tuple[WorkshopDraft, ZoneInfo]:
@@ -171,14 +166,15 @@ def submit_workshop_form(
     number = number_from_metadata(view.get("private_metadata", ""))
     channel_id: str | None = None
     # An edit keeps the zone the workshop was created in, even if the program's setting changed.
-    zone = ZoneInfo(services.settings.program_tz)
+    zone, entered_in = ZoneInfo(services.settings.program_tz), creator_zone(services, actor)
     try:
         if number is not None:
             existing = workshops.get_workshop(services, actor, number)
             channel_id, zone = existing.draft.channel_id, existing.zone
-        draft, errors = workshop_draft_from_state(view["state"]["values"], zone, channel_id)
+        draft, errors = workshop_draft_from_state(view["state"]["values"], entered_in, channel_id)
         if draft is None:
             return FormOutcome(errors)
+        draft = replace(draft, start=draft.start.astimezone(zone))  # repeats run on the program's clock
         if number is None:
             check_channel(slack, draft.channel_id)
             info, _ = workshops.create_workshop(services, actor, draft, request_key)
@@ -192,5 +188,5 @@ def submit_workshop_form(
         return FormOutcome({block: error.message})
     first = (info.upcoming(services.now()) or info.sessions)[0]
     creator = creator_zone(services, actor) if actor.tz_known else None
-    text = f"{saved_text(info, first, edited=number is not None)}\n{read_as_text(first.starts_at, info.zone, creator)}"
+    text = f"{saved_text(info, first, edited=number is not None)}\n{read_as_text(first.starts_at, entered_in, creator)}"
     return FormOutcome(view=saved_workshop_modal(text, edited=number is not None), number=info.number)

@@ -90,6 +90,11 @@ class WorkshopInfo:
         return [s for s in self.sessions if s.active and s.starts_at > now]
 
 
+def creator_zone(services: Services, actor: Actor) -> ZoneInfo:
+    """The zone a workshop's creator types times in: their own Slack zone, or the program's if unknown."""
+    return ZoneInfo(actor.tz if actor.tz_known else services.settings.program_tz)
+
+
 def workshop_info(session: Session, workshop: Workshop) -> WorkshopInfo:
     """Plain data for views and handlers, with each session's RSVP counts."""
     tz = ZoneInfo(workshop.tz)

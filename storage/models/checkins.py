@@ -69,6 +69,7 @@ class NudgeAnswer(enum.StrEnum):
     CLOSED = "closed"  # "Close goal" clicked: the outcome question follows
     NOT_ACHIEVED = "not_achieved"
     NEW_DATE = "new_date"  # "Set a new date" on an overdue goal, saved
+    BACKOFF = "backoff"  # the answer to "would a weekly check-in suit you better?" (its note says which)
 
 
 class CheckIn(Base):

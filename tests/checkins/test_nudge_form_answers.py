@@ -31,12 +31,14 @@ def test_adding_a_note_replaces_that_goals_buttons_and_leaves_the_other_goals(
     slack.goal("cadence 2 daily", user=randy)
     send_due_at(slack, app, clock, TUESDAY_NINE_CHICAGO)
     [nudge] = slack.dms(randy)
+    # Whatever else the message shows (a question added to nudges later) stays: it is kept as shown.
+    nudge.blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": "Shown as sent"}]})
     slack.click_in_message(randy, nudge, "Add a note")
     modal = slack.open_modal(randy, callback="nudge_note_modal")
     slack.submit(randy, modal, {CheckinField.NOTE: text_value("Did 12 today")})
     slack.wait_for_edit(nudge)
     shown = block_texts(nudge.blocks)
-    assert "📝 Note saved." in shown
+    assert "📝 Note saved." in shown and "Shown as sent" in shown
     assert shown.count("Add a note") == 1 and shown.count("On track") == 1  # only goal #2's buttons remain
     assert "Sleep 7 hours" in shown and "Do 40 practice questions" in shown
     slack.click_in_message(randy, nudge, "On track")  # the other goal still answers as before

@@ -234,3 +234,19 @@ def test_moving_a_session_onto_another_is_refused_naming_it_and_moving_within_it
     # Priya's own session moved by half an hour overlaps only itself: allowed.
     assert "moved" in slack.meeting("move 1 Dec 3 1:30pm for 60m", user=coach).text
     assert meetings(app)[0].starts_at.minute == 30
+
+
+def test_a_move_confirmed_on_yes_is_still_refused_when_it_overlaps(
+    slack: Slack, app: RunningApp, paired: tuple[str, str], dean: str
+) -> None:
+    coach, coachee = paired
+    slack.person("sam", "America/New_York")
+    slack.coach("assign @drlee @sam", user=dean)
+    assert "booked" in slack.meeting("@priya tomorrow 7pm for 60m", user=coach).text
+    assert "booked" in slack.meeting("@sam tomorrow 3pm", user=coach).text
+    asked = slack.meeting("move 2 tomorrow at 7", user=coach)
+    assert "Did you mean *Tue Nov 24, 7:00 PM*" in asked.text
+    slack.click_in_reply(coach, asked, "Yes, Tue Nov 24, 7:00 PM")
+    refused = slack.wait_for_response("Nothing moved")["text"]
+    assert f"That overlaps the session of <@{coach}> and <@{coachee}> on Tue Nov 24, 7:00 PM" in refused
+    assert meetings(app)[1].version == 1

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.meetings.service import parse_when
+from bot.meetings.booking_text import parse_when
 from bot.platform.dates import DateError, Reader, describe_minutes, read_date, read_duration, read_moment
 from bot.platform.errors import UserError
 

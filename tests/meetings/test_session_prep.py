@@ -359,3 +359,9 @@ def test_the_next_session_is_never_prefilled_inside_a_program_quiet_period(
     booking = slack.open_modal(coach, callback="meeting_modal")
     assert booking["blocks"][1]["element"]["initial_date"] == "2027-01-04"
     assert booking["blocks"][2]["element"]["initial_time"] == "13:00"
+    # An exam block right after the break: the first day after both.
+    slack.coachbot("quiet add 2027-01-04 2027-01-08 Exam block", user=dean)
+    slack.ws.open_modals.pop(coach, None)  # the coach closed the form
+    slack.click_in_message(coach, slack.wait_for_dm(coach, "has ended"), "Book the next session")
+    again = slack.open_modal(coach, callback="meeting_modal")
+    assert again["blocks"][1]["element"]["initial_date"] == "2027-01-09"

@@ -207,6 +207,25 @@ def test_an_expiring_token_is_rotated_before_the_dispatcher_and_a_request_use_it
     assert len(emulator.calls_to("oauth.v2.access")) > before  # the dispatcher rotated the token too
 
 
+def test_a_request_after_the_dispatcher_rotated_the_token_uses_the_dispatchers_new_token(
+    emulator: SlackEmulator, running: RunningApp, second: Workspace
+) -> None:
+    emulator.oauth.rotation, emulator.oauth.token_seconds = True, 600  # every use rotates
+    dean = second.add_user("dean", is_admin=True)
+    priya = second.add_user("priya")
+    install(running, emulator, second, dean)
+    clients = running.services.team_clients
+    assert clients is not None
+    for _ in range(2):  # the dispatcher spends refresh tokens the installation row still holds
+        assert clients(second.team_id) is not None
+    b = slack_in(emulator, running, second)
+    assert "Pass Step 1" in b.goal("add Pass Step 1", user=priya).text
+    refreshes = [
+        c for c in emulator.calls_to("oauth.v2.access") if c.args.get("grant_type") == "refresh_token"
+    ]
+    assert len(refreshes) >= 3  # two by the dispatcher, then the request's own, each accepted
+
+
 def test_no_token_appears_in_any_log_line_across_install_traffic_and_uninstall(
     emulator: SlackEmulator,
     running: RunningApp,

@@ -297,6 +297,11 @@ def test_the_example_coaching_cycle_runs_as_a_script() -> None:
         "== Your weekly coaching summary ==",
         "📅 Last session Wed Nov 25, 2:00 PM: held · No session booked",
         "🔁 Last session's takeaways: “Short daily blocks beat long weekend sessions”",
+        # three daily check-ins left unanswered: the next one asks whether weekly would suit better
+        "DM to randy · Mon Nov 30 9:00 AM CST",
+        "The last three daily check-ins went unanswered, and that is fine.",
+        "Would a weekly check-in suit you better?",
+        "👍 Keeping daily check-ins.",
         "┌ Goal #2 updated ┐",
         "Check-ins for goal #2 (Get better at suturing): every two weeks.",
         "Goal #3 is active again: Sleep 7 hours on weeknights.",

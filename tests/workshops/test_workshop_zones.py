@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from storage.models.workshops import Occurrence, Workshop
-from tests.harness import RunningApp, Slack
+from tests.harness import RunningApp, Slack, block_texts
+from tests.workshops.test_workshop_modal import filled
 from tests.workshops.workshop_helpers import count
 
 
@@ -122,3 +123,30 @@ def test_no_to_a_time_in_doubt_saves_nothing_and_says_how_to_write_it(
     assert fixed == "Nothing saved. Type it again with the date and time in full, e.g. `Dec 10 2026 7:00pm`."
     app.wait_idle()
     assert count(app, Workshop) == 0 and slack.posts(channel) == []
+
+
+def test_the_form_asks_for_times_in_the_creators_zone_and_the_edit_form_shows_them_there(
+    slack: Slack, app: RunningApp, chicago_admin: str, channel: str
+) -> None:
+    slack.workshop("", user=chicago_admin)
+    form = slack.open_modal(chicago_admin, callback="workshop_modal")
+    time_block = next(b for b in form["blocks"] if b["block_id"] == "workshop_time")
+    assert time_block["element"]["timezone"] == "America/Chicago"
+    assert time_block["hint"]["text"] == (
+        "In your time zone, America/Chicago (it repeats on the program's clock, America/New_York)."
+    )
+    values = filled(channel) | {
+        "workshop_date": {"type": "datepicker", "selected_date": "2026-12-10"},
+        "workshop_time": {"type": "timepicker", "selected_time": "17:00", "timezone": "America/Chicago"},
+    }
+    saved = block_texts(slack.submit(chicago_admin, form, values).json["view"]["blocks"])
+    assert (
+        "Read as Thu Dec 10, 2026 5:00 PM CST (your time) · Thu Dec 10, 2026 6:00 PM EST (the program's time)."
+        in saved
+    )
+    assert starts(app)[0] == datetime(2026, 12, 10, 23, 0, tzinfo=UTC)
+    slack.ws.open_modals.pop(chicago_admin, None)
+    slack.workshop("edit 1", user=chicago_admin)
+    edit = slack.open_modal(chicago_admin, callback="workshop_modal")
+    edit_time = next(b for b in edit["blocks"] if b["block_id"] == "workshop_time")["element"]
+    assert (edit_time["initial_time"], edit_time["timezone"]) == ("17:00", "America/Chicago")
