@@ -51,15 +51,16 @@ def render_welcome(services: Services, delivery: DeliveryInfo, now: datetime) ->
     if delivery.payload.get("role") == "coachee":
         intro = (
             f"*Welcome to coaching!* Your coach is <@{other}>.\n\n{what_coaching_is(text)}\n\n"
-            f"*Your first session:* book it with `/meeting @{other} <when>` "
-            f"(e.g. `/meeting @{other} next Tuesday 2pm`), or wait to hear from your coach. "
+            f"*Your first session:* book it with `/meeting`, their name and a time "
+            f"(for example: /meeting <@{other}> next Tuesday 2pm), or wait to hear from your coach. "
             "Before it, please read the coaching agreement below."
         )
         blocks = [SectionBlock(text=MarkdownTextObject(text=intro)), *agreement_blocks(text, pairing_id)]
         return Outgoing(f"Welcome to coaching! Your coach is <@{other}>.", blocks)
     intro = (
         f"*You are now <@{other}>'s coach.*\n\n{what_coaching_is(text)}\n\n"
-        f"*Your first session:* book it with `/meeting @{other} <when>`. They have been sent the coaching "
+        f"*Your first session:* book it with `/meeting`, their name and a time (for example: /meeting "
+        f"<@{other}> next Tuesday 2pm). They have been sent the coaching "
         "agreement to read before it; you will hear when they agree."
     )
     return Outgoing(f"You are now <@{other}>'s coach.", [SectionBlock(text=MarkdownTextObject(text=intro))])

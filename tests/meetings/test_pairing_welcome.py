@@ -17,10 +17,14 @@ def test_pairing_welcomes_both_sides_and_unpairing_tells_both(
     shown = block_texts(welcome.blocks)
     assert f"Your coach is <@{coach}>" in shown
     assert "differs from *advising*" in shown and "*mentoring*" in shown  # from the agreement text
-    assert f"`/meeting @{coach} <when>`" in shown
+    # The mention sits outside code formatting, so Slack shows the coach's name, not their user id.
+    assert f"/meeting <@{coach}> next Tuesday 2pm" in shown and "`/meeting @" not in shown
     assert "What you, the coachee, commit to" in shown and "I agree" in shown  # the agreement to read
     to_coach = block_texts(slack.wait_for_dm(coach, "coach.").blocks)
-    assert f"You are now <@{coachee}>'s coach" in to_coach and f"`/meeting @{coachee} <when>`" in to_coach
+    assert (
+        f"You are now <@{coachee}>'s coach" in to_coach
+        and f"/meeting <@{coachee}> next Tuesday 2pm" in to_coach
+    )
     run_due(app, slack.emulator)
     assert len([m for m in slack.dms(coachee) if "Welcome to coaching" in m.text]) == 1  # once
 

@@ -207,6 +207,10 @@ class Scene:
         slack.goal("cadence 1 daily", user=randy)
         slack.command("/meeting", "@randy 2026-12-03 13:00", user=coach)
         slack.workshop(f"create {QUICK}", user=dean)
+        # The commands' own follow-ups send what they planned before the clock jumps a day; one
+        # still running would send (or skip, a day late) during the first attack, changing the
+        # database under a request that must change nothing.
+        app.wait_idle()
         clock.advance(days=1)
         run_due(app, slack.emulator)
         other = slack.emulator.add_workspace("T0ELSEWHERE", "Elsewhere")
