@@ -187,11 +187,12 @@ def _busy_past_deadline() -> Iterator[None]:
     try:
         yield
     except OperationalError as error:
-        if request_time_left() is None or not _is_lock_wait(error):
+        if request_time_left() is None or not is_lock_wait(error):
             raise
         raise DatabaseBusy("the database stayed locked past the request's deadline") from error
 
 
-def _is_lock_wait(error: OperationalError) -> bool:
+def is_lock_wait(error: OperationalError) -> bool:
+    """The database gave up waiting for a lock (SQLite busy, PostgreSQL lock or statement timeout)."""
     code = getattr(error.orig, "sqlite_errorname", None) or getattr(error.orig, "sqlstate", None)
     return code in {"SQLITE_BUSY", "SQLITE_LOCKED"} | _PG_BUSY

@@ -14,9 +14,9 @@ from urllib.error import URLError
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
-from storage.db import DatabaseBusy
+from storage.db import DatabaseBusy, is_lock_wait
 
 SORRY = "Sorry, something went wrong on our side and nothing was changed. Please try again in a moment."
 BUSY = "coachbot is busy right now and nothing was changed. Please try again in a moment."
@@ -60,6 +60,8 @@ def is_busy(error: BaseException) -> bool:
     """The request ran out of time waiting (a locked database, a slow Slack): nothing was changed."""
     if isinstance(error, URLError):
         return isinstance(error.reason, TimeoutError)
+    if isinstance(error, OperationalError):  # outside Database (the OAuth installation store)
+        return is_lock_wait(error)
     return isinstance(error, DatabaseBusy | TimeoutError)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 
 from bot.emulator import SlackEmulator, Workspace
 from bot.platform.redact import REDACTED
+from bot.platform.request_errors import BUSY
 from bot.privacy.installations import TokenCipher
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus, Goal, Person
@@ -18,6 +20,7 @@ from storage.models.oauth import slack_bots, slack_installations
 from storage.models.privacy import WorkspaceLifecycle
 from tests.conftest import FixedClock
 from tests.harness import RunningApp, Slack, run_due
+from tests.platform.test_request_deadline import hold_write_lock
 from tests.privacy.oauth_helpers import KEY, base_url, get, install, oauth_app, slack_in
 from tests.workshops.workshop_helpers import QUICK, announced
 
@@ -249,3 +252,25 @@ def test_no_token_appears_in_any_log_line_across_install_traffic_and_uninstall(
     assert len(emulator.oauth.issued) >= 4 and "oauth.v2.access" in logged and REDACTED in logged
     for token in [*emulator.oauth.issued, KEY]:
         assert token not in logged
+
+
+def test_a_request_to_an_installed_workspace_under_a_held_lock_is_answered_busy_in_time(
+    emulator: SlackEmulator, running: RunningApp, second: Workspace
+) -> None:
+    dean = second.add_user("dean", is_admin=True)
+    priya = second.add_user("priya")
+    install(running, emulator, second, dean)
+    b = slack_in(emulator, running, second)
+    assert "Pass Step 1" in b.goal("add Pass Step 1", user=priya).text
+    holder = hold_write_lock(running)  # the token store and the goals are in the locked database
+    try:
+        started = time.monotonic()
+        reply = b.driver.command(priya, "/goal", "add Read chapter 4")
+        assert time.monotonic() - started < 3.0
+        assert (reply.status, reply.text) == (200, BUSY)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert "Read chapter 4" in b.goal("add Read chapter 4", user=priya).text
+    with running.services.db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Goal)) == 2
