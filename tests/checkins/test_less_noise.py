@@ -130,3 +130,15 @@ def test_a_new_goal_waits_a_day_never_nudged_the_day_it_was_set(
     clock.now = MONDAY_NINE_CHICAGO - timedelta(days=1)  # Sunday 9:00, a day before
     daily_goal(slack, sam)
     assert [r.due_at for r in pending_nudges(app) if r.recipient == sam] == [MONDAY_NINE_CHICAGO]
+
+
+def test_the_switch_answer_names_the_goal_as_text_never_as_markup(
+    slack: Slack, randy: str, app: RunningApp, clock: FixedClock
+) -> None:
+    slack.goal("add Ping <!channel> every morning", user=randy)
+    slack.goal("cadence 1 daily", user=randy)
+    [*_, asked] = nudges_left_unanswered(slack, app, clock, randy, 4)
+    slack.click_in_message(randy, asked, "Switch to weekly")
+    slack.wait_for_edit(asked)
+    assert "Switched to weekly check-ins: #1 Ping &lt;!channel&gt; every morning" in block_texts(asked.blocks)
+    assert "<!channel>" not in str([call.args for call in slack.emulator.calls_to("chat.update")])

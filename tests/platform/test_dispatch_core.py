@@ -16,6 +16,7 @@ from bot.platform.delivery.registry import DeliveryInfo, Kind, Outgoing, Skip
 from bot.platform.services import Services
 from bot.platform.slack import make_web_client
 from storage import deliveries as store
+from storage import delivery_claims as claims
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus
 from tests.conftest import FixedClock
@@ -88,7 +89,7 @@ def test_an_expired_lease_makes_the_row_due_again_and_it_is_sent_once(
     later = services.now() + dispatch.LEASE + timedelta(seconds=1)
     assert dispatch.run_due(services, client, later) == 1
     with services.db.transaction() as s:  # the crashed worker coming back cannot settle it again
-        assert store.mark_sent(s, crashed[0].id, "crashed-worker", channel="D", ts="1", now=later) is False
+        assert claims.mark_sent(s, crashed[0].id, "crashed-worker", channel="D", ts="1", now=later) is False
     assert len(emulator.calls_to("chat.postMessage")) == 1
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from bot.emulator import SlackEmulator
 from storage import deliveries as store
+from storage import delivery_claims as claims
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Delivery, DeliveryStatus
@@ -160,7 +161,7 @@ def audit(emulator: SlackEmulator, db_url: str) -> dict[str, Any]:
     """Duplicates, silent losses and the rest, from Slack's side and the table's."""
     texts = posted(emulator)
     rows = all_rows(db_url)
-    unconfirmed = [r for r in rows if (r.last_error or "").startswith(store.UNCONFIRMED)]
+    unconfirmed = [r for r in rows if (r.last_error or "").startswith(claims.UNCONFIRMED)]
     lost = [
         r
         for r in rows

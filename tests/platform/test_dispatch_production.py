@@ -25,6 +25,7 @@ from bot.platform.services import Services
 from bot.platform.settings import SettingsError, load_settings
 from bot.platform.slack import make_web_client
 from storage import deliveries as store
+from storage import delivery_claims as claims
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Delivery, DeliveryStatus
@@ -225,7 +226,9 @@ def test_three_postgres_workers_deliver_2000_rows_exactly_once(
         for _ in range(3)
     ]
     outputs = [w.communicate(timeout=120)[0].strip() for w in workers]
-    unconfirmed = [r.last_error for r in rows(services) if (r.last_error or "").startswith(store.UNCONFIRMED)]
+    unconfirmed = [
+        r.last_error for r in rows(services) if (r.last_error or "").startswith(claims.UNCONFIRMED)
+    ]
     assert unconfirmed == []  # nothing here is slower than the send timeout
     left = Counter((r.status, r.last_error) for r in rows(services) if r.status != DeliveryStatus.SENT)
     assert sum(int(out.split()[-1]) for out in outputs) == 2000, (outputs, left)

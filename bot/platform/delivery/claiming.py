@@ -15,7 +15,7 @@ from bot.platform.delivery.failures import run_hook
 from bot.platform.delivery.registry import DeliveryInfo
 from bot.platform.services import Services
 from bot.platform.settings import DEFAULT_LEASE_SECONDS
-from storage import deliveries as store
+from storage import delivery_claims as claims
 from storage.models import Delivery
 
 log = logging.getLogger("bot.platform.delivery.dispatcher")  # one logger name for the whole dispatcher
@@ -56,7 +56,7 @@ def next_due_at(services: Services) -> datetime | None:
     """The earliest time anything is due (planners run first, so periodic rows exist)."""
     plan_periodic(services, services.now())
     with services.db.transaction() as session:
-        return store.next_due_at(session)
+        return claims.next_due_at(session)
 
 
 def lease_of(services: Services) -> timedelta:
@@ -68,8 +68,8 @@ def claim(
 ) -> list[DeliveryInfo]:
     """Settle rows abandoned mid-post, then claim up to `limit` due rows for `worker`."""
     with services.db.transaction() as session:
-        abandoned = [info(row) for row in store.settle_abandoned(session, now)]
-        rows = store.claim_due(
+        abandoned = [info(row) for row in claims.settle_abandoned(session, now)]
+        rows = claims.claim_due(
             session, now, worker=worker, lease=lease_of(services), limit=limit, conditions=conditions
         )
         claimed = [info(row) for row in rows]
@@ -77,7 +77,7 @@ def claim(
         log.warning("delivery %s: its sender stopped mid-post; recorded as sent, unconfirmed", delivery.id)
         kind = services.registry.kinds.get(delivery.kind)
         if kind is not None and kind.after_skip is not None:
-            run_hook("after_skip", kind.after_skip, services, delivery, store.UNCONFIRMED, now)
+            run_hook("after_skip", kind.after_skip, services, delivery, claims.UNCONFIRMED, now)
     return claimed
 
 
@@ -104,7 +104,7 @@ class Heartbeat:
         while not self._stop.wait(max(0.1, every)):
             try:
                 with self.services.db.transaction() as session:
-                    store.renew_leases(session, self.worker, self.now() + self.lease)
+                    claims.renew_leases(session, self.worker, self.now() + self.lease)
             except Exception as error:  # the database is away: rows we cannot renew are not posted
                 log.warning(
                     "lease heartbeat failed (%s); unrenewed rows will not be sent", type(error).__name__

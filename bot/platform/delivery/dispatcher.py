@@ -52,7 +52,7 @@ from bot.platform.delivery.registry import DeliveryInfo
 from bot.platform.delivery.settling import settle_sent
 from bot.platform.services import Services
 from bot.platform.slack import SlackGateway
-from storage import deliveries as store
+from storage import delivery_claims as claims
 from storage.models import Delivery
 
 __all__ = ["LEASE", "claim", "next_due_at", "plan_periodic", "run_due", "send_due_now", "send_one"]
@@ -201,7 +201,7 @@ class Pass:
         failed first too, so they all come back together and go oldest first."""
         self.troubled[team] = until
         with self.services.db.transaction() as session:
-            store.wait_together(session, failed, until)
+            claims.wait_together(session, failed, until)
 
     def _settle(self) -> None:
         # Sent rows are settled together: one transaction, and after-send work done in bulk.
@@ -244,7 +244,7 @@ class Pass:
             slack = self.gateways.for_team(delivery.team_id)
             if slack is None:
                 with self.services.db.transaction() as session:
-                    store.mark_skipped(
+                    claims.mark_skipped(
                         session, delivery.id, self.worker, "coachbot is not installed in this workspace"
                     )
                 continue
@@ -263,7 +263,7 @@ class Pass:
 
     def _hand_back(self, delivery: DeliveryInfo, not_before: datetime) -> None:
         with self.services.db.transaction() as session:
-            store.retry_at(
+            claims.retry_at(
                 session,
                 delivery.id,
                 self.worker,

@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.platform.delivery.registry import DeliveryInfo, Kind
 from bot.platform.services import Services
-from storage import deliveries as store
+from storage import delivery_claims as claims
 
 log = logging.getLogger("bot.platform.delivery.dispatcher")
 
@@ -104,13 +104,13 @@ def settle_failure(
     error = f"{failure.code} (attempt {delivery.attempts})"
     with services.db.transaction() as session:
         if failure.outcome is Outcome.AMBIGUOUS:
-            store.mark_unconfirmed(session, delivery.id, worker, failure.code, now)
+            claims.mark_unconfirmed(session, delivery.id, worker, failure.code, now)
             log.warning(
                 "delivery %s: %s; recorded as sent, unconfirmed (never resent)", delivery.id, failure.code
             )
             unconfirmed = True
         elif failure.outcome is Outcome.RATE_LIMITED:
-            store.retry_at(
+            claims.retry_at(
                 session,
                 delivery.id,
                 worker,
@@ -124,14 +124,14 @@ def settle_failure(
         ):
             # One last try just before the deadline rather than none; after it, a skip says why.
             retry = min(now + backoff(delivery.attempts), max(now, useful_until))
-            store.retry_at(session, delivery.id, worker, retry, error)
+            claims.retry_at(session, delivery.id, worker, retry, error)
             return retry
         else:
             unconfirmed = False
-            failed = store.mark_failed(session, delivery.id, worker, error)
+            failed = claims.mark_failed(session, delivery.id, worker, error)
     if unconfirmed:
         if kind.after_skip is not None:
-            run_hook("after_skip", kind.after_skip, services, delivery, store.UNCONFIRMED, now)
+            run_hook("after_skip", kind.after_skip, services, delivery, claims.UNCONFIRMED, now)
         return None
     log.warning("delivery %s failed for good: %s", delivery.id, error)
     if failed and kind.after_failure is not None:

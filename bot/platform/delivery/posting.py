@@ -19,6 +19,7 @@ from bot.platform.delivery.shared_pacing import SharedPacer
 from bot.platform.services import Services
 from bot.platform.slack import SlackGateway
 from storage import deliveries as store
+from storage import delivery_claims as claims
 
 log = logging.getLogger("bot.platform.delivery.dispatcher")  # one logger name for the whole dispatcher
 
@@ -90,7 +91,7 @@ def post_one(
     kind = services.registry.kinds.get(delivery.kind)
     if kind is None:
         with services.db.transaction() as session:
-            store.mark_failed(session, delivery.id, worker, f"unknown delivery kind {delivery.kind!r}")
+            claims.mark_failed(session, delivery.id, worker, f"unknown delivery kind {delivery.kind!r}")
         return None
     useful = kind.useful_until(services, delivery)
     if now > useful.deadline:
@@ -102,7 +103,7 @@ def post_one(
     except Exception as error:
         log.exception("rendering delivery %s failed", delivery.id)
         with services.db.transaction() as session:
-            store.mark_failed(session, delivery.id, worker, f"render_error {type(error).__name__}")
+            claims.mark_failed(session, delivery.id, worker, f"render_error {type(error).__name__}")
         if kind.after_failure is not None:
             run_hook("after_failure", kind.after_failure, services, delivery, "render_error", now)
         return None
@@ -112,9 +113,9 @@ def post_one(
     with services.db.transaction() as session:
         # The last look before the post leaves: still ours, with time for the post to finish.
         margin = timedelta(seconds=services.settings.send_timeout_seconds)
-        held = store.mark_posting(session, [delivery.id], worker, now + margin)
+        held = claims.mark_posting(session, [delivery.id], worker, now + margin)
         if not held:  # if still ours, it goes back for anyone (us included) to take at once
-            store.retry_at(
+            claims.retry_at(
                 session, delivery.id, worker, now, "handed back: its claim ran short", refund_attempt=True
             )
     if not held:

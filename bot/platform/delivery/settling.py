@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from bot.platform.delivery.failures import run_hook
 from bot.platform.delivery.registry import DeliveryInfo, Kind
 from bot.platform.services import Services
-from storage import deliveries as store
+from storage import delivery_claims as claims
 
 if TYPE_CHECKING:
     from bot.platform.delivery.posting import Posted
@@ -21,7 +21,7 @@ def skip(
     services: Services, kind: Kind, delivery: DeliveryInfo, worker: str, reason: str, now: datetime
 ) -> None:
     with services.db.transaction() as session:
-        skipped = store.mark_skipped(session, delivery.id, worker, reason)
+        skipped = claims.mark_skipped(session, delivery.id, worker, reason)
     if skipped and kind.after_skip is not None:
         run_hook("after_skip", kind.after_skip, services, delivery, reason, now)
 
@@ -31,7 +31,7 @@ def settle_sent(services: Services, worker: str, posted: list[Posted], now: date
     if not posted:
         return
     with services.db.transaction() as session:
-        held = store.mark_sent_many(session, worker, [(p.delivery.id, p.channel, p.ts) for p in posted], now)
+        held = claims.mark_sent_many(session, worker, [(p.delivery.id, p.channel, p.ts) for p in posted], now)
     if held < len(posted):
         log.warning("%d deliveries were sent after their lease ran out", len(posted) - held)
     by_kind: dict[str, list[Posted]] = {}
