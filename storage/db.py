@@ -15,6 +15,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# A connection's busy timeout is reset only when a transaction wants one this different.
+BUSY_STEP_MS = 100
+_BUSY_MS = "coachbot_busy_timeout_ms"
 READ_ONLY = "coachbot_read_only"
 # Never wait less than this for a lock, even past the deadline: a free lock is taken at once anyway.
 MIN_WAIT_SECONDS = 0.05
@@ -91,12 +94,18 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         # Deleted rows are overwritten with zeros, not left in free pages (a person's deleted words).
         cursor.execute("PRAGMA secure_delete=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        _record.info[_BUSY_MS] = SQLITE_BUSY_TIMEOUT_MS
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # Pooled connections serve requests and background jobs in turn: set the wait every time.
-        connection.exec_driver_sql(f"PRAGMA busy_timeout={_wait_ms(SQLITE_BUSY_TIMEOUT_MS)}")
+        # Pooled connections serve requests and background jobs in turn: the wait is set when it
+        # changes by more than a step (not on every transaction, which costs a statement each).
+        wanted, current = _wait_ms(SQLITE_BUSY_TIMEOUT_MS), connection.info.get(_BUSY_MS)
+        if current is None or abs(wanted - current) > BUSY_STEP_MS:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={wanted}")
+            connection.info[_BUSY_MS] = wanted
         # Writers take the lock up front (IMMEDIATE): a deferred transaction that later writes can
         # fail with "database is locked" without waiting. Readers never block anyone in WAL mode.
         if connection.get_execution_options().get(READ_ONLY):
@@ -164,7 +173,9 @@ class Database:
                 connection = self.engine.raw_connection()
                 try:
                     cursor = connection.cursor()
-                    cursor.execute(f"PRAGMA busy_timeout={_wait_ms(SQLITE_BUSY_TIMEOUT_MS)}")
+                    wait = _wait_ms(SQLITE_BUSY_TIMEOUT_MS)
+                    cursor.execute(f"PRAGMA busy_timeout={wait}")
+                    connection.info[_BUSY_MS] = wait
                     busy, _, _ = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
                     cursor.close()
                 finally:
