@@ -20,7 +20,13 @@ from bot.meetings import service as meetings
 from bot.meetings.commands import answer_meeting_command, opens_modal
 from bot.meetings.forms import booking_from_state, meeting_id_from_metadata, state_text
 from bot.meetings.ids import MeetingAction, MeetingCallback, MeetingField
-from bot.meetings.prep_views import ATTENDANCE_ANSWERS, agenda_modal, coach_note_modal, follow_up_modal
+from bot.meetings.prep_views import (
+    ATTENDANCE_ANSWERS,
+    agenda_modal,
+    agreement_answered,
+    coach_note_modal,
+    follow_up_modal,
+)
 from bot.meetings.views import booked_reply, meeting_modal
 from bot.platform.asking import answer_key, payload_of
 from bot.platform.dates import local_today
@@ -124,14 +130,26 @@ def register_actions(app: App, services: Services) -> None:
         return ack_answer
 
     def thank_for_answer(
-        action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+        context: BoltContext,
     ) -> None:
         if not context.get(ANSWERED_KEY) or not respond.response_url:
             return  # not this person's agreement, or a click from somewhere with no message to answer
-        if action["action_id"] == MeetingAction.AGREE:
+        agreed = action["action_id"] == MeetingAction.AGREE
+        if agreed:
             respond(text="Thank you: I've let your coach know you agree.", replace_original=False)
         else:
             respond(text="I've let your coach know you'd like to talk it through.", replace_original=False)
+        shown, container = body.get("message") or {}, body.get("container") or {}
+        if shown.get("blocks") and container.get("channel_id") and container.get("message_ts"):
+            state = (body.get("state") or {}).get("values") or {}
+            blocks = agreement_answered(shown["blocks"], state, agreed)
+            gateway(client).update_message(
+                container["channel_id"], container["message_ts"], shown.get("text") or "", blocks
+            )
         send_what_this_request_planned(services, client, context)
 
     def open_form(

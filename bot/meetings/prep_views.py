@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -101,6 +102,44 @@ def agreement_blocks(text: str, pairing_id: int) -> list[Block]:
             ],
         ),
     ]
+
+
+def agreement_answered(shown: list[dict[str, Any]], state: dict[str, Any], agreed: bool) -> list[Block]:
+    """The message as the coachee saw it, with the agreement's buttons replaced by their answer.
+
+    Agreeing answers it for good; asking to discuss leaves **I agree** for later. Ticked checkboxes
+    are redrawn as ticked (`state` is what the click carried), so the prep checklist loses nothing.
+    """
+    blocks: list[dict[str, Any]] = []
+    for block in shown:
+        if str(block.get("block_id", "")).startswith("agreement_") and block.get("type") == "actions":
+            answer = (
+                "✅ You agreed to the coaching agreement."
+                if agreed
+                else ("💬 You asked to talk the agreement through with your coach. You can still agree here.")
+            )
+            blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": answer}]})
+            if not agreed:
+                kept = [e for e in block.get("elements", []) if e.get("action_id") == MeetingAction.AGREE]
+                blocks.append({**block, "elements": kept})
+            continue
+        blocks.append(_with_ticks(block, state.get(str(block.get("block_id")), {})))
+    return Block.parse_all(blocks)
+
+
+def _with_ticks(block: dict[str, Any], chosen: dict[str, Any]) -> dict[str, Any]:
+    """Checkboxes show what the person had ticked (the click's state), not what the message first showed."""
+    if block.get("type") != "actions":
+        return block
+    elements = []
+    for element in block.get("elements", []):
+        ticked = chosen.get(element.get("action_id"), {}).get("selected_options")
+        if element.get("type") == "checkboxes" and ticked is not None:
+            element = {k: v for k, v in element.items() if k != "initial_options"}
+            if ticked:
+                element["initial_options"] = ticked
+        elements.append(element)
+    return {**block, "elements": elements}
 
 
 def brief_message(

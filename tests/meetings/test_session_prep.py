@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -10,7 +12,7 @@ from bot.platform.slack import SlackGateway, make_web_client
 from storage.models import Goal
 from storage.models.meetings import Meeting, Pairing
 from tests.conftest import FixedClock
-from tests.harness import BOT_TOKEN, RunningApp, Slack, block_texts, run_due
+from tests.harness import BOT_TOKEN, RunningApp, Slack, block_texts, find_button, run_due
 
 
 def slack_gateway(slack: Slack) -> SlackGateway:
@@ -131,10 +133,11 @@ def test_agreeing_stores_the_time_tells_the_coach_and_shows_in_the_roster(
     coach, coachee = paired
     book_tomorrow(slack, coach, coachee)
     prep = slack.wait_for_dm(coachee, "Getting ready")
+    as_shown = replace(prep, blocks=copy.deepcopy(prep.blocks))  # before the answer replaces the buttons
     slack.click_in_message(coachee, prep, "I agree")
     slack.wait_for_dm(coach, "agreed to the coaching agreement")
     assert pairing(app).agreed_at == clock.now
-    slack.click_in_message(coachee, prep, "I agree")  # a second click tells the coach nothing new
+    slack.click_in_message(coachee, as_shown, "I agree")  # a double click tells the coach nothing new
     roster = slack.coach("roster", user=coach).text
     assert "agreed Mon Nov 23, 10:00 AM" in roster
     slack.emulator.wait_for(
@@ -154,6 +157,57 @@ def test_asking_to_discuss_the_agreement_tells_the_coach(
     slack.click_in_message(coachee, prep, "I'd like to discuss this")
     assert "would like to discuss the coaching agreement" in slack.wait_for_dm(coach, "discuss").text
     assert pairing(app).agreed_at is None
+
+
+def test_agreeing_replaces_the_agreement_buttons_and_keeps_the_ticked_checklist(
+    slack: Slack, app: RunningApp, paired: tuple[str, str]
+) -> None:
+    coach, coachee = paired
+    book_tomorrow(slack, coach, coachee)
+    prep = slack.wait_for_dm(coachee, "Getting ready")
+    ticked = slack.tick(coachee, prep, ["deadlines"])  # Slack keeps the tick in the click's state
+    assert ticked.status == 200
+    block = next(
+        b for b in prep.blocks if b["type"] == "actions" and b["elements"][0]["type"] == "checkboxes"
+    )
+    chosen = [o for o in block["elements"][0]["options"] if o["value"] == "deadlines"]
+    state = {
+        block["block_id"]: {
+            block["elements"][0]["action_id"]: {"type": "checkboxes", "selected_options": chosen}
+        }
+    }
+    block_id, agree = find_button(prep.blocks, "I agree", 0)
+    slack.driver.click(coachee, agree, block_id=block_id, message=prep, state=state)
+    slack.wait_for_edit(prep)
+    assert "You agreed to the coaching agreement" in block_texts(prep.blocks)
+    labels = [
+        e.get("text", {}).get("text") for b in prep.blocks if b["type"] == "actions" for e in b["elements"]
+    ]
+    assert "I agree" not in labels and "I'd like to discuss this" not in labels
+    assert "Add an agenda item" in labels  # the rest of the message still works
+    checklist = next(
+        b for b in prep.blocks if b["type"] == "actions" and b["elements"][0]["type"] == "checkboxes"
+    )
+    assert [o["value"] for o in checklist["elements"][0]["initial_options"]] == ["deadlines"]
+
+
+def test_asking_to_discuss_leaves_only_i_agree_for_later(
+    slack: Slack, app: RunningApp, paired: tuple[str, str], clock: FixedClock
+) -> None:
+    coach, coachee = paired
+    book_tomorrow(slack, coach, coachee)
+    prep = slack.wait_for_dm(coachee, "Getting ready")
+    slack.click_in_message(coachee, prep, "I'd like to discuss this")
+    slack.wait_for_edit(prep)
+    assert "You asked to talk the agreement through" in block_texts(prep.blocks)
+    labels = [
+        e.get("text", {}).get("text") for b in prep.blocks if b["type"] == "actions" for e in b["elements"]
+    ]
+    assert "I'd like to discuss this" not in labels and "I agree" in labels
+    slack.click_in_message(coachee, prep, "I agree")
+    slack.wait_for_edit(prep, edits=2)
+    assert "You agreed to the coaching agreement" in block_texts(prep.blocks)
+    assert pairing(app).agreed_at == clock.now
 
 
 def test_a_coach_resends_the_agreement_and_others_cannot(
