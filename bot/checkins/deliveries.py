@@ -21,9 +21,8 @@ from storage.models import Cadence, Goal, GoalStatus, Person
 
 log = logging.getLogger(__name__)
 
-# A nudge this late (the app was down) is skipped with a reason and the next one planned;
-# a nudge only a little late is still useful, unless it would now land in quiet hours.
-LATE_LIMIT = timedelta(hours=3)
+# A late nudge (the app or Slack was down) is useful until the end of its day in the person's zone
+# (nudge_useful_until); more than a little late, it is not sent into their quiet hours.
 STILL_ON_TIME = timedelta(minutes=15)
 # A nudge is not sent about a goal the person checked in on this recently (a /checkin, a note, an answer).
 CHECKIN_COVERS = timedelta(hours=4)
@@ -77,8 +76,6 @@ def render_nudge(services: Services, delivery: DeliveryInfo, now: datetime) -> O
         if prefs is not None and prefs.stopped_reason:
             return Skip(f"nudges stopped: {prefs.stopped_reason}")
         late = now - delivery.due_at
-        if late > LATE_LIMIT:
-            return Skip(f"{late.total_seconds() / 3600:.1f} hours late; the next nudge is planned instead")
         if late > STILL_ON_TIME and _quiet_now(session, person, now):
             return Skip("late, and it is now the person's quiet hours; the next nudge is planned instead")
         snoozed = delivery.dedupe_key.startswith("nudge_snooze:")

@@ -170,14 +170,28 @@ def test_a_deactivated_person_gets_nothing_more(
     assert pending_nudges(app) == []
 
 
-def test_after_downtime_a_nudge_hours_late_is_skipped_with_a_reason_and_the_next_planned(
+def test_after_downtime_a_nudge_hours_late_the_same_day_is_still_sent_once(
     slack: Slack, randy: str, app: RunningApp, clock: FixedClock
 ) -> None:
     slack.goal("add Review pharmacology flashcards", user=randy)
     slack.goal("cadence 1 daily", user=randy)
-    assert send_due_at(slack, app, clock, TUESDAY_NINE_CHICAGO + timedelta(hours=5)) == 0
-    skipped, following = nudge_rows(app)
-    assert skipped.status == DeliveryStatus.SKIPPED and "hours late" in (skipped.last_error or "")
+    assert send_due_at(slack, app, clock, TUESDAY_NINE_CHICAGO + timedelta(hours=5)) == 1  # 2 PM: same day
+    sent, following = nudge_rows(app)
+    assert sent.status == DeliveryStatus.SENT
+    assert following.status == DeliveryStatus.PENDING
+    assert following.due_at == TUESDAY_NINE_CHICAGO + timedelta(days=1)
+    assert len(slack.dms(randy)) == 1
+
+
+def test_after_downtime_past_the_end_of_its_day_a_nudge_is_skipped_with_a_reason_and_the_next_planned(
+    slack: Slack, randy: str, app: RunningApp, clock: FixedClock
+) -> None:
+    slack.goal("add Review pharmacology flashcards", user=randy)
+    slack.goal("cadence 1 daily", user=randy)
+    midnight = TUESDAY_NINE_CHICAGO + timedelta(hours=15)  # 00:00 Wednesday in Chicago
+    assert send_due_at(slack, app, clock, midnight + timedelta(minutes=1)) == 0
+    skipped, following = nudge_rows(app)[:2]
+    assert skipped.status == DeliveryStatus.SKIPPED and "end of its day" in (skipped.last_error or "")
     assert following.status == DeliveryStatus.PENDING
     assert following.due_at == TUESDAY_NINE_CHICAGO + timedelta(days=1)
     assert send_due_at(slack, app, clock, following.due_at + timedelta(minutes=40)) == 1  # still useful
