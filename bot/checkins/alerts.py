@@ -8,12 +8,12 @@ from sqlalchemy.orm import Session
 
 from bot.goals.nudge_schedule import NudgeRules, allowed_time
 from bot.meetings.pairings import coach_of
+from bot.platform.delivery.planning import Address, plan_one
 from bot.platform.delivery.registry import DeliveryInfo, Kind, Outgoing, Skip
 from bot.platform.people import Actor
 from bot.platform.services import Services
 from bot.platform.text import escape_mrkdwn
 from storage import checkins as queries
-from storage import deliveries as store
 from storage.models import Goal
 from storage.people import find_person
 
@@ -34,15 +34,10 @@ def plan_coach_alert(session: Session, coachee: Actor, coach: str, reason: str, 
 
     The coach is looked up before that transaction opens: the lookup may open its own.
     """
-    return store.plan(
-        session,
-        team_id=coachee.team_id,
-        kind=COACH_ALERT_KIND,
-        recipient=coach,
-        due_at=now,
-        dedupe_key=f"coach_alert:{coachee.team_id}:{coachee.user_id}:{now.isoformat()}",
-        now=now,
-        payload={"coachee": coachee.user_id, "reason": reason},
+    key = f"coach_alert:{coachee.team_id}:{coachee.user_id}:{now.isoformat()}"
+    payload = {"coachee": coachee.user_id, "reason": reason}
+    return plan_one(
+        session, Address(coachee.team_id, coach), kind=COACH_ALERT_KIND, key=key, now=now, payload=payload
     )
 
 
@@ -73,19 +68,13 @@ def plan_need_help_alert(
 ) -> datetime:
     """Tell the coach a goal got "need help", at their next working moment; returns when."""
     due = coach_working_time(session, coachee.team_id, coach, now)
-    store.plan(
-        session,
-        team_id=coachee.team_id,
-        kind=COACH_ALERT_KIND,
-        recipient=coach,
-        due_at=due,
-        dedupe_key=need_help_key(coachee, where, goal.id),
-        now=now,
-        payload={
-            "coachee": coachee.user_id,
-            "reason": f"answered “need help” on goal #{goal.number}: {escape_mrkdwn(goal.title)}",
-        },
-    )
+    payload = {
+        "coachee": coachee.user_id,
+        "reason": f"answered “need help” on goal #{goal.number}: {escape_mrkdwn(goal.title)}",
+    }
+    key = need_help_key(coachee, where, goal.id)
+    to = Address(coachee.team_id, coach)
+    plan_one(session, to, kind=COACH_ALERT_KIND, key=key, now=now, payload=payload, due_at=due)
     return due
 
 

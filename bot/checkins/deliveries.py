@@ -13,10 +13,10 @@ from bot.checkins.nudge_views import NudgePart, nudge_blocks, nudge_text
 from bot.goals.nudge_plan import NUDGE_KIND, replan_people, replan_person, rules_for, stop_nudges
 from bot.goals.nudge_schedule import allowed_time, in_quiet_hours
 from bot.platform.dates import local_today, zone
+from bot.platform.delivery.planning import plan_one
 from bot.platform.delivery.registry import DeliveryInfo, Kind, Outgoing, Skip, UsefulUntil
 from bot.platform.services import Services
 from storage import checkins as queries
-from storage import deliveries as store
 from storage.models import Cadence, Goal, GoalStatus, Person
 
 log = logging.getLogger(__name__)
@@ -147,17 +147,8 @@ def plan_snooze(
     due = allowed_time(now + timedelta(days=1), rules_for(session, person, prefs))
     if due is None:
         return None
-    store.plan(
-        session,
-        team_id=person.team_id,
-        kind=NUDGE_KIND,
-        recipient=person.slack_user_id,
-        due_at=due,
-        dedupe_key=f"nudge_snooze:{goal_id}:{message_ts}",
-        now=now,
-        person_id=person.id,
-        payload={"goal_ids": [goal_id]},
-    )
+    key, payload = f"nudge_snooze:{goal_id}:{message_ts}", {"goal_ids": [goal_id]}
+    plan_one(session, person, kind=NUDGE_KIND, key=key, now=now, payload=payload, due_at=due)
     return due
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.platform.delivery.planning import Address, plan_one
 from storage import deliveries
 from storage import meetings as queries
 from storage.models import Delivery
@@ -60,17 +61,10 @@ def _plan(
     now: datetime,
     **payload: Any,
 ) -> None:
-    recipient, person_id = to
-    deliveries.plan(
-        session,
-        team_id=meeting.team_id,
-        kind=kind,
-        recipient=recipient,
-        person_id=person_id,
-        due_at=due_at,
-        dedupe_key=meeting_key(meeting, suffix),
-        now=now,
-        payload={"meeting_id": meeting.id, "version": meeting.version, **payload},
+    address = Address(meeting.team_id, *to)
+    body = {"meeting_id": meeting.id, "version": meeting.version, **payload}
+    plan_one(
+        session, address, kind=kind, key=meeting_key(meeting, suffix), now=now, payload=body, due_at=due_at
     )
 
 

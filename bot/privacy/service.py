@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.platform import audit
+from bot.platform.delivery.planning import Address, plan_one
 from bot.platform.delivery.registry import DeliveryInfo, Kind, Outgoing, Skip
 from bot.platform.errors import UserError
 from bot.platform.people import Actor
@@ -105,17 +106,9 @@ def delete_person_data(services: Services, team_id: str, user_id: str, *, by: st
         schedule.forget_mentions(session, team_id, user_id)
         rows = personal_data.erase(session, subject)
         for pairing_id, coach_user_id, coach_person_id in coaches:
-            schedule.plan(
-                session,
-                team_id=team_id,
-                kind=COACHEE_LEFT,
-                recipient=coach_user_id,
-                person_id=coach_person_id,
-                due_at=now,
-                dedupe_key=f"{team_id}:coachee_left:{pairing_id}",
-                now=now,
-                payload={"coachee": user_id},
-            )
+            coach = Address(team_id, coach_user_id, coach_person_id)
+            key = f"{team_id}:coachee_left:{pairing_id}"
+            plan_one(session, coach, kind=COACHEE_LEFT, key=key, now=now, payload={"coachee": user_id})
         action = audit.DELETED if by == user_id else audit.REMOVED
         audit.note(session, now, team_id, by, user_id, action, f"{sum(rows.values())} rows")
     services.actors.forget(team_id, user_id)

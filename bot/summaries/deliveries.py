@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 
 from bot.platform import audit
 from bot.platform.dates import local_today
+from bot.platform.delivery.planning import Address, plan_one
 from bot.platform.delivery.registry import AfterSend, DeliveryInfo, Kind, Outgoing, Skip, useful_for
 from bot.platform.services import Services
 from bot.summaries.schedule import LATE_LIMIT, PART_KIND, SUMMARY_KIND, plan_weekly_when_due
 from bot.summaries.service import coach_summary
 from bot.summaries.views import Message, summary_messages
 from storage import checkins as people_queries
-from storage import deliveries as store
 from storage import meetings as session_queries
 from storage import summary_prefs as summary_queries
 
@@ -103,21 +103,14 @@ def _plan_parts(
     """Plan the rest of a long summary as replies in the first message's thread."""
     with services.db.transaction() as session:
         for number, message in enumerate(later, 2):
-            store.plan(
-                session,
-                team_id=delivery.team_id,
-                kind=PART_KIND,
-                recipient=channel,
-                person_id=delivery.person_id,
-                due_at=now,
-                dedupe_key=f"{delivery.dedupe_key}:part:{number}",
-                now=now,
-                payload={
-                    "thread_ts": ts,
-                    "text": message.text,
-                    "blocks": [block.to_dict() for block in message.blocks],
-                },
-            )
+            payload = {
+                "thread_ts": ts,
+                "text": message.text,
+                "blocks": [block.to_dict() for block in message.blocks],
+            }
+            thread = Address(delivery.team_id, channel, delivery.person_id)
+            key = f"{delivery.dedupe_key}:part:{number}"
+            plan_one(session, thread, kind=PART_KIND, key=key, now=now, payload=payload)
 
 
 after_weekly_sent = after_sent(messages_for)

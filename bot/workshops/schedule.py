@@ -11,7 +11,7 @@ from itertools import pairwise
 
 from sqlalchemy.orm import Session
 
-from bot.platform.delivery.planning import Channel, plan_one
+from bot.platform.delivery.planning import Address, plan_one
 from storage import deliveries as store
 from storage.models import Delivery, Person
 from storage.models.workshops import Occurrence, Rsvp, RsvpAnswer, Workshop, WorkshopStatus
@@ -48,8 +48,8 @@ def withdraw_reminders(session: Session, workshop: Workshop, occurrence: Occurre
     )
 
 
-def _channel(workshop: Workshop) -> Channel:
-    return Channel(workshop.team_id, workshop.channel_id)
+def _channel(workshop: Workshop) -> Address:
+    return Address(workshop.team_id, workshop.channel_id)
 
 
 def plan_announcement(session: Session, workshop: Workshop, now: datetime) -> None:
@@ -112,7 +112,7 @@ def plan_cancellation(session: Session, workshop: Workshop, people: list[Person]
     """A note in the announcement's thread, and a DM to each person who said Going or Maybe."""
     payload, prefix = {"workshop_id": workshop.id}, key_prefix(workshop.id)
     if workshop.announcement_ts and workshop.announcement_channel:
-        thread = Channel(workshop.team_id, workshop.announcement_channel)
+        thread = Address(workshop.team_id, workshop.announcement_channel)
         plan_one(
             session,
             thread,

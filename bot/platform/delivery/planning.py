@@ -1,4 +1,4 @@
-"""Planning one message to one person or channel: the call every area makes inside its change."""
+"""Planning one message to one person, user id or channel: the call every area makes inside its change."""
 
 from __future__ import annotations
 
@@ -14,16 +14,18 @@ from storage.models import Person
 
 
 @dataclass(frozen=True)
-class Channel:
-    """A channel (or a DM with no person behind it) as a recipient."""
+class Address:
+    """Where a message goes when there is no Person or Actor at hand: a channel, a user id, or a
+    thread, with the person it is about (if any) so their deletion finds it."""
 
     team_id: str
-    channel_id: str
+    recipient: str
+    person_id: int | None = None
 
 
 def plan_one(
     session: Session,
-    to: Person | Actor | Channel,
+    to: Person | Actor | Address,
     *,
     kind: str,  # by name, so the house test (tests/platform/test_areas.py) finds every planned kind
     key: str,
@@ -32,12 +34,13 @@ def plan_one(
     due_at: datetime | None = None,
 ) -> bool:
     """Plan `kind` for `to`, due now unless `due_at`; False if its dedupe key was planned before."""
+    person_id: int | None
     if isinstance(to, Person):
         recipient, person_id = to.slack_user_id, to.id
     elif isinstance(to, Actor):
         recipient, person_id = to.user_id, to.person_id
     else:
-        recipient, person_id = to.channel_id, None
+        recipient, person_id = to.recipient, to.person_id
     return deliveries.plan(
         session,
         team_id=to.team_id,

@@ -1,6 +1,6 @@
 """What the bot will send later: a kind says how to render it and what follows a send.
 
-Services plan deliveries with `storage.deliveries.plan` in the same transaction as the change
+Services plan deliveries with `planning.plan_one` in the same transaction as the change
 that causes them; planners (idempotent, thanks to dedupe keys) create periodic rows ahead of time.
 """
 
