@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -28,6 +29,7 @@ def services(emulator: SlackEmulator, any_db: Database, clock: FixedClock) -> It
     def render(services: Services, delivery: DeliveryInfo, now: object) -> Outgoing | Skip:
         if delivery.payload.get("skip"):
             return Skip("nothing to say")
+        time.sleep(float(str(delivery.payload.get("render_seconds", 0))))  # a slow render (a busy database)
         return Outgoing(text=f"hello {delivery.payload['n']}")
 
     hello = Area("test", kinds={"test_hello": Kind(render)})
@@ -75,6 +77,17 @@ def test_due_rows_are_sent_once_and_future_rows_wait(services: Services, emulato
     sent = rows(services)[0]
     assert sent.status == DeliveryStatus.SENT and sent.message_ts and sent.message_channel == "D00000001"
     assert dispatch.next_due_at(services) == services.now() + timedelta(hours=1)
+
+
+def test_two_messages_to_one_person_arrive_in_order_even_when_the_first_is_slow_to_render(
+    services: Services, emulator: SlackEmulator
+) -> None:
+    emulator.workspace.add_user("randy", user_id="U00000001")
+    client = make_web_client(BOT_TOKEN, emulator.url)
+    plan(services, "notice", n=1, render_seconds=1.5)  # longer than the 1 s between a channel's sends
+    plan(services, "prep", n=2)
+    assert dispatch.run_due(services, client, services.now()) == 2
+    assert [c.args["text"] for c in emulator.calls_to("chat.postMessage")] == ["hello 1", "hello 2"]
 
 
 def test_an_expired_lease_makes_the_row_due_again_and_it_is_sent_once(

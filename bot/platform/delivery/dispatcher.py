@@ -213,14 +213,27 @@ class Pass:
         """Start the rows whose send slot has come; returns how long to wait before looking again."""
         self._reserve()
         clock = time.monotonic()
+        # One message at a time per person or channel, in order: a slow render or post of the first
+        # (a booking's notice) must not let the next (its prep checklist) arrive before it.
+        busy = {d.recipient for d in self.sending.values()}
+        held = []
         while self.slotted and len(self.running) < SEND_THREADS and self.slotted[0][0] <= clock:
-            _, _, delivery, slack = heapq.heappop(self.slotted)
+            entry = heapq.heappop(self.slotted)
+            _, _, delivery, slack = entry
+            if delivery.recipient in busy:
+                held.append(entry)
+                continue
+            busy.add(delivery.recipient)
             future = pool.submit(
                 post_one, self.services, slack, delivery, self.worker, self.now(), pacer=self.pacer
             )
             self.running.add(future)
             self.sending[future] = delivery
-        times = [self.slotted[0][0]] if self.slotted else []
+        for entry in held:
+            heapq.heappush(self.slotted, entry)
+        # A held row waits for its recipient's send to finish (the caller waits on the running sends).
+        startable = [start for start, _, d, _ in self.slotted if d.recipient not in busy]
+        times = [min(startable)] if startable else []
         times += [self.queue[0][0]] if self.queue else []
         if not times:
             return IDLE_WAIT_SECONDS
