@@ -27,6 +27,13 @@ def _expired(now: datetime) -> Any:
     return (Delivery.status == DeliveryStatus.CLAIMED) & (Delivery.lease_until < now)
 
 
+def _locked_ids(session: Session, query: Any, *, skip_locked: bool = False) -> list[int]:
+    """The ids `query` selects, locked on PostgreSQL (taken in the order the query gives)."""
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=skip_locked)
+    return list(session.scalars(query))
+
+
 def claim_due(
     session: Session,
     now: datetime,
@@ -49,9 +56,7 @@ def claim_due(
         .order_by(Delivery.due_at, Delivery.id)
         .limit(limit)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = list(session.scalars(query))
+    ids = _locked_ids(session, query, skip_locked=True)
     if not ids:
         return []
     session.execute(
@@ -80,9 +85,7 @@ def settle_abandoned(session: Session, now: datetime, limit: int = 500) -> list[
         .order_by(Delivery.id)
         .limit(limit)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = list(session.scalars(query))
+    ids = _locked_ids(session, query, skip_locked=True)
     if not ids:
         return []
     session.execute(
@@ -107,9 +110,7 @@ def renew_leases(session: Session, worker: str, until: datetime) -> int:
         .where(Delivery.status == DeliveryStatus.CLAIMED, Delivery.claimed_by == worker)
         .order_by(Delivery.id)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        mine = mine.with_for_update()
-    ids = list(session.scalars(mine))
+    ids = _locked_ids(session, mine)
     if not ids:
         return 0
     result: CursorResult[Any] = session.execute(  # type: ignore[assignment]

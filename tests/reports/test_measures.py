@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from PIL import Image
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from bench.program import build_program
@@ -37,6 +36,7 @@ from storage.models import (
     Pairing,
     Person,
 )
+from tests.statements import counting
 
 TEAM = "T_MEASURE"
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
@@ -211,22 +211,6 @@ def test_the_chart_is_a_real_png_whose_alt_text_states_the_latest_weeks_numbers(
     total = independent(sqlite_db, None, last_monday)
     assert f"All cohorts: {total['coachees']} coachees" in chart.alt_text
     assert len(chart.alt_text) <= 2000
-
-
-@contextmanager
-def counting(db: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        # Only the queries: not what every transaction sends on SQLite (PRAGMA busy_timeout, BEGIN).
-        if not args[2].startswith(("PRAGMA", "BEGIN")):
-            statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def statements_for_5_and_50(tmp_path: Any, build: Callable[[Session, int], None]) -> list[int]:

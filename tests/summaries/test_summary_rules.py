@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from bench.program import SECRET, build_program
 from bot.summaries.digest import build_digest, digest_messages
@@ -19,6 +16,7 @@ from storage.db import Database
 from storage.models import Delivery, DeliveryStatus, Goal, GoalStatus, Person, ProgressNote
 from storage.models.checkins import CheckIn, NudgeAnswer, NudgePrefs, QuietPeriod
 from storage.models.meetings import Pairing
+from tests.statements import counting
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # Monday 08:00 in Chicago
 TEAM = "T1"
@@ -285,22 +283,6 @@ def test_a_coachee_with_nothing_to_report_still_appears_briefly(roster: Roster) 
     [message] = summary_messages([summary], NOW.date(), "America/Chicago")
     text = str([b.to_dict() for b in message.blocks])
     assert "<@U_silent>" in text and "Nothing to report this week" in text
-
-
-@contextmanager
-def counting(db: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        # Only the queries: not what every transaction sends on SQLite (PRAGMA busy_timeout, BEGIN).
-        if not args[2].startswith(("PRAGMA", "BEGIN")):
-            statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_a_summary_takes_the_same_number_of_queries_for_5_or_50_coachees(any_db: Database) -> None:
