@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -86,8 +87,14 @@ def test_the_digest_carries_a_chart_in_the_dm_and_on_the_admins_home(
     [chart] = uploaded_to(slack, dean)
     png = bytes(chart["data"])  # type: ignore[call-overload]
     assert png.startswith(PNG_MAGIC) and 20_000 < len(png) < 1_000_000
-    home = slack.open_home(dean)
-    [image] = [b for b in home["blocks"] if b["type"] == "image"]
+    # The file's id is recorded when the digest's row is settled, a moment after the upload lands.
+    deadline = time.monotonic() + 10
+    while True:
+        images = [b for b in slack.open_home(dean)["blocks"] if b["type"] == "image"]
+        if images or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    [image] = images
     assert image["slack_file"] == {"id": chart["id"]}
     assert "M1 2030: 6 coachees" in image["alt_text"] and "All cohorts: 12 coachees" in image["alt_text"]
 
