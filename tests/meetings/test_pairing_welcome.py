@@ -62,7 +62,8 @@ def test_a_coachees_home_shows_their_coach_and_next_session_and_a_coachs_their_o
     run_due(app, slack.emulator)
     nudge = slack.wait_for_dm(coachee, "Check-in")
     slack.click_message(coachee, nudge, "Need help")
-    slack.wait_for_edit(nudge)
+    # The answer replaces the nudge's part (another update of the same message may land first).
+    slack.emulator.wait_for(lambda _calls: "will see it" in block_texts(nudge.blocks))
     coach_home = block_texts(slack.open_home(coach)["blocks"])
     assert "🤝 Need help on #1 Finish the renal block (since Mon Nov 23, 10:30 PM)" in coach_home
     assert "Your coach\n" not in coach_home  # a coach without a coach of their own
