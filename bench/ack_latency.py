@@ -206,6 +206,8 @@ def main() -> None:
             "--port",
             str(p),
             "--no-scheduler",
+            "--workers",
+            str(args.workers),
         ],
         BARE: lambda p: [
             sys.executable,
