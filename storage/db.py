@@ -3,6 +3,7 @@ waits for locks end at its deadline."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -13,6 +14,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from storage.writer_queue import WriterQueue
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # A connection's busy timeout is reset only when a transaction wants one this different.
@@ -132,6 +135,13 @@ class Database:
         self._write_lock: threading.RLock | None = (
             threading.RLock() if self.engine.dialect.name == "sqlite" else None
         )
+        path = self.engine.url.database
+        self._writers = (
+            WriterQueue(path)
+            if self._write_lock and path and path != ":memory:" and os.name == "posix"
+            else None
+        )
+        self._write_depth = 0  # changed only by the thread holding _write_lock
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -155,9 +165,29 @@ class Database:
         if not self._write_lock.acquire(timeout=-1 if left is None else left):
             raise DatabaseBusy("another writer of this process held the database past the deadline")
         try:
-            yield
+            with self._other_processes_queued():
+                yield
         finally:
             self._write_lock.release()
+
+    @contextmanager
+    def _other_processes_queued(self) -> Iterator[None]:
+        """The outermost transaction of this process takes its turn among our other processes."""
+        outermost = self._writers is not None and self._write_depth == 0
+        if outermost and self._writers is not None:
+            left = request_time_left()
+            # Past its wait, background work goes on to SQLite's own busy handler, as before.
+            if not self._writers.acquire(SQLITE_BUSY_TIMEOUT_MS / 1000 if left is None else left):
+                if left is not None:
+                    raise DatabaseBusy("another process held the database past the deadline")
+                outermost = False
+        self._write_depth += 1
+        try:
+            yield
+        finally:
+            self._write_depth -= 1
+            if outermost and self._writers is not None:
+                self._writers.release()
 
     def drop_deleted_pages(self) -> bool:
         """After erasing someone: copy the write-ahead log into the (zeroed) file and empty it, so the
