@@ -32,6 +32,7 @@ from bot.meetings.area import AREA as MEETINGS
 from bot.platform.areas import Area, Registry
 from bot.platform.clock import Clock, system_clock
 from bot.platform.coalesce import Coalescer
+from bot.platform.lazy_hand_off import share_bodies_with_lazy_listeners
 from bot.platform.payloads import payload_problem
 from bot.platform.redact import install_token_redaction
 from bot.platform.request_errors import (
@@ -160,6 +161,7 @@ def build_app(
         # Events answered 200, or Slack would retry them; the rest get a quiet 400.
         return BoltResponse(status=200 if body.get("type") == "event_callback" else 400, body="")
 
+    share_bodies_with_lazy_listeners(app)
     for register in LISTENERS:
         register(app, services)
     for listener in app._listeners:  # Bolt keeps them here; its own lazy error log quotes messages
