@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-HTTP_THREADS = 16
+# Requests are short (the ack path is a few statements); more threads only contend for the GIL and
+# the one SQLite writer, and each thread's connection has a page cache to refill.
+HTTP_THREADS = 8
 READ_CHUNK = 65_536
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -158,6 +160,8 @@ def make_server(
     waitress refuses a body over the limit from its Content-Length (or while receiving a chunked
     one) before buffering it; the gate checks again for any other WSGI server.
     """
+    # A burst of Slack requests waits a moment for a thread by design; waitress warns on each one.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     where: dict[str, Any] = {"sockets": [sock]} if sock is not None else {"host": host, "port": port}
     return create_server(
         wsgi_app(app, services),

@@ -8,7 +8,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.models.blocks import Block
 
 from bot.checkins import backoff
 from bot.checkins import preferences as nudge_settings
@@ -138,8 +137,8 @@ def register_buttons(app: App, services: Services) -> None:
         if not (context.get(OWN_NUDGE_KEY) or checkins.is_own_nudge(services, actor, channel, ts)):
             return  # only the app's own nudge to this person is ever changed by their click
         answers = checkins.message_answers(services, actor, ts)
-        blocks = Block.parse_all(answered_blocks(message.get("blocks") or [], answers))
-        gateway(client).update_message(channel, ts, message.get("text") or "Check-in", blocks)
+        blocks = answered_blocks(message.get("blocks") or [], answers)
+        gateway(client).redraw_message(channel, ts, message.get("text") or "Check-in", blocks)
         if any(a.get("action_id") in CLOSES_GOAL for a in body.get("actions") or []):
             refresh_home_of(services, client, context)  # the goal has left the active list
         goal_id = next((number_in(a) for a in body.get("actions") or []), None)
@@ -238,8 +237,8 @@ def register_backoff_buttons(app: App, services: Services) -> None:
         line, message = context.get(BACKOFF_LINE_KEY), body.get("message") or {}
         if not (line and message):
             return  # not this person's nudge: nothing of theirs to change
-        blocks = Block.parse_all(backoff.answered_blocks(message.get("blocks") or [], line))
-        gateway(client).update_message(
+        blocks = backoff.answered_blocks(message.get("blocks") or [], line)
+        gateway(client).redraw_message(
             _message_channel(body), _message_ts(body), message.get("text") or "Check-in", blocks
         )
         refresh_home_of(services, client, context)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, bindparam, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Row, Table, and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -46,6 +46,14 @@ _ANSWER_CONTEXT = select(
     .scalar_subquery(),
 )
 
+# A click's message update reads them: Core rows, no ORM objects.
+_ANSWERS_IN_MESSAGE = (
+    select(_CHECKINS.c.goal_id, _CHECKINS.c.answer, _CHECKINS.c.private, Goal.number)
+    .select_from(_CHECKINS.join(Goal, Goal.id == _CHECKINS.c.goal_id))
+    .where(_CHECKINS.c.person_id == bindparam("person_id"), _CHECKINS.c.message_ts == bindparam("ts"))
+    .order_by(_CHECKINS.c.id)
+)
+
 
 def record(session: Session, **values: Any) -> int | None:
     """Insert a check-in unless its request key was seen; returns the new id, or None if seen."""
@@ -73,14 +81,10 @@ def owned_goal(session: Session, person_id: int, goal_id: int) -> Goal | None:
     return session.scalars(select(Goal).where(Goal.id == goal_id, Goal.person_id == person_id)).one_or_none()
 
 
-def for_message(session: Session, person_id: int, message_ts: str) -> list[CheckIn]:
-    return list(
-        session.scalars(
-            select(CheckIn)
-            .where(CheckIn.person_id == person_id, CheckIn.message_ts == message_ts)
-            .order_by(CheckIn.id)
-        )
-    )
+def answers_in_message(session: Session, person_id: int, message_ts: str) -> list[Row[Any]]:
+    """The goal answers given in one nudge message, oldest first: goal_id, answer, private, number."""
+    params = {"person_id": person_id, "ts": message_ts}
+    return list(session.connection().execute(_ANSWERS_IN_MESSAGE, params))
 
 
 def give_consent(session: Session, person_id: int, checkin_id: int, consent: bool) -> bool:

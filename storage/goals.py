@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import String, Table, bindparam, cast, func, insert, literal, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Row, String, Table, bindparam, cast, func, insert, literal, select
+from sqlalchemy.orm import Session
 
 from storage.models import Delivery, DeliveryStatus, Goal, GoalStatus, Person, ProgressNote
 from storage.models.checkins import NudgePrefs, QuietPeriod
@@ -53,6 +53,35 @@ _ADD_CONTEXT = (
 )
 _ADD_CONTEXT_PG = _ADD_CONTEXT.with_for_update(of=_PEOPLE)
 _INSERT_GOAL = insert(_GOALS).returning(_GOALS.c.id)
+# Home and `/goal list` after every change: Core rows, one statement, no ORM object graph.
+_NOTES = ProgressNote.__table__
+assert isinstance(_NOTES, Table)
+_LATER = _NOTES.alias("later")
+_LAST_NOTE_ID = (
+    select(_LATER.c.id)
+    .where(_LATER.c.goal_id == _GOALS.c.id)
+    .order_by(_LATER.c.created_at.desc(), _LATER.c.id.desc())
+    .limit(1)
+    .correlate(_GOALS)
+    .scalar_subquery()
+)
+_ACTIVE_WITH_LAST_NOTE = (
+    select(
+        _GOALS.c.number,
+        _GOALS.c.title,
+        _GOALS.c.why,
+        _GOALS.c.measure,
+        _GOALS.c.target_date,
+        _GOALS.c.area,
+        _GOALS.c.cadence,
+        _GOALS.c.status,
+        _NOTES.c.text.label("note_text"),
+        _NOTES.c.created_at.label("note_at"),
+    )
+    .select_from(_GOALS.outerjoin(_NOTES, _NOTES.c.id == _LAST_NOTE_ID))
+    .where(_GOALS.c.person_id == bindparam("person_id"), _GOALS.c.status == GoalStatus.ACTIVE)
+    .order_by(_GOALS.c.number)
+)
 
 
 def goal_by_number(session: Session, person_id: int, number: int) -> Goal | None:
@@ -70,16 +99,9 @@ def note_by_request_key(session: Session, request_key: str) -> ProgressNote | No
     return session.scalars(select(ProgressNote).where(ProgressNote.request_key == request_key)).one_or_none()
 
 
-def active_goals(session: Session, person_id: int) -> list[Goal]:
-    """Active goals by number, with their notes loaded in one extra query."""
-    return list(
-        session.scalars(
-            select(Goal)
-            .where(Goal.person_id == person_id, Goal.status == GoalStatus.ACTIVE)
-            .order_by(Goal.number)
-            .options(selectinload(Goal.notes))
-        )
-    )
+def active_goals_with_last_note(session: Session, person_id: int) -> list[Row[Any]]:
+    """Active goals by number, each with its latest note's text and time (None, None without one)."""
+    return list(session.execute(_ACTIVE_WITH_LAST_NOTE, {"person_id": person_id}))
 
 
 def closed_goal_counts(session: Session, person_id: int) -> dict[GoalStatus, int]:

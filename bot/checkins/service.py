@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
 from bot.checkins.alerts import coach_of, need_help_key, plan_coach_alert, plan_need_help_alert
@@ -140,24 +139,23 @@ def is_own_nudge(services: Services, actor: Actor, channel: str, ts: str) -> boo
 def message_answers(services: Services, actor: Actor, message_ts: str) -> dict[int, tuple[NudgeAnswer, str]]:
     """Each answered goal in a nudge message: its answer, and the line that replaces its buttons."""
     with services.db.read() as session:
-        rows = queries.for_message(session, actor.person_id, message_ts)
-        keys = {row.goal_id: need_help_key(actor, message_ts, row.goal_id) for row in rows if row.goal_id}
-        alerts = queries.deliveries_by_key(session, list(keys.values()))
-        answers: dict[int, tuple[NudgeAnswer, str]] = {}
-        for row in rows:
-            if row.goal_id is None:
-                continue
-            seen = answers.get(row.goal_id)
-            # The first answer stands; a note never replaces it, an outcome replaces "Close goal".
-            if seen and not (seen[0] == NudgeAnswer.CLOSED and row.answer in _CLOSES_GOAL):
-                continue
-            goal = session.get(Goal, row.goal_id) if row.answer == NudgeAnswer.NOT_ACHIEVED else None
-            line = answer_line(row.answer, row.private, goal.number if goal else None)
-            alert = alerts.get(keys[row.goal_id]) if row.answer == NudgeAnswer.NEED_HELP else None
-            if alert is not None:
-                line = need_help_line(alert.recipient, alert.due_at, actor.tz)
-            answers[row.goal_id] = (row.answer, line)
-        return answers
+        rows = queries.answers_in_message(session, actor.person_id, message_ts)
+        keys = {row.goal_id: need_help_key(actor, message_ts, row.goal_id) for row in rows}
+        helped = [keys[row.goal_id] for row in rows if row.answer == NudgeAnswer.NEED_HELP]
+        alerts = queries.deliveries_by_key(session, helped) if helped else {}
+    answers: dict[int, tuple[NudgeAnswer, str]] = {}
+    for row in rows:
+        seen = answers.get(row.goal_id)
+        # The first answer stands; a note never replaces it, an outcome replaces "Close goal".
+        if seen and not (seen[0] == NudgeAnswer.CLOSED and row.answer in _CLOSES_GOAL):
+            continue
+        number = row.number if row.answer == NudgeAnswer.NOT_ACHIEVED else None
+        line = answer_line(row.answer, row.private, number)
+        alert = alerts.get(keys[row.goal_id]) if row.answer == NudgeAnswer.NEED_HELP else None
+        if alert is not None:
+            line = need_help_line(alert.recipient, alert.due_at, actor.tz)
+        answers[row.goal_id] = (row.answer, line)
+    return answers
 
 
 def answer_with_new_date(services: Services, actor: Actor, number: int, message: tuple[str, str]) -> bool:
@@ -178,7 +176,7 @@ def redraw_nudge(services: Services, slack: SlackGateway, actor: Actor, message:
     """Update the nudge at `message` after an answer given in a form (a note, a new date)."""
     drawn = redrawn_nudge(services, actor, *message)
     if drawn is not None:
-        slack.update_message(*message, drawn[0], Block.parse_all(drawn[1]))
+        slack.redraw_message(*message, drawn[0], drawn[1])
 
 
 def keep_nudge_as_shown(

@@ -282,7 +282,20 @@ def set_cadence(db: Database, actor: Actor, number: int, cadence: Cadence, now: 
 
 def overview(db: Database, actor: Actor) -> GoalOverview:
     with db.read() as session:
-        active = [goal_info(goal) for goal in goal_queries.active_goals(session, actor.person_id)]
+        active = [
+            GoalInfo(
+                row.number,
+                row.title,
+                row.why,
+                row.measure,
+                row.target_date,
+                row.area,
+                row.cadence,
+                row.status,
+                NoteInfo(row.note_text, row.note_at) if row.note_at is not None else None,
+            )
+            for row in goal_queries.active_goals_with_last_note(session, actor.person_id)
+        ]
         counts = goal_queries.closed_goal_counts(session, actor.person_id)
         return GoalOverview(
             active,

@@ -106,7 +106,7 @@ def unassign(services: Services, admin: Actor, coach: Actor, coachee: Actor) -> 
 
 def coach_of(services: Services, coachee: Actor) -> str | None:
     """The Slack user id of the coachee's current coach, None when they have none."""
-    with services.db.transaction() as session:
+    with services.db.read() as session:
         pairing = queries.open_pairing_of_coachee(session, coachee.person_id)
         return None if pairing is None else queries.person(session, pairing.coach_id).slack_user_id
 
@@ -114,7 +114,7 @@ def coach_of(services: Services, coachee: Actor) -> str | None:
 def roster(services: Services, actor: Actor, *, everyone: bool = False) -> list[RosterEntry]:
     """The actor's coachees; every open pairing of the workspace when `everyone` (admins)."""
     now = services.now()
-    with services.db.transaction() as session:
+    with services.db.read() as session:
         pairings = queries.open_pairings(session, actor.team_id, None if everyone else actor.person_id)
         entries = []
         for pairing in pairings:
@@ -147,7 +147,7 @@ class MyCoach:
 
 
 def my_coach(services: Services, coachee: Actor) -> MyCoach | None:
-    with services.db.transaction() as session:
+    with services.db.read() as session:
         pairing = queries.open_pairing_of_coachee(session, coachee.person_id)
         if pairing is None:
             return None

@@ -155,6 +155,11 @@ class SlackGateway:
     def update_message(self, channel: str, ts: str, text: str, blocks: list[Block] | None = None) -> None:
         self.client.chat_update(channel=channel, ts=ts, text=text, blocks=_dump_blocks(blocks))
 
+    def redraw_message(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]]) -> None:
+        """Update a message with its own blocks as Slack showed them, some of them changed: they
+        go back as they are (parsing them into models only to dump them again costs a millisecond)."""
+        self.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+
     def user_id_by_email(self, email: str) -> str:
         """users.lookupByEmail (needs users:read.email); SlackApiError users_not_found when unknown."""
         return str(self.client.users_lookupByEmail(email=email)["user"]["id"])
