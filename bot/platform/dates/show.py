@@ -6,10 +6,25 @@ from datetime import date, datetime
 
 from bot.platform.dates.reader import zone
 
+# Names written out, not strftime's %a, %b and %p: those cost about 10 µs a call (a weekly summary
+# shows dozens of dates per coach) and would follow the process's locale, while people type English.
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _day(day: date) -> str:
+    """“Thu Dec 31”."""
+    return f"{_WEEKDAYS[day.weekday()]} {_MONTHS[day.month - 1]} {day.day}"
+
+
+def _clock(moment: datetime) -> str:
+    """“2:05 PM”."""
+    return f"{moment.hour % 12 or 12}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+
 
 def show_date(day: date, today: date) -> str:
     """“Thu Dec 31”, with the year when it is not this year's: “Tue Nov 30, 2027”."""
-    label = f"{day:%a} {day:%b} {day.day}"
+    label = _day(day)
     return label if day.year == today.year else f"{label}, {day.year}"
 
 
@@ -17,7 +32,7 @@ def show_moment(moment: datetime, tz: str, today: date | None = None) -> str:
     """“Wed Dec 9, 3:00 PM” in the reader's zone, the year shown when it is not this year's."""
     local = moment.astimezone(zone(tz))
     shown = show_date(local.date(), today or local.date())
-    return f"{shown}, {local.hour % 12 or 12}:{local:%M} {local:%p}"
+    return f"{shown}, {_clock(local)}"
 
 
 def describe_due(target: date, today: date) -> str:
@@ -34,14 +49,13 @@ def describe_due(target: date, today: date) -> str:
 
 
 def short_date(value: date) -> str:
-    return f"{value:%a} {value:%b} {value.day}, {value.year}"
+    return f"{_day(value)}, {value.year}"
 
 
 def local_timestamp(moment: datetime, tz: str) -> str:
     """“Mon Nov 23, 2:05 PM” in the reader's zone."""
     local = moment.astimezone(zone(tz))
-    hour = local.hour % 12 or 12
-    return f"{local:%a} {local:%b} {local.day}, {hour}:{local:%M} {local:%p}"
+    return f"{_day(local)}, {_clock(local)}"
 
 
 def describe_minutes(minutes: int) -> str:
