@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.platform.block_json import as_json
 from bot.platform.services import Services
 from bot.platform.subcommands import answer_coachbot, follow_up_coachbot
 from handlers.common import actor_of, gateway
@@ -18,7 +19,7 @@ def register(app: App, services: Services) -> None:
     ) -> None:
         reply = answer_coachbot(services, actor_of(services, client, context), command.get("text") or "")
         if reply.text:
-            ack(text=reply.text, blocks=reply.blocks or None)
+            ack(text=reply.text, blocks=as_json(reply.blocks) or None)
         else:
             ack()
 

@@ -29,6 +29,7 @@ from bot.goals.ids import GoalAction, GoalCallback, GoalField, ProgressField
 from bot.goals.replies import answer_delete, answer_goal_command, answer_outcome
 from bot.goals.views import goal_modal, progress_modal, saved_modal, saved_reply
 from bot.platform.asking import FIX_ACTION, answer_key, fix_reply, payload_of
+from bot.platform.block_json import as_json
 from bot.platform.dates import local_today
 from bot.platform.errors import UserError
 from bot.platform.form_state import message_from_metadata
@@ -70,7 +71,7 @@ def register_command(app: App, services: Services) -> None:
         if reply.changed_goals:
             mark_changed(context)
         if reply.text:
-            ack(text=reply.text, blocks=reply.blocks or None)
+            ack(text=reply.text, blocks=as_json(reply.blocks) or None)
         else:
             ack()
 
@@ -135,7 +136,7 @@ def register_reply_buttons(app: App, services: Services) -> None:
         reply = context.get(REPLY_KEY)
         # A forged click may come with no message behind it (no response_url): nothing to replace.
         if isinstance(reply, Reply) and reply.text and respond.response_url:
-            blocks = [block.to_dict() for block in reply.blocks] or None
+            blocks = as_json(reply.blocks) or None
             respond(text=reply.text, blocks=blocks, replace_original=True)
         refresh_home_of(services, client, context)
 
@@ -277,7 +278,7 @@ def register_date_answers(app: App, services: Services) -> None:
         reply = context.get(ANSWER_KEY)
         # The question is an ephemeral message; a forged click may have none behind it.
         if isinstance(reply, Reply) and respond.response_url:
-            blocks = [block.to_dict() for block in reply.blocks] or None
+            blocks = as_json(reply.blocks) or None
             respond(text=reply.text, blocks=blocks, replace_original=True)
         refresh_home_of(services, client, context)
 

@@ -29,6 +29,7 @@ from bot.meetings.prep_views import (
 )
 from bot.meetings.views import booked_reply, meeting_modal
 from bot.platform.asking import answer_key, payload_of
+from bot.platform.block_json import as_json
 from bot.platform.dates import local_today
 from bot.platform.errors import UserError
 from bot.platform.people import Actor
@@ -78,7 +79,7 @@ def register_commands(app: App, services: Services) -> None:
                 ack(text=error.message)
                 return
             if reply.text:
-                ack(text=reply.text, blocks=reply.blocks or None)
+                ack(text=reply.text, blocks=as_json(reply.blocks) or None)
             else:
                 ack()
 

@@ -8,6 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.platform.asking import answer_key, payload_of
+from bot.platform.block_json import as_json
 from bot.platform.errors import UserError
 from bot.platform.form_state import number_from_metadata
 from bot.platform.services import Services
@@ -47,7 +48,7 @@ def register(app: App, services: Services) -> None:
             ack(text=error.message)
             return
         if reply.text:
-            ack(text=reply.text, blocks=reply.blocks or None)
+            ack(text=reply.text, blocks=as_json(reply.blocks) or None)
         else:
             ack()
 

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.checkins.ids import CheckinAction
+from bot.platform.block_json import as_json
 from bot.platform.dates import describe_due, local_timestamp, short_date
 from bot.platform.text import escape_mrkdwn
 from storage.models.checkins import NudgeAnswer
@@ -155,7 +156,7 @@ def _answered(goal: str, answer: NudgeAnswer, line: str) -> list[dict[str, Any]]
                 ],
             )
         )
-    return [block.to_dict() for block in blocks]
+    return as_json(blocks)
 
 
 def answered_blocks(

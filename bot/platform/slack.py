@@ -15,6 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from bot.platform.block_json import as_json
 from storage.db import request_time_left
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ class ChannelInfo:
 
 
 def _dump_blocks(blocks: list[Block] | None) -> list[dict[str, Any]] | None:
-    return None if blocks is None else [block.to_dict() for block in blocks]
+    return None if blocks is None else as_json(blocks)
 
 
 class SlackGateway:
@@ -118,13 +119,13 @@ class SlackGateway:
                 return frozenset(members)
 
     def open_view(self, trigger_id: str, view: View) -> None:
-        self.client.views_open(trigger_id=trigger_id, view=view.to_dict())
+        self.client.views_open(trigger_id=trigger_id, view=as_json(view))
 
     def update_view(self, view_id: str, view: View) -> None:
-        self.client.views_update(view_id=view_id, view=view.to_dict())
+        self.client.views_update(view_id=view_id, view=as_json(view))
 
     def publish_home(self, user_id: str, view: View) -> None:
-        self.client.views_publish(user_id=user_id, view=view.to_dict())
+        self.client.views_publish(user_id=user_id, view=as_json(view))
 
     def post_ephemeral(
         self,

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
 from bot.platform import audit
+from bot.platform.block_json import as_json
 from bot.platform.dates import local_today
 from bot.platform.delivery.planning import Address, plan_one
 from bot.platform.delivery.registry import AfterSend, DeliveryInfo, Kind, Outgoing, Skip, useful_for
@@ -106,7 +107,7 @@ def _plan_parts(
             payload = {
                 "thread_ts": ts,
                 "text": message.text,
-                "blocks": [block.to_dict() for block in message.blocks],
+                "blocks": as_json(message.blocks),
             }
             thread = Address(delivery.team_id, channel, delivery.person_id)
             key = f"{delivery.dedupe_key}:part:{number}"
