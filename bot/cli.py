@@ -152,9 +152,10 @@ def _scheduler(services: Services, enabled: bool) -> BackgroundScheduler | None:
 
 
 def serve(settings: Settings, host: str, port: int, *, scheduler: bool = True, workers: int = 1) -> int:
-    from bot.server import fork_workers, make_server, wait_for_workers
+    from bot.server import fork_workers, make_server, tune_for_serving, wait_for_workers
 
     settings.require_http()
+    tune_for_serving()
     if not settings.oauth_enabled:  # OAuth mode has a token per workspace, checked as each is used
         _check_token(settings)
     if workers > 1:

@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -35,6 +36,10 @@ EVENTS_PATH = "/slack/events"
 # the one SQLite writer, and each thread's connection has a page cache to refill.
 HTTP_THREADS = 8
 READ_CHUNK = 65_536
+# The thread holding SQLite's one writer gives up the GIL at every statement, then waits up to the
+# switch interval (5 ms by default) behind threads doing Python work, and every other writer waits
+# with it. A short interval keeps a write transaction about as long as its own work.
+GIL_SWITCH_SECONDS = 0.0005
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -149,6 +154,10 @@ def wsgi_app(app: App, services: Services) -> WsgiApp:
     if not settings.signing_secret:  # Socket Mode and tests of the bare app: nothing to serve signed
         return application
     return signed_requests_only(application, settings.signing_secret, settings.max_body_bytes)
+
+
+def tune_for_serving() -> None:
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
 
 
 def make_server(

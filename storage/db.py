@@ -4,6 +4,7 @@ waits for locks end at its deadline."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.writer_queue import WriterQueue
@@ -112,14 +113,21 @@ def _tune_sqlite(engine: Engine) -> None:
         # changes by more than a step (not on every transaction, which costs a statement each).
         wanted, current = _wait_ms(SQLITE_BUSY_TIMEOUT_MS), connection.info.get(_BUSY_MS)
         if current is None or abs(wanted - current) > BUSY_STEP_MS:
-            connection.exec_driver_sql(f"PRAGMA busy_timeout={wanted}")
+            _control(connection, f"PRAGMA busy_timeout={wanted}")
             connection.info[_BUSY_MS] = wanted
         # Writers take the lock up front (IMMEDIATE): a deferred transaction that later writes can
         # fail with "database is locked" without waiting. Readers never block anyone in WAL mode.
-        if connection.get_execution_options().get(READ_ONLY):
-            connection.exec_driver_sql("BEGIN")
-        else:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        _control(connection, "BEGIN" if connection.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+
+def _control(connection: Any, sql: str) -> None:
+    """Transaction control straight on the driver's connection: every transaction begins this way,
+    and SQLAlchemy's statement machinery cost more than SQLite's work. Errors come out as
+    SQLAlchemy's, as they would from a statement (a lock wait is then told apart the same way)."""
+    try:
+        connection.connection.driver_connection.execute(sql)
+    except sqlite3.Error as error:
+        raise DBAPIError.instance(sql, None, error, sqlite3.Error) from error
 
 
 class Database:

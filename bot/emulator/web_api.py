@@ -71,6 +71,10 @@ class SlackEmulator:
 
     # ---- lifecycle -------------------------------------------------------------------------
     def start(self) -> SlackEmulator:
+        return self.bind().serve()
+
+    def bind(self) -> SlackEmulator:
+        """Listen on a free loopback port (`url` is known from here on), not answering yet."""
         emulator = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -87,6 +91,11 @@ class SlackEmulator:
 
         self._server = Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
+        return self
+
+    def serve(self) -> SlackEmulator:
+        """Answer on the bound port, from a thread of this process (benchmarks fork one to serve)."""
+        assert self._server is not None, "bind() the emulator first"
         threading.Thread(
             target=self._server.serve_forever, args=(0.05,), name="slack-emulator", daemon=True
         ).start()
