@@ -1,5 +1,6 @@
-"""pairings indexed by coachee: the summaries look up a coachee's sessions in all their pairings,
-which the partial index on open pairings cannot serve (both databases scanned every pairing)
+"""pairings indexed by coachee: a coachee's sessions in all their pairings, for the summaries
+
+The partial index on open pairings cannot serve that lookup: both databases scanned every pairing.
 
 Revision ID: b001
 Revises: a001
