@@ -39,7 +39,7 @@ READ_CHUNK = 65_536
 # The thread holding SQLite's one writer gives up the GIL at every statement, then waits up to the
 # switch interval (5 ms by default) behind threads doing Python work, and every other writer waits
 # with it. A short interval keeps a write transaction about as long as its own work.
-GIL_SWITCH_SECONDS = float(__import__("os").environ.get("XSWITCH", 0.0005))
+GIL_SWITCH_SECONDS = 0.0005
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
