@@ -117,7 +117,9 @@ def _tune_sqlite(engine: Engine) -> None:
             connection.info[_BUSY_MS] = wanted
         # Writers take the lock up front (IMMEDIATE): a deferred transaction that later writes can
         # fail with "database is locked" without waiting. Readers never block anyone in WAL mode.
-        _control(connection, "BEGIN" if connection.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+        _control(
+            connection, "BEGIN" if connection.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE"
+        )
 
 
 def _control(connection: Any, sql: str) -> None:
