@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import Ack, App, Respond
 
 from bot.platform.services import Services
@@ -10,8 +12,9 @@ from bot.summaries.ids import SummaryAction
 
 
 def register(app: App, services: Services) -> None:
-    def explain_flags(ack: Ack, respond: Respond) -> None:
+    def explain_flags(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
-        respond(text=legend_text(), response_type="ephemeral", replace_original=False)
+        if body.get("response_url"):  # Slack always sends one with a message button; a forged click may not
+            respond(text=legend_text(), response_type="ephemeral", replace_original=False)
 
     app.action(SummaryAction.FLAG_LEGEND)(explain_flags)
