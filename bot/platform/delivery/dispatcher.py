@@ -231,10 +231,15 @@ class Pass:
             self.sending[future] = delivery
         for entry in held:
             heapq.heappush(self.slotted, entry)
+        # With every thread busy, what comes next is a send finishing, which the caller waits for:
+        # looking again at once would spin the coordinator, taking the senders' share of the GIL.
+        if len(self.running) >= SEND_THREADS:
+            return IDLE_WAIT_SECONDS * 4
         # A held row waits for its recipient's send to finish (the caller waits on the running sends).
         startable = [start for start, _, d, _ in self.slotted if d.recipient not in busy]
         times = [min(startable)] if startable else []
-        times += [self.queue[0][0]] if self.queue else []
+        # Queued rows wait for room among the slotted ones, which only a start makes.
+        times += [self.queue[0][0]] if self.queue and len(self.slotted) < SEND_THREADS * 2 else []
         if not times:
             return IDLE_WAIT_SECONDS
         return max(0.0, min(min(times) - time.monotonic(), IDLE_WAIT_SECONDS * 4))
