@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Table, and_, bindparam, exists, func, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Row,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -158,29 +172,52 @@ def find_prefs(session: Session, person_id: int) -> NudgePrefs | None:
     return session.scalars(select(NudgePrefs).where(NudgePrefs.person_id == person_id)).one_or_none()
 
 
+# The nudge renderer's reads, built once: every nudge sent runs them, and building a statement
+# costs more than running it.
+_PERSON_AND_PREFS = (
+    select(Person, NudgePrefs)
+    .outerjoin(NudgePrefs, NudgePrefs.person_id == Person.id)
+    .where(Person.id == bindparam("person_id"))
+)
+_NUDGED_GOALS = (
+    select(Goal)
+    .where(Goal.id.in_(bindparam("goal_ids", expanding=True)), Goal.person_id == bindparam("person_id"))
+    .order_by(Goal.number)
+)
+_LAST_NOTES = select(ProgressNote).where(
+    ProgressNote.id.in_(
+        select(func.max(ProgressNote.id))
+        .where(ProgressNote.goal_id.in_(bindparam("goal_ids", expanding=True)))
+        .group_by(ProgressNote.goal_id)
+    )
+)
+_ANSWERED_SINCE = (
+    select(CheckIn.goal_id)
+    .where(
+        CheckIn.goal_id.in_(bindparam("goal_ids", expanding=True)),
+        CheckIn.created_at >= bindparam("since"),
+        CheckIn.answer.not_in([NudgeAnswer.SNOOZED, NudgeAnswer.CLOSED]),
+    )
+    .distinct()
+)
+
+
 def person_and_prefs(session: Session, person_id: int) -> tuple[Person | None, NudgePrefs | None]:
     """The person and their settings row (None until first saved), in one query."""
-    row = session.execute(
-        select(Person, NudgePrefs)
-        .outerjoin(NudgePrefs, NudgePrefs.person_id == Person.id)
-        .where(Person.id == person_id)
-    ).first()
+    row = session.execute(_PERSON_AND_PREFS, {"person_id": person_id}).first()
     return (row[0], row[1]) if row else (None, None)
+
+
+def goals_to_nudge(session: Session, person_id: int, goal_ids: list[int]) -> list[Goal]:
+    """The person's goals among `goal_ids`, by number (whatever their status)."""
+    return list(session.scalars(_NUDGED_GOALS, {"goal_ids": goal_ids, "person_id": person_id}))
 
 
 def last_notes(session: Session, goal_ids: list[int]) -> dict[int, ProgressNote]:
     """Each goal's latest progress note (only that one, however many there are)."""
     if not goal_ids:
         return {}
-    latest = (
-        select(func.max(ProgressNote.id))
-        .where(ProgressNote.goal_id.in_(goal_ids))
-        .group_by(ProgressNote.goal_id)
-    )
-    return {
-        note.goal_id: note
-        for note in session.scalars(select(ProgressNote).where(ProgressNote.id.in_(latest)))
-    }
+    return {note.goal_id: note for note in session.scalars(_LAST_NOTES, {"goal_ids": goal_ids})}
 
 
 def prefs_for(session: Session, team_id: str, person_id: int, now: datetime) -> NudgePrefs:
@@ -307,10 +344,13 @@ def open_need_help(
     return out
 
 
-def unanswered_in_a_row(session: Session, person_id: int, kind: str, count: int) -> int:
-    """How many of the person's latest regular nudges (up to `count`) went unanswered, newest first."""
+@cache
+def _latest_answered(kind: str, count: int) -> Select[bool]:
+    """Built once per kind and count (every nudge sent runs it): whether each of a person's latest
+    `count` regular `kind` messages was answered, newest first."""
+    person_id: BindParameter[int] = bindparam("person_id")
     answered = exists().where(CheckIn.person_id == person_id, CheckIn.message_ts == Delivery.message_ts)
-    rows = session.execute(
+    return (
         select(answered)
         .where(
             Delivery.person_id == person_id,
@@ -321,7 +361,12 @@ def unanswered_in_a_row(session: Session, person_id: int, kind: str, count: int)
         )
         .order_by(Delivery.sent_at.desc(), Delivery.id.desc())
         .limit(count)
-    ).scalars()
+    )
+
+
+def unanswered_in_a_row(session: Session, person_id: int, kind: str, count: int) -> int:
+    """How many of the person's latest regular nudges (up to `count`) went unanswered, newest first."""
+    rows = session.execute(_latest_answered(kind, count), {"person_id": person_id}).scalars()
     streak = 0
     for was_answered in rows:
         if was_answered:
@@ -334,17 +379,7 @@ def answered_since(session: Session, goal_ids: list[int], since: datetime) -> se
     """Goals with a check-in answer about them since `since` (a snooze or "Close goal" is no answer)."""
     if not goal_ids:
         return set()
-    return set(
-        session.scalars(
-            select(CheckIn.goal_id)
-            .where(
-                CheckIn.goal_id.in_(goal_ids),
-                CheckIn.created_at >= since,
-                CheckIn.answer.not_in([NudgeAnswer.SNOOZED, NudgeAnswer.CLOSED]),
-            )
-            .distinct()
-        )
-    )
+    return set(session.scalars(_ANSWERED_SINCE, {"goal_ids": goal_ids, "since": since}))
 
 
 def backoff_answer(session: Session, person_id: int, message_ts: str) -> str | None:

@@ -11,13 +11,21 @@ from sqlalchemy.orm import Session
 from bot.checkins import backoff
 from bot.checkins.nudge_views import NudgePart, nudge_blocks, nudge_text
 from bot.goals.nudge_plan import NUDGE_KIND, replan_people, replan_person, rules_for, stop_nudges
-from bot.goals.nudge_schedule import allowed_time, in_quiet_hours
+from bot.goals.nudge_schedule import allowed_time, is_quiet_minute
 from bot.platform.dates import local_today, zone
 from bot.platform.delivery.planning import plan_one
 from bot.platform.delivery.registry import DeliveryInfo, Kind, Outgoing, Skip, UsefulUntil
 from bot.platform.services import Services
 from storage import checkins as queries
-from storage.models import Cadence, Goal, GoalStatus, Person
+from storage.models import (
+    DEFAULT_QUIET_END_MINUTE,
+    DEFAULT_QUIET_START_MINUTE,
+    Cadence,
+    Goal,
+    GoalStatus,
+    NudgePrefs,
+    Person,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +49,7 @@ def nudge_parts(
 ) -> list[NudgePart]:
     """The goals a nudge asks about: the active ones (with a cadence, unless it is a snooze)."""
     today = local_today(now, person.tz)
-    goals = list(
-        session.scalars(
-            select(Goal).where(Goal.id.in_(goal_ids), Goal.person_id == person.id).order_by(Goal.number)
-        )
-    )
+    goals = queries.goals_to_nudge(session, person.id, goal_ids)
     last_notes = queries.last_notes(session, [goal.id for goal in goals])
     parts = []
     for goal in goals:
@@ -69,14 +73,15 @@ def nudge_parts(
 
 def render_nudge(services: Services, delivery: DeliveryInfo, now: datetime) -> Outgoing | Skip:
     """The DM for this slot, or a Skip with the reason (closed goals, a deactivated person, too late)."""
-    with services.db.transaction() as session:
+    # Only reads: on SQLite a write transaction here would queue every sending thread on the one writer.
+    with services.db.read() as session:
         person, prefs = queries.person_and_prefs(session, delivery.person_id or 0)
         if person is None or person.is_deleted:
             return Skip("the person is no longer in Slack")
         if prefs is not None and prefs.stopped_reason:
             return Skip(f"nudges stopped: {prefs.stopped_reason}")
         late = now - delivery.due_at
-        if late > STILL_ON_TIME and _quiet_now(session, person, now):
+        if late > STILL_ON_TIME and _quiet_now(person, prefs, now):
             return Skip("late, and it is now the person's quiet hours; the next nudge is planned instead")
         snoozed = delivery.dedupe_key.startswith("nudge_snooze:")
         # A check-in that already covered a goal a few hours ago is its answer for this slot.
@@ -96,9 +101,15 @@ def render_nudge(services: Services, delivery: DeliveryInfo, now: datetime) -> O
         return Outgoing(text=nudge_text(parts), blocks=blocks)
 
 
-def _quiet_now(session: Session, person: Person, now: datetime) -> bool:
-    prefs = queries.prefs_for(session, person.team_id, person.id, now)
-    return in_quiet_hours(now.astimezone(zone(person.tz)), rules_for(session, person, prefs))
+def _quiet_now(person: Person, prefs: NudgePrefs | None, now: datetime) -> bool:
+    """In the person's quiet hours now (the defaults until their settings are first saved)."""
+    start, end = (
+        (prefs.quiet_start_minute, prefs.quiet_end_minute)
+        if prefs is not None
+        else (DEFAULT_QUIET_START_MINUTE, DEFAULT_QUIET_END_MINUTE)
+    )
+    local = now.astimezone(zone(person.tz))
+    return is_quiet_minute(local.hour * 60 + local.minute, start, end)
 
 
 def after_nudge_sent(
