@@ -13,6 +13,8 @@ from storage.deliveries import by_ids
 from storage.models import Delivery, DeliveryStatus
 
 UNCONFIRMED = "sent, unconfirmed"
+_TABLE = Delivery.__table__
+assert isinstance(_TABLE, Table)
 
 
 def _due(now: datetime) -> Any:
@@ -122,28 +124,35 @@ def renew_leases(session: Session, worker: str, until: datetime) -> int:
     return int(result.rowcount or 0)
 
 
+# Built once, run in Core: every post marks its row (a few rows to a transaction).
+_STILL_HELD = (
+    select(_TABLE.c.id)
+    .where(
+        _TABLE.c.id.in_(bindparam("ids", expanding=True)),
+        _TABLE.c.status == DeliveryStatus.CLAIMED,
+        _TABLE.c.claimed_by == bindparam("worker"),
+        _TABLE.c.lease_until > bindparam("until"),
+    )
+    .order_by(_TABLE.c.id)  # the lock order of every many-row update (PostgreSQL)
+)
+_STILL_HELD_LOCKED = _STILL_HELD.with_for_update()
+_MARK_POSTING = (
+    update(_TABLE)
+    .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
+    .values(posting_since=bindparam("at"))
+)
+
+
 def mark_posting(session: Session, ids: Sequence[int], worker: str, now: datetime) -> set[int]:
     """Mark rows as leaving now, if `worker` still holds them with time left; returns those ids.
 
     Only rows returned here may be posted: a claim lost in the meantime is never sent twice."""
-    held = set(
-        session.scalars(
-            select(Delivery.id).where(
-                Delivery.id.in_(ids),
-                Delivery.status == DeliveryStatus.CLAIMED,
-                Delivery.claimed_by == worker,
-                Delivery.lease_until > now,
-            )
-        )
-    )
+    connection = session.connection()
+    query = _STILL_HELD_LOCKED if connection.dialect.name == "postgresql" else _STILL_HELD
+    held = list(connection.execute(query, {"ids": list(ids), "worker": worker, "until": now}).scalars())
     if held:
-        session.execute(
-            update(Delivery)
-            .where(Delivery.id.in_(held))
-            .values(posting_since=now)
-            .execution_options(synchronize_session=False)
-        )
-    return held
+        connection.execute(_MARK_POSTING, {"ids": held, "at": now})
+    return set(held)
 
 
 def _settle(session: Session, delivery_id: int, worker: str, **values: Any) -> bool:

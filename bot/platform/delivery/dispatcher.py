@@ -38,6 +38,7 @@ from bot.platform.delivery.clock import delivery_now, uses_database_clock
 from bot.platform.delivery.failures import MAX_ATTEMPTS as MAX_ATTEMPTS  # kept importable from here
 from bot.platform.delivery.failures import PERMANENT_ERRORS as PERMANENT_ERRORS
 from bot.platform.delivery.failures import Failure, Outcome
+from bot.platform.delivery.marking import PostingMarks
 from bot.platform.delivery.posting import METADATA_EVENT as METADATA_EVENT
 from bot.platform.delivery.posting import (
     Posted,
@@ -77,7 +78,7 @@ def send_one(
     pacer: SendPacer | None = None,
 ) -> bool:
     """Render and send one claimed delivery, then settle its row; True if a message went out."""
-    posted = post_one(services, slack, delivery, worker, now, pacer=pacer)
+    posted = post_one(services, slack, delivery, PostingMarks(services, worker), now, pacer=pacer)
     if isinstance(posted, Posted):
         settle_sent(services, worker, [posted], now)
     return isinstance(posted, Posted)
@@ -99,6 +100,7 @@ class Pass:
         self.gateways = WorkspaceGateways(services, client)
         self.pacer = pacer
         self.worker = worker_name()
+        self.marks = PostingMarks(services, self.worker)
         self.virtual = not uses_database_clock(services)
         # Under the database's clock the `now` given (a process clock) is not trusted.
         self.started_at = now if self.virtual else delivery_now(services)
@@ -225,7 +227,7 @@ class Pass:
                 continue
             busy.add(delivery.recipient)
             future = pool.submit(
-                post_one, self.services, slack, delivery, self.worker, self.now(), pacer=self.pacer
+                post_one, self.services, slack, delivery, self.marks, self.now(), pacer=self.pacer
             )
             self.running.add(future)
             self.sending[future] = delivery

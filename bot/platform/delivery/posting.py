@@ -1,17 +1,19 @@
-"""Posting claimed deliveries: render, take a send slot, mark the row posting, post, upload a file."""
+"""Posting claimed deliveries: render, take a send slot, mark the row posting (marking.py), post,
+upload a file."""
 
 from __future__ import annotations
 
 import logging
 import time
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.platform.delivery.failures import Failure, Outcome, classify, run_hook, settle_failure
+from bot.platform.delivery.marking import PostingMarks
 from bot.platform.delivery.pacing import Pacer
 from bot.platform.delivery.registry import Attachment, DeliveryInfo, Skip
 from bot.platform.delivery.settling import skip
@@ -81,13 +83,14 @@ def post_one(
     services: Services,
     slack: SlackGateway,
     delivery: DeliveryInfo,
-    worker: str,
+    marks: PostingMarks,
     now: datetime,
     *,
     pacer: SendPacer | None = None,
 ) -> Posted | Failure | None:
     """Render and post; skips and failures are settled here (a failure is returned too, so the
     pass can pause a workspace Slack is failing for), a success is returned to settle."""
+    worker = marks.worker
     kind = services.registry.kinds.get(delivery.kind)
     if kind is None:
         with services.db.transaction() as session:
@@ -110,15 +113,7 @@ def post_one(
     if isinstance(outgoing, Skip):
         skip(services, kind, delivery, worker, outgoing.reason, now)
         return None
-    with services.db.transaction() as session:
-        # The last look before the post leaves: still ours, with time for the post to finish.
-        margin = timedelta(seconds=services.settings.send_timeout_seconds)
-        held = claims.mark_posting(session, [delivery.id], worker, now + margin)
-        if not held:  # if still ours, it goes back for anyone (us included) to take at once
-            claims.retry_at(
-                session, delivery.id, worker, now, "handed back: its claim ran short", refund_attempt=True
-            )
-    if not held:
+    if not marks.mark(delivery.id, now):
         log.warning("delivery %s: its claim ran short before sending; not sent by this pass", delivery.id)
         return None
     try:
