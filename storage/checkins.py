@@ -234,16 +234,26 @@ def prefs_for(session: Session, team_id: str, person_id: int, now: datetime) -> 
     return session.scalars(select(NudgePrefs).where(NudgePrefs.person_id == person_id)).one()
 
 
+_PREFS = NudgePrefs.__table__
+assert isinstance(_PREFS, Table)
+# Built once per dialect and run with many rows' values (executemany): the dispatcher ensures a
+# batch of settings rows after every batch of nudges it sends.
+_ENSURE_PREFS = {
+    name: insert(_PREFS).on_conflict_do_nothing(index_elements=["person_id"])
+    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+
+
 def ensure_prefs(session: Session, people: list[tuple[str, int]], now: datetime) -> None:
     """Settings rows with the defaults for (team id, person id) pairs that have none, in one go."""
     if not people:
         return
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     values = [
         dict(team_id=team_id, person_id=person_id, updated_at=now, nudge_seq=0, weekends=False)
         for team_id, person_id in people
     ]
-    session.execute(insert(NudgePrefs).values(values).on_conflict_do_nothing(index_elements=["person_id"]))
+    session.flush()  # the rows are inserted below the ORM: what it holds goes first, as it would
+    session.connection().execute(_ENSURE_PREFS[session.get_bind().dialect.name], values)
 
 
 def lock_prefs(session: Session, person_ids: list[int]) -> dict[int, NudgePrefs]:

@@ -14,6 +14,15 @@ from sqlalchemy.orm import Session
 
 from storage.models import Delivery, DeliveryStatus
 
+_TABLE = Delivery.__table__
+assert isinstance(_TABLE, Table)
+# Built once and run with many rows' values (executemany): a many-row VALUES clause was compiled
+# anew on every call, and the dispatcher plans a batch of next nudges after every batch it sends.
+_PLAN_MANY = {
+    name: insert(_TABLE).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+
 
 def plan(
     session: Session,
@@ -51,13 +60,13 @@ def plan(
 
 
 def plan_many(session: Session, rows: Sequence[dict[str, Any]], now: datetime) -> None:
-    """`plan` for many rows in one statement (each a dict of plan's keyword arguments but `now`)."""
+    """`plan` for many rows in one go (each a dict of plan's keyword arguments but `now`)."""
     if not rows:
         return
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     values = [
         {
-            **{k: v for k, v in row.items() if k != "payload"},
+            "person_id": None,
+            **row,
             "payload": json.dumps(row.get("payload") or {}, sort_keys=True),
             "status": DeliveryStatus.PENDING,
             "attempts": 0,
@@ -65,7 +74,8 @@ def plan_many(session: Session, rows: Sequence[dict[str, Any]], now: datetime) -
         }
         for row in rows
     ]
-    session.execute(insert(Delivery).values(values).on_conflict_do_nothing(index_elements=["dedupe_key"]))
+    session.flush()  # the rows are inserted below the ORM: what it holds goes first, as it would
+    session.connection().execute(_PLAN_MANY[session.get_bind().dialect.name], values)
 
 
 def cancel_pending(session: Session, *conditions: Any, reason: str = "cancelled") -> int:
@@ -79,8 +89,6 @@ def cancel_pending(session: Session, *conditions: Any, reason: str = "cancelled"
     return int(result.rowcount or 0)
 
 
-_TABLE = Delivery.__table__
-assert isinstance(_TABLE, Table)
 # Built once: a new goal moving its person's nudge row is on the `/goal add` path.
 _RESCHEDULE = (
     update(_TABLE)
