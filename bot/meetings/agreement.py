@@ -22,7 +22,7 @@ def default_text() -> str:
 
 def agreement_text(services: Services, team_id: str) -> str:
     """The program's own agreement, or the one that ships with coachbot."""
-    with services.db.transaction() as session:
+    with services.db.read() as session:
         return queries.program_text(session, team_id, TEXT_NAME) or default_text()
 
 

@@ -74,7 +74,7 @@ def render_reminder(services: Services, delivery: DeliveryInfo, now: datetime) -
         return meeting
     minutes = int(delivery.payload["minutes"])
     reader = _reader(meeting, delivery)
-    with services.db.transaction() as session:
+    with services.db.read() as session:
         wanted = reminder_offsets(session, reader.person_id)
     if minutes not in wanted:
         return Skip("the person changed their reminder times")

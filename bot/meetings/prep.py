@@ -191,7 +191,7 @@ def progress_notes_since(
 
 def brief_for(services: Services, meeting: MeetingInfo) -> tuple[str, list[Block]]:
     """The coach's brief as it stands now (it is refreshed as the coachee ticks their checklist)."""
-    with services.db.transaction() as session:
+    with services.db.read() as session:
         earlier = queries.previous_meeting(session, meeting.pairing_id, meeting.starts_at)
         last = meeting_info(session, earlier) if earlier else None
     overview = goals.overview(services.db, meeting.coachee)

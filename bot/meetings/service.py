@@ -304,7 +304,7 @@ def recent(services: Services, actor: Actor) -> list[MeetingInfo]:
 
 
 def get_meeting(services: Services, meeting_id: int) -> MeetingInfo | None:
-    with services.db.transaction() as session:
+    with services.db.read() as session:
         meeting = session.get(Meeting, meeting_id)
         return None if meeting is None else meeting_info(session, meeting)
 

@@ -115,7 +115,7 @@ def render_reminder(services: Services, delivery: DeliveryInfo, now: datetime) -
     if isinstance(found, Skip):
         return found
     workshop, session = found
-    with services.db.transaction() as db_session:
+    with services.db.read() as db_session:
         rsvp = queries.rsvp_of(db_session, session.id, delivery.person_id or 0)
         answer_now = rsvp.answer if rsvp else None
         version_now = rsvp.version if rsvp else None

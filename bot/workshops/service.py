@@ -311,7 +311,7 @@ def workshop_by_request(services: Services, request_key: str) -> WorkshopInfo | 
 
 def workshop_by_id(services: Services, workshop_id: int) -> WorkshopInfo | None:
     """The workshop with this id, as it is now."""
-    with services.db.transaction() as session:
+    with services.db.read() as session:
         workshop = queries.workshop_by_id(session, workshop_id)
         return workshop_info(session, workshop) if workshop else None
 
