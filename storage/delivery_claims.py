@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -125,33 +125,30 @@ def renew_leases(session: Session, worker: str, until: datetime) -> int:
 
 
 # Built once, run in Core: every post marks its row (a few rows to a transaction).
-_STILL_HELD = (
-    select(_TABLE.c.id)
+_CLAIMS = (
+    select(_TABLE.c.id, _TABLE.c.lease_until)
     .where(
         _TABLE.c.id.in_(bindparam("ids", expanding=True)),
         _TABLE.c.status == DeliveryStatus.CLAIMED,
         _TABLE.c.claimed_by == bindparam("worker"),
-        _TABLE.c.lease_until > bindparam("until"),
     )
     .order_by(_TABLE.c.id)  # the lock order of every many-row update (PostgreSQL)
 )
-_STILL_HELD_LOCKED = _STILL_HELD.with_for_update()
-_MARK_POSTING = (
-    update(_TABLE)
-    .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
-    .values(posting_since=bindparam("at"))
-)
+_CLAIMS_LOCKED = _CLAIMS.with_for_update()
+_MARK_POSTING = update(_TABLE).where(_TABLE.c.id == bindparam("row_id")).values(posting_since=bindparam("at"))
 
 
-def mark_posting(session: Session, ids: Sequence[int], worker: str, now: datetime) -> set[int]:
-    """Mark rows as leaving now, if `worker` still holds them with time left; returns those ids.
+def mark_posting(session: Session, until: Mapping[int, datetime], worker: str) -> set[int]:
+    """Mark rows as leaving now, if `worker` still holds each past its own time in `until` (row id:
+    when its post must have finished); returns those ids.
 
     Only rows returned here may be posted: a claim lost in the meantime is never sent twice."""
     connection = session.connection()
-    query = _STILL_HELD_LOCKED if connection.dialect.name == "postgresql" else _STILL_HELD
-    held = list(connection.execute(query, {"ids": list(ids), "worker": worker, "until": now}).scalars())
+    query = _CLAIMS_LOCKED if connection.dialect.name == "postgresql" else _CLAIMS
+    claims = connection.execute(query, {"ids": list(until), "worker": worker})
+    held = [row_id for row_id, lease_until in claims if lease_until and lease_until > until[row_id]]
     if held:
-        connection.execute(_MARK_POSTING, {"ids": held, "at": now})
+        connection.execute(_MARK_POSTING, [{"row_id": row_id, "at": until[row_id]} for row_id in held])
     return set(held)
 
 

@@ -43,8 +43,9 @@ class PostingMarks:
             self._asked.append(mine)
             while mine.held is None and mine.error is None and self._marking:
                 self._changed.wait()
-            lead = mine.held is None and mine.error is None
-            self._marking = self._marking or lead
+            lead = mine.held is None and mine.error is None  # and so no marking is under way
+            if lead:
+                self._marking = True
         if lead:
             self._mark_asked(mine)
         if mine.error is not None:
@@ -60,10 +61,8 @@ class PostingMarks:
                 # Taken once the writer is ours: rows asked for while we waited for it come along.
                 with self._changed:
                     batch, self._asked = self._asked, []
-                latest = max(asked.now for asked in batch)
-                held = claims.mark_posting(
-                    session, [asked.delivery_id for asked in batch], self.worker, latest + self.margin
-                )
+                until = {asked.delivery_id: asked.now + self.margin for asked in batch}
+                held = claims.mark_posting(session, until, self.worker)
                 for asked in batch:
                     if asked.delivery_id not in held:
                         claims.retry_at(
