@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from storage.models import Cadence, Delivery, DeliveryStatus, Goal, GoalStatus, Person, ProgressNote
 from storage.models.checkins import CheckIn, GoalNudgeState, NudgeAnswer, NudgePrefs, QuietPeriod, SupportText
@@ -179,17 +179,13 @@ _PERSON_AND_PREFS = (
     .outerjoin(NudgePrefs, NudgePrefs.person_id == Person.id)
     .where(Person.id == bindparam("person_id"))
 )
+_NOTE = aliased(ProgressNote)
+_LATEST_NOTE = select(func.max(_NOTE.id)).where(_NOTE.goal_id == Goal.id).correlate(Goal).scalar_subquery()
 _NUDGED_GOALS = (
-    select(Goal)
+    select(Goal, ProgressNote)
+    .outerjoin(ProgressNote, ProgressNote.id == _LATEST_NOTE)
     .where(Goal.id.in_(bindparam("goal_ids", expanding=True)), Goal.person_id == bindparam("person_id"))
     .order_by(Goal.number)
-)
-_LAST_NOTES = select(ProgressNote).where(
-    ProgressNote.id.in_(
-        select(func.max(ProgressNote.id))
-        .where(ProgressNote.goal_id.in_(bindparam("goal_ids", expanding=True)))
-        .group_by(ProgressNote.goal_id)
-    )
 )
 _ANSWERED_SINCE = (
     select(CheckIn.goal_id)
@@ -208,16 +204,13 @@ def person_and_prefs(session: Session, person_id: int) -> tuple[Person | None, N
     return (row[0], row[1]) if row else (None, None)
 
 
-def goals_to_nudge(session: Session, person_id: int, goal_ids: list[int]) -> list[Goal]:
-    """The person's goals among `goal_ids`, by number (whatever their status)."""
-    return list(session.scalars(_NUDGED_GOALS, {"goal_ids": goal_ids, "person_id": person_id}))
-
-
-def last_notes(session: Session, goal_ids: list[int]) -> dict[int, ProgressNote]:
-    """Each goal's latest progress note (only that one, however many there are)."""
-    if not goal_ids:
-        return {}
-    return {note.goal_id: note for note in session.scalars(_LAST_NOTES, {"goal_ids": goal_ids})}
+def goals_to_nudge(
+    session: Session, person_id: int, goal_ids: list[int]
+) -> list[tuple[Goal, ProgressNote | None]]:
+    """The person's goals among `goal_ids` by number (whatever their status), each with its latest
+    progress note (only that one, however many there are)."""
+    rows = session.execute(_NUDGED_GOALS, {"goal_ids": goal_ids, "person_id": person_id})
+    return [(goal, note) for goal, note in rows]
 
 
 def prefs_for(session: Session, team_id: str, person_id: int, now: datetime) -> NudgePrefs:

@@ -49,13 +49,10 @@ def nudge_parts(
 ) -> list[NudgePart]:
     """The goals a nudge asks about: the active ones (with a cadence, unless it is a snooze)."""
     today = local_today(now, person.tz)
-    goals = queries.goals_to_nudge(session, person.id, goal_ids)
-    last_notes = queries.last_notes(session, [goal.id for goal in goals])
     parts = []
-    for goal in goals:
+    for goal, last in queries.goals_to_nudge(session, person.id, goal_ids):
         if goal.status != GoalStatus.ACTIVE or (goal.cadence == Cadence.OFF and not snoozed):
             continue
-        last = last_notes.get(goal.id)
         parts.append(
             NudgePart(
                 goal_id=goal.id,
