@@ -10,7 +10,7 @@ from sqlalchemy import CursorResult, Table, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.deliveries import by_ids
-from storage.models import Delivery, DeliveryStatus
+from storage.models import Delivery, DeliveryStatus, Person
 
 UNCONFIRMED = "sent, unconfirmed"
 _TABLE = Delivery.__table__
@@ -102,6 +102,14 @@ def settle_abandoned(session: Session, now: datetime, limit: int = 500) -> list[
         .execution_options(synchronize_session=False)
     )
     return by_ids(session, ids)
+
+
+def person_zones(session: Session, person_ids: Sequence[int]) -> dict[int, str]:
+    """Each person's time zone, by id."""
+    if not person_ids:
+        return {}
+    rows = session.execute(select(Person.id, Person.tz).where(Person.id.in_(set(person_ids))))
+    return {person_id: tz for person_id, tz in rows}
 
 
 def renew_leases(session: Session, worker: str, until: datetime) -> int:

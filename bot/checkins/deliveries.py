@@ -162,10 +162,7 @@ def plan_snooze(
 
 def nudge_useful_until(services: Services, delivery: DeliveryInfo) -> UsefulUntil:
     """A nudge is worth sending the day it was due, in the person's own zone."""
-    with services.db.read() as session:
-        person = session.get(Person, delivery.person_id or 0)
-        tz = person.tz if person is not None else "UTC"
-    local = delivery.due_at.astimezone(zone(tz))
+    local = delivery.due_at.astimezone(zone(delivery.person_tz or "UTC"))
     end_of_day = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), local.tzinfo)
     return UsefulUntil(end_of_day, "a nudge past the end of its day in the person's zone")
 

@@ -30,7 +30,8 @@ def worker_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{next(_PASSES)}"
 
 
-def info(row: Delivery) -> DeliveryInfo:
+def info(row: Delivery, zones: dict[int, str]) -> DeliveryInfo:
+    """Plain data for renderers; `zones`: people's time zones by id."""
     return DeliveryInfo(
         id=row.id,
         team_id=row.team_id,
@@ -41,6 +42,7 @@ def info(row: Delivery) -> DeliveryInfo:
         dedupe_key=row.dedupe_key,
         payload=DeliveryInfo.parse_payload(row.payload),
         attempts=row.attempts,
+        person_tz=None if row.person_id is None else zones.get(row.person_id),
     )
 
 
@@ -68,11 +70,13 @@ def claim(
 ) -> list[DeliveryInfo]:
     """Settle rows abandoned mid-post, then claim up to `limit` due rows for `worker`."""
     with services.db.transaction() as session:
-        abandoned = [info(row) for row in claims.settle_abandoned(session, now)]
+        left = claims.settle_abandoned(session, now)
         rows = claims.claim_due(
             session, now, worker=worker, lease=lease_of(services), limit=limit, conditions=conditions
         )
-        claimed = [info(row) for row in rows]
+        zones = claims.person_zones(session, [row.person_id for row in left + rows if row.person_id])
+        abandoned = [info(row, zones) for row in left]
+        claimed = [info(row, zones) for row in rows]
     for delivery in abandoned:
         log.warning("delivery %s: its sender stopped mid-post; recorded as sent, unconfirmed", delivery.id)
         kind = services.registry.kinds.get(delivery.kind)

@@ -31,6 +31,9 @@ class DeliveryInfo:
     dedupe_key: str
     payload: dict[str, Any]
     attempts: int
+    # The person's time zone as they were claimed (None: no person): how late a row may still go
+    # out is judged without a read per row.
+    person_tz: str | None = None
 
     @staticmethod
     def parse_payload(raw: str) -> dict[str, Any]:
