@@ -9,6 +9,7 @@ import sys
 import threading
 from collections import Counter
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -130,6 +131,25 @@ def test_a_429_returns_the_row_and_slows_that_workspace(services: Services, emul
     assert row.not_before == services.now() + timedelta(seconds=3)
     assert row.attempts == 0  # Slack's limit is not the row's fault
     assert dispatch.shared_pacer(services).rate("T0COACH01") == 2
+
+
+def test_a_pass_keeps_the_workspace_cap_and_a_second_between_messages_to_one_channel(
+    services: Services, emulator: SlackEmulator
+) -> None:
+    users = [emulator.workspace.add_user(f"student{n}") for n in range(3)]
+    plan_hellos(services, [users[n % 3] for n in range(9)])  # three rows each: their DMs wait their turn
+    client = make_web_client(BOT_TOKEN, emulator.url)
+    assert dispatch.run_due(services, client, services.now()) == 9
+    posts = emulator.calls_to("chat.postMessage")
+    by_channel: dict[str, list[float]] = {}
+    for call in posts:
+        by_channel.setdefault(str(call.args["channel"]), []).append(call.at)
+    gaps = [later - earlier for times in by_channel.values() for earlier, later in pairwise(times)]
+    assert len(gaps) == 6 and min(gaps) > 0.9  # Slack allows one a second per channel (we keep 1.05 s)
+    cap = services.settings.workspace_rate
+    assert cap is not None
+    times = sorted(call.at for call in posts)
+    assert times[-1] - times[0] >= 0.9 * (len(times) - 1) / cap
 
 
 def test_a_500_backs_off_and_the_row_is_sent_once_later(

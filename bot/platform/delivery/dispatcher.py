@@ -41,6 +41,7 @@ from bot.platform.delivery.failures import Failure, Outcome
 from bot.platform.delivery.marking import PostingMarks
 from bot.platform.delivery.posting import METADATA_EVENT as METADATA_EVENT
 from bot.platform.delivery.posting import (
+    NotYet,
     Posted,
     SendPacer,
     WorkspaceGateways,
@@ -272,14 +273,13 @@ class Pass:
         for team, rows in by_team.items():
             starts = take_many(self.pacer, team, [d.recipient for d, _ in rows])
             for (delivery, slack), start in zip(rows, starts, strict=True):
-                if isinstance(start, float) and start and start - clock > self.lease.total_seconds() / 2:
+                if not isinstance(start, NotYet):
+                    heapq.heappush(self.slotted, (start, next(self.order), delivery, slack))
+                elif start.at - clock > self.lease.total_seconds() / 2:
                     # A long pause (Retry-After): the row waits in the table, not in this process.
-                    self._hand_back(delivery, self.now() + timedelta(seconds=start - clock))
-                    continue
-                if start is None:
-                    heapq.heappush(self.queue, (clock + IDLE_WAIT_SECONDS * 2, next(self.order), delivery))
-                    continue
-                heapq.heappush(self.slotted, (start, next(self.order), delivery, slack))
+                    self._hand_back(delivery, self.now() + timedelta(seconds=start.at - clock))
+                else:
+                    heapq.heappush(self.queue, (start.at, next(self.order), delivery))
 
     def _hand_back(self, delivery: DeliveryInfo, not_before: datetime) -> None:
         with self.services.db.transaction() as session:

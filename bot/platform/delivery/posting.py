@@ -27,6 +27,8 @@ log = logging.getLogger("bot.platform.delivery.dispatcher")  # one logger name f
 
 # Message metadata naming the delivery, so a message in Slack can be traced to its row.
 METADATA_EVENT = "coachbot_delivery"
+# A shared pacer reserves only a short way ahead: a row it has no slot for asks again this soon.
+ASK_AGAIN_SECONDS = 0.1
 
 
 class SendPacer(Protocol):
@@ -35,17 +37,26 @@ class SendPacer(Protocol):
     def succeeded(self, team: str) -> None: ...
 
 
-def take_many(pacer: SendPacer, team: str, channels: list[str]) -> list[float | None]:
-    """Send slots for many rows: each a monotonic start time, or None (ask again later)."""
+@dataclass(frozen=True)
+class NotYet:
+    """No send slot was taken for a row: ask again at `at` (monotonic)."""
+
+    at: float
+
+
+def take_many(pacer: SendPacer, team: str, channels: list[str]) -> list[float | NotYet]:
+    """Send slots for many rows: each the monotonic time its send may start (its slot is taken), or
+    NotYet. Only a taken slot may be started: a row told when to ask again is not one, and starting
+    it then went past the workspace's rate and the channel's second."""
+    clock = time.monotonic()
     many = getattr(pacer, "take_many", None)
     if many is not None:
         starts: list[float | None] = many(team, channels)
-        return starts
-    clock = time.monotonic()
-    found: list[float | None] = []
+        return [NotYet(clock + ASK_AGAIN_SECONDS) if start is None else start for start in starts]
+    found: list[float | NotYet] = []
     for channel in channels:
         again = pacer.take(team, channel)
-        found.append(clock if again == 0.0 else (again if again - clock > 1.0 else None))
+        found.append(clock if again == 0.0 else NotYet(again))
     return found
 
 
