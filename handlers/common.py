@@ -78,7 +78,11 @@ def just_ack(ack: Ack) -> None:
     ack()
 
 
+# Our ids are far shorter; a forged value of more digits would overflow the database's integers.
+ID_DIGITS = 12
+
+
 def number_in(action: dict[str, Any]) -> int | None:
     """The number a button carries in its value (a goal, an occurrence, a check-in)."""
     value = action.get("value") or ""
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= ID_DIGITS else None
