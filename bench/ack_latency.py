@@ -61,6 +61,7 @@ OURS, BARE = "coachbot serve", "bare Bolt (default mode, 8 threads)"
 class Result:
     latencies: list[float]
     seconds: float
+    cpu_ms: dict[str, float]  # CPU per request, by who spent it: the server, Slack, the load generator
 
     @property
     def p50(self) -> float:
@@ -102,8 +103,20 @@ def start(cmd: list[str], env: dict[str, str], port: int, health: str) -> subpro
     raise RuntimeError("server did not start")
 
 
-def load(port: int, body_of: Callable[[int], str], clients: int, total: int) -> Result:
-    """`clients` threads, each on its own keep-alive connection, sending signed bodies in turn."""
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU the processes have spent so far."""
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def load(
+    port: int, body_of: Callable[[int], str], clients: int, total: int, who: dict[str, list[int]]
+) -> Result:
+    """`clients` threads, each on its own keep-alive connection, sending signed bodies in turn.
+    `who`: the processes whose CPU to count, by name (this one is counted as the load generator)."""
     per_client = total // clients
     latencies: list[float] = []
     lock = threading.Lock()
@@ -136,9 +149,16 @@ def load(port: int, body_of: Callable[[int], str], clients: int, total: int) -> 
         t.start()
     barrier.wait()
     began = time.perf_counter()
+    cpu_before = {name: cpu_seconds(pids) for name, pids in who.items()}
+    own_before = time.process_time()
     for t in threads:
         t.join()
-    return Result(latencies, time.perf_counter() - began)
+    seconds = time.perf_counter() - began
+    time.sleep(0.5)  # work the acks left behind (lazy listeners, Slack's side) is the request's too
+    cpu = {name: cpu_seconds(pids) - cpu_before[name] for name, pids in who.items()}
+    cpu["load generator"] = time.process_time() - own_before
+    done = per_client * clients
+    return Result(latencies, seconds, {name: 1000 * spent / done for name, spent in cpu.items()})
 
 
 def send_the_nudges(settings: Settings) -> None:
@@ -183,6 +203,7 @@ class SlackElsewhere:
         )
         self._process.start()
         self.url: str = self._ours.recv()
+        self.pid = int(self._process.pid or 0)
 
     @staticmethod
     def _serve(emulator: SlackEmulator, pipe: Any) -> None:
@@ -272,15 +293,16 @@ def main() -> None:
             form = driver.command_form(users[i % USERS], "/goal", f"add Practice question set {i} by Dec 20")
             return urlencode(form)
 
+        who = {"server": [process.pid, *children_of(process.pid)], "Slack": [slack.pid]}
         try:
             if name == OURS:
                 for user in users[
                     ::HOME_OPENERS_EVERY
                 ]:  # these keep a live Home tab, refreshed on each change
                     driver.open_home(user)
-            load(port, add_goal, 10, USERS)  # warm-up: profiles cached, connections pooled
+            load(port, add_goal, 10, USERS, who)  # warm-up: profiles cached, connections pooled
             for clients in (10, 50):
-                results[("/goal add", name, clients)] = load(port, add_goal, clients, total)
+                results[("/goal add", name, clients)] = load(port, add_goal, clients, total, who)
                 loads[("/goal add", name, clients)] = load_average()
             if name == OURS:
                 send_the_nudges(Settings(bot_token=TOKEN, signing_secret=SECRET, api_url=slack.url,
@@ -289,7 +311,7 @@ def main() -> None:
             for n, clients in enumerate((10, 50)):
                 offset = n * total  # each click a goal not yet answered in that message, as in a 9:00 wave
                 results[("On track", name, clients)] = load(
-                    port, lambda i, o=offset, c=clicks: c[(o + i) % len(c)], clients, total
+                    port, lambda i, o=offset, c=clicks: c[(o + i) % len(c)], clients, total, who
                 )
                 loads[("On track", name, clients)] = load_average()
             if name == OURS:
@@ -304,10 +326,12 @@ def main() -> None:
 
     print(f"signed over HTTP, {total} requests per run, {os.cpu_count()} CPUs, coachbot serve --workers "
           f"{args.workers}, {len(clicks)} nudge buttons")  # fmt: skip
-    print(f"{'request':10} {'server':36} {'clients':>7} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>7}  load")
+    print(f"{'request':10} {'server':36} {'clients':>7} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>7}"
+          f"  CPU ms per request: server / Slack / load generator  load")  # fmt: skip
     for (request, name, clients), r in results.items():
         line = f"{request:10} {name:36} {clients:>7} {r.p50:>8.1f} {r.p99:>8.1f} {r.rps:>7.0f}"
-        print(f"{line}  {loads[(request, name, clients)]}")
+        cpu = " / ".join(f"{r.cpu_ms[who]:.2f}" for who in ("server", "Slack", "load generator"))
+        print(f"{line}  {cpu:>48}  {loads[(request, name, clients)]}")
     for request in ("/goal add", "On track"):
         rps = results[(request, OURS, 50)].rps / results[(request, BARE, 50)].rps
         p99 = results[(request, OURS, 10)].p99 / results[(request, BARE, 10)].p99

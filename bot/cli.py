@@ -152,7 +152,7 @@ def _scheduler(services: Services, enabled: bool) -> BackgroundScheduler | None:
 
 
 def serve(settings: Settings, host: str, port: int, *, scheduler: bool = True, workers: int = 1) -> int:
-    from bot.server import fork_workers, make_server, tune_for_serving, wait_for_workers
+    from bot.server import fork_workers, make_server, threads_per_worker, tune_for_serving, wait_for_workers
 
     settings.require_http()
     tune_for_serving()
@@ -166,7 +166,7 @@ def serve(settings: Settings, host: str, port: int, *, scheduler: bool = True, w
 
         def serve_one() -> None:
             services = build_services(settings, db=Database(settings.database_url))
-            make_server(build_app(services), services, host, port, sock).run()
+            make_server(build_app(services), services, host, port, sock, threads_per_worker(workers)).run()
 
         log.info("coachbot serving Slack at http://%s:%s/slack/events in %d workers", host, port, workers)
         # The parent forks before it starts any thread; then it runs the dispatcher, once.

@@ -62,6 +62,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # Enough pooled connections for the HTTP threads and dispatcher senders: a connection
         # beyond the pool is closed on return, and a new one pays for the pragmas again.
         kwargs.setdefault("pool_size", 24)
+        # The connection used last has the warmest page cache: hand it out again first.
+        kwargs.setdefault("pool_use_lifo", True)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
         )

@@ -104,12 +104,15 @@ def active_goals_with_last_note(session: Session, person_id: int) -> list[Row[An
     return list(session.execute(_ACTIVE_WITH_LAST_NOTE, {"person_id": person_id}))
 
 
+_CLOSED_COUNTS = (
+    select(_GOALS.c.status, func.count())
+    .where(_GOALS.c.person_id == bindparam("person_id"), _GOALS.c.status != GoalStatus.ACTIVE)
+    .group_by(_GOALS.c.status)
+)
+
+
 def closed_goal_counts(session: Session, person_id: int) -> dict[GoalStatus, int]:
-    rows = session.execute(
-        select(Goal.status, func.count())
-        .where(Goal.person_id == person_id, Goal.status != GoalStatus.ACTIVE)
-        .group_by(Goal.status)
-    ).all()
+    rows = session.execute(_CLOSED_COUNTS, {"person_id": person_id}).all()
     return {GoalStatus(status): int(count) for status, count in rows}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Delivery, DeliveryStatus, Person
@@ -17,6 +17,43 @@ from storage.models.meetings import (
     ProgramText,
     ReminderPreference,
 )
+
+_PAIRINGS, _MEETINGS, _PEOPLE = Pairing.__table__, Meeting.__table__, Person.__table__
+assert isinstance(_PAIRINGS, Table) and isinstance(_MEETINGS, Table) and isinstance(_PEOPLE, Table)
+_MY_PAIRING = (
+    select(_PAIRINGS.c.id, _PEOPLE.c.slack_user_id)
+    .join(_PEOPLE, _PEOPLE.c.id == _PAIRINGS.c.coach_id)
+    .where(_PAIRINGS.c.coachee_id == bindparam("person_id"), _PAIRINGS.c.closed_at.is_(None))
+    .subquery()
+)
+# A person's Home, every time it is published: their coach, their next session, whether they
+# coach anyone. One statement of Core rows, built once.
+_HOME_PAIRINGS = select(
+    select(_MY_PAIRING.c.slack_user_id).limit(1).scalar_subquery(),
+    select(_MEETINGS.c.starts_at)
+    .where(
+        _MEETINGS.c.pairing_id == select(_MY_PAIRING.c.id).limit(1).scalar_subquery(),
+        _MEETINGS.c.status == MeetingStatus.SCHEDULED,
+        _MEETINGS.c.starts_at > bindparam("now"),
+    )
+    .order_by(_MEETINGS.c.starts_at)
+    .limit(1)
+    .scalar_subquery(),
+    select(func.count())
+    .select_from(_PAIRINGS)
+    .where(_PAIRINGS.c.coach_id == bindparam("person_id"), _PAIRINGS.c.closed_at.is_(None))
+    .scalar_subquery(),
+)
+
+
+def home_pairings(
+    session: Session, person_id: int, now: datetime
+) -> tuple[str | None, datetime | None, bool]:
+    """(their coach's Slack user id, when their next session with them starts, whether they coach anyone)."""
+    coach, next_session, coaching = session.execute(
+        _HOME_PAIRINGS, {"person_id": person_id, "now": now}
+    ).one()
+    return coach, next_session, bool(coaching)
 
 
 def open_pairing_of_coachee(session: Session, coachee_id: int) -> Pairing | None:

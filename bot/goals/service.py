@@ -282,24 +282,29 @@ def set_cadence(db: Database, actor: Actor, number: int, cadence: Cadence, now: 
 
 def overview(db: Database, actor: Actor) -> GoalOverview:
     with db.read() as session:
-        active = [
-            GoalInfo(
-                row.number,
-                row.title,
-                row.why,
-                row.measure,
-                row.target_date,
-                row.area,
-                row.cadence,
-                row.status,
-                NoteInfo(row.note_text, row.note_at) if row.note_at is not None else None,
-            )
-            for row in goal_queries.active_goals_with_last_note(session, actor.person_id)
-        ]
-        counts = goal_queries.closed_goal_counts(session, actor.person_id)
-        return GoalOverview(
-            active,
-            counts.get(GoalStatus.DONE, 0),
-            counts.get(GoalStatus.DROPPED, 0),
-            counts.get(GoalStatus.NOT_ACHIEVED, 0),
+        return overview_in(session, actor.person_id)
+
+
+def overview_in(session: Session, person_id: int) -> GoalOverview:
+    """The person's active goals (each with its latest note) and how many they closed, each way."""
+    active = [
+        GoalInfo(
+            row.number,
+            row.title,
+            row.why,
+            row.measure,
+            row.target_date,
+            row.area,
+            row.cadence,
+            row.status,
+            NoteInfo(row.note_text, row.note_at) if row.note_at is not None else None,
         )
+        for row in goal_queries.active_goals_with_last_note(session, person_id)
+    ]
+    counts = goal_queries.closed_goal_counts(session, person_id)
+    return GoalOverview(
+        active,
+        counts.get(GoalStatus.DONE, 0),
+        counts.get(GoalStatus.DROPPED, 0),
+        counts.get(GoalStatus.NOT_ACHIEVED, 0),
+    )

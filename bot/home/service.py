@@ -64,8 +64,11 @@ def _program_chart(services: Services, actor: Actor) -> list[Block]:
 
 def _publisher(services: Services, slack: SlackGateway, actor: Actor) -> Callable[[], None]:
     def publish() -> None:
-        overview = goals.overview(services.db, actor)
-        entries = pairings.roster(services, actor)
+        # Everyone's Home in one read: a coachee (most people) costs two statements.
+        with services.db.read() as session:
+            overview = goals.overview_in(session, actor.person_id)
+            my_coach, coaching = pairings.home_pairings(session, actor, services.now())
+        entries = pairings.roster(services, actor) if coaching else []
         flags = {}
         helped: dict[int, list[tuple[int, str, datetime]]] = {}
         if entries:
@@ -74,7 +77,7 @@ def _publisher(services: Services, slack: SlackGateway, actor: Actor) -> Callabl
                 people = [entry.coachee.person_id for entry in entries]
                 helped = open_need_help(session, people, services.now() - NEED_HELP_OPEN)
         roster = roster_home_section(entries, actor.tz, flags, helped)
-        coach = coach_section(pairings.my_coach(services, actor), actor.tz)
+        coach = coach_section(my_coach, actor.tz)
         today = local_today(services.now(), actor.tz)
         slack.publish_home(
             actor.user_id,

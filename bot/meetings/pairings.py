@@ -146,11 +146,7 @@ class MyCoach:
     next_session: datetime | None
 
 
-def my_coach(services: Services, coachee: Actor) -> MyCoach | None:
-    with services.db.read() as session:
-        pairing = queries.open_pairing_of_coachee(session, coachee.person_id)
-        if pairing is None:
-            return None
-        upcoming = queries.next_meeting(session, pairing.id, services.now())
-        coach = queries.person(session, pairing.coach_id).slack_user_id
-        return MyCoach(coach, upcoming.starts_at if upcoming else None)
+def home_pairings(session: Session, person: Actor, now: datetime) -> tuple[MyCoach | None, bool]:
+    """For their Home: their coach and next session together, and whether they coach anyone."""
+    coach, next_session, coaching = queries.home_pairings(session, person.person_id, now)
+    return (None if coach is None else MyCoach(coach, next_session)), coaching
