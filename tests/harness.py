@@ -89,6 +89,7 @@ def start_app(settings: Settings, db: Database, clock: Clock) -> RunningApp:
         server.stop()
         services.home_refreshes.close()
         executor.shutdown(wait=True)  # lazy listeners finish before the emulator goes away
+        services.profiles.wait_idle()
 
     return RunningApp(services, server.url, stop, executor)
 

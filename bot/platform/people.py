@@ -70,6 +70,46 @@ class ActorCache:
             self._entries.pop((team_id, user_id), None)
 
 
+class ProfileRefresher:
+    """Refreshes stale profiles after the request that found them, one person at a time.
+
+    A known person's day-old profile is still good enough to answer with: the nudge wave at 9:00
+    should not wait on one users.info per click. Created lazily, so a forked worker makes its own.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: set[tuple[str, str]] = set()
+        self._pool: ThreadPoolExecutor | None = None
+
+    def submit(self, key: tuple[str, str], refresh: Callable[[], None]) -> None:
+        with self._lock:
+            if key in self._pending:
+                return
+            self._pending.add(key)
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(1, thread_name_prefix="profile-refresh")
+            pool = self._pool
+        pool.submit(self._run, key, refresh)
+
+    def _run(self, key: tuple[str, str], refresh: Callable[[], None]) -> None:
+        try:
+            refresh()
+        except Exception as error:  # the next stale look-up tries again
+            log.warning("refreshing a profile failed: %s", type(error).__name__)
+        finally:
+            with self._lock:
+                self._pending.discard(key)
+
+    def wait_idle(self) -> None:
+        """For tests and shutdown: every refresh asked for so far has finished."""
+        with self._lock:
+            pool = self._pool
+            self._pool = None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+
 def resolve_actor(
     db: Database,
     slack: SlackGateway,
@@ -77,15 +117,31 @@ def resolve_actor(
     user_id: str,
     now: datetime,
     cache: ActorCache | None = None,
+    refresher: ProfileRefresher | None = None,
 ) -> Actor:
     """The person for (team, user), asking users.info only when we know nothing or it is stale.
 
-    When Slack cannot answer, a cached profile is used as it is; a person never seen gets UTC
-    until the next request refreshes them.
+    With a `refresher`, a stale profile answers this request and is refreshed after it; without
+    one, or for a person never seen, users.info is asked now. When Slack cannot answer, a cached
+    profile is used as it is; a person never seen gets UTC until the next request refreshes them.
     """
     if cache is not None and (cached := cache.get(team_id, user_id, now)) is not None:
         return cached
-    actor = _resolve(db, slack, team_id, user_id, now)
+    with db.read() as session:
+        person = find_person(session, team_id, user_id)
+        known = None if person is None else actor_from_person(team_id, person)
+        refreshed_at = person.profile_refreshed_at if person else None
+    fresh = refreshed_at is not None and now - refreshed_at < PROFILE_MAX_AGE
+    if known is not None and refreshed_at is not None and not fresh and refresher is not None:
+
+        def refresh() -> None:
+            _refresh(db, slack, team_id, user_id, now, known)
+            if cache is not None:
+                cache.forget(team_id, user_id)  # the next request reads the new profile
+
+        refresher.submit((team_id, user_id), refresh)
+        return known
+    actor = known if known is not None and fresh else _refresh(db, slack, team_id, user_id, now, known)
     if cache is not None and actor.tz_known:
         cache.put(actor, now)
     return actor
@@ -106,18 +162,16 @@ def resolve_all(resolve: Callable[[str], Actor], user_ids: list[str]) -> list[Ac
     return [found[user_id] for user_id in user_ids]
 
 
-def _resolve(db: Database, slack: SlackGateway, team_id: str, user_id: str, now: datetime) -> Actor:
-    with db.read() as session:
-        person = find_person(session, team_id, user_id)
-        refreshed_at = person.profile_refreshed_at if person else None
-        if person is not None and refreshed_at is not None and now - refreshed_at < PROFILE_MAX_AGE:
-            return actor_from_person(team_id, person)
+def _refresh(
+    db: Database, slack: SlackGateway, team_id: str, user_id: str, now: datetime, known: Actor | None
+) -> Actor:
+    """users.info, stored; `known` (the stored profile) stands in when Slack cannot answer."""
     try:
         profile = slack.profile(user_id)
     except (SlackApiError, SlackRequestError, OSError) as error:
         log.warning("users.info failed for %s: %s", user_id, getattr(error, "response", error))
-        if person is not None:
-            return actor_from_person(team_id, person)
+        if known is not None:
+            return known
         name, tz, is_admin, deleted, refreshed, locale = user_id, "UTC", False, False, None, ""
     else:
         name, tz, deleted = profile.display_name, profile.tz, profile.is_deleted

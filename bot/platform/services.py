@@ -15,7 +15,7 @@ from bot.platform.channel_access import ChannelAccess
 from bot.platform.clock import Clock
 from bot.platform.coalesce import Coalescer
 from bot.platform.dates import Reader
-from bot.platform.people import Actor, ActorCache, resolve_actor
+from bot.platform.people import Actor, ActorCache, ProfileRefresher, resolve_actor
 from bot.platform.settings import Settings
 from bot.platform.slack import SlackGateway
 from storage.db import Database
@@ -43,6 +43,7 @@ class Services:
     clock: Clock
     home_refreshes: Coalescer = field(default_factory=lambda: Coalescer(0.0), compare=False)
     actors: ActorCache = field(default_factory=ActorCache, compare=False)
+    profiles: ProfileRefresher = field(default_factory=ProfileRefresher, compare=False)
     # OAuth mode: where tokens are kept, and a Web API client per workspace (None: not installed there).
     installations: InstallationStore | None = field(default=None, compare=False)
     team_clients: Callable[[str], WebClient | None] | None = field(default=None, compare=False)
@@ -59,4 +60,4 @@ class Services:
         return Reader.of(actor.tz, self.now(), locale=actor.locale, term_ends=self.settings.term_ends)
 
     def actor(self, slack: SlackGateway, team_id: str, user_id: str) -> Actor:
-        return resolve_actor(self.db, slack, team_id, user_id, self.now(), self.actors)
+        return resolve_actor(self.db, slack, team_id, user_id, self.now(), self.actors, self.profiles)
