@@ -35,7 +35,8 @@ EVENTS_PATH = "/slack/events"
 # Requests are short (the ack path is a few statements); more threads only contend for the GIL and
 # the one SQLite writer, and each thread's connection has a page cache to refill. With several
 # worker processes the threads are shared out: a thread holding the writer then waits for the GIL
-# behind fewer others (2 workers x 4 threads: about 15% less CPU per `/goal add` than 2 x 8).
+# behind fewer others (2 workers x 4 threads: 6.7 ms CPU per `/goal add` against 7.2 for 2 x 8,
+# in two alternating runs of bench/ack_latency.py's load).
 HTTP_THREADS = 8
 LEAST_THREADS_PER_WORKER = 2
 
