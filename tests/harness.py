@@ -66,6 +66,9 @@ class TrackingExecutor(ThreadPoolExecutor):
                 raise TimeoutError(f"{self._busy} lazy listener(s) still running after {timeout}s")
 
 
+LAZY_WORK_TIMEOUT = 30.0
+
+
 @dataclass
 class RunningApp:
     services: Services
@@ -74,8 +77,11 @@ class RunningApp:
     executor: TrackingExecutor
 
     def wait_idle(self) -> None:
-        """Wait until every lazy listener has finished (to assert that something did not happen)."""
-        self.executor.wait_idle()
+        """Wait until every lazy listener has finished (to assert that something did not happen).
+
+        Generous: sends from a lazy listener keep Slack's one message a second per channel, so two
+        bookings in a row take several seconds, and more on a loaded CI machine. Only a hang fails."""
+        self.executor.wait_idle(timeout=LAZY_WORK_TIMEOUT)
 
 
 def start_app(settings: Settings, db: Database, clock: Clock) -> RunningApp:
@@ -94,7 +100,7 @@ def start_app(settings: Settings, db: Database, clock: Clock) -> RunningApp:
     return RunningApp(services, server.url, stop, executor)
 
 
-def run_due(app: RunningApp, emulator: SlackEmulator, timeout: float = 5.0) -> int:
+def run_due(app: RunningApp, emulator: SlackEmulator, timeout: float = LAZY_WORK_TIMEOUT) -> int:
     """One dispatcher pass at the app's clock, as the scheduler would run it.
 
     Sends still in flight in lazy listeners finish first: the test clock jumps days at once, which
