@@ -13,6 +13,7 @@ from bot.goals.nudge_plan import NUDGE_KIND
 from bot.summaries.flags import EMOJI, Flag
 from bot.summaries.service import WEEK, week_flags
 from bot.summaries.views import Message, legend_footer, pack, sections
+from storage import program_counts
 from storage import summaries as queries
 
 
@@ -21,7 +22,7 @@ class Digest:
     """A workspace's week in numbers; `coaches_to_follow_up` are Slack user ids."""
 
     active_pairings: int
-    counts: queries.ProgramCounts
+    counts: program_counts.ProgramCounts
     sessions_held: int
     sessions_unconfirmed: int
     sessions_booked: int
@@ -41,12 +42,12 @@ def build_digest(session: Session, team_id: str, now: datetime) -> Digest:
     since = now - WEEK
     pairs = queries.open_pairs(session, team_id)
     flagged = week_flags(session, pairs, now)
-    held, unconfirmed, booked = queries.meeting_counts(session, team_id, since, now)
+    held, unconfirmed, booked = program_counts.meeting_counts(session, team_id, since, now)
     # A "need help" nobody has a session booked for yet: the coach may not have seen it.
     waiting = {f.pair.coach_user for f in flagged if f.waiting}
     return Digest(
         active_pairings=len(pairs),
-        counts=queries.program_counts(session, team_id, since, NUDGE_KIND),
+        counts=program_counts.program_counts(session, team_id, since, NUDGE_KIND),
         sessions_held=held,
         sessions_unconfirmed=unconfirmed,
         sessions_booked=booked,
