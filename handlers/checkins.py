@@ -38,7 +38,6 @@ from bot.goals.views import goal_modal, progress_modal
 from bot.meetings import service as meetings
 from bot.platform.dates import local_today
 from bot.platform.errors import UserError
-from bot.platform.form_state import message_from_metadata
 from bot.platform.services import Services
 from bot.platform.text import escape_mrkdwn
 from handlers.common import (
@@ -48,9 +47,9 @@ from handlers.common import (
     just_ack,
     mark_changed,
     number_in,
+    redraw_nudge_of,
     refresh_home_of,
     view_key,
-    was_changed,
 )
 
 CHECKIN_HELP = (
@@ -312,9 +311,7 @@ def register_modals(app: App, services: Services) -> None:
         refresh_home_of(services, client, context)
 
     def redraw_nudge(view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        message = message_from_metadata(view.get("private_metadata"))
-        if message is not None and was_changed(context):
-            checkins.redraw_nudge(services, gateway(client), actor_of(services, client, context), message)
+        redraw_nudge_of(services, view, client, context)
 
     app.view(CheckinCallback.CHECKIN)(ack=submit_checkin, lazy=[refresh])
     app.view(CheckinCallback.NUDGE_NOTE)(ack=submit_note, lazy=[redraw_nudge])

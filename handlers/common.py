@@ -8,8 +8,10 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
+from bot.checkins import service as checkins
 from bot.home.service import refresh_home
 from bot.platform.delivery.dispatcher import send_planned_since
+from bot.platform.form_state import message_from_metadata
 from bot.platform.people import Actor
 from bot.platform.services import Services
 from bot.platform.slack import SlackGateway
@@ -52,6 +54,15 @@ def refresh_home_of(services: Services, client: WebClient, context: BoltContext)
     skipping it if a publish since their change covers it."""
     if was_changed(context):
         refresh_home(services, gateway(client), actor_of(services, client, context), context[CHANGED_AT_KEY])
+
+
+def redraw_nudge_of(
+    services: Services, view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """After a form opened from a nudge (a note, a new date) changed something: redraw that nudge."""
+    nudge = message_from_metadata(view.get("private_metadata"))
+    if nudge is not None and was_changed(context):
+        checkins.redraw_nudge(services, gateway(client), actor_of(services, client, context), nudge)
 
 
 def command_key(actor: Actor, command: dict[str, Any]) -> str:

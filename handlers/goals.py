@@ -42,9 +42,9 @@ from handlers.common import (
     just_ack,
     mark_changed,
     number_in,
+    redraw_nudge_of,
     refresh_home_of,
     view_key,
-    was_changed,
 )
 
 _CHANGES_GOALS = (AddGoal, ChangeStatus, LogProgress, SetCadence)
@@ -238,9 +238,7 @@ def register_modals(app: App, services: Services) -> None:
         refresh_home_of(services, client, context)
 
     def redraw_nudge(view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        nudge = message_from_metadata(view.get("private_metadata"))
-        if nudge is not None and was_changed(context):  # opened by a nudge's "Set a new date"
-            checkins.redraw_nudge(services, gateway(client), actor_of(services, client, context), nudge)
+        redraw_nudge_of(services, view, client, context)
 
     app.view(GoalCallback.GOAL)(ack=submit_goal, lazy=[refresh, redraw_nudge])
     app.view(GoalCallback.PROGRESS)(ack=submit_progress, lazy=[refresh])
