@@ -40,11 +40,6 @@ EVENTS_PATH = "/slack/events"
 HTTP_THREADS = 8
 LEAST_THREADS_PER_WORKER = 2
 
-
-def threads_per_worker(workers: int) -> int:
-    return max(LEAST_THREADS_PER_WORKER, HTTP_THREADS // max(1, workers))
-
-
 READ_CHUNK = 65_536
 # The thread holding SQLite's one writer gives up the GIL at every statement, then waits up to the
 # switch interval (5 ms by default) behind threads doing Python work, and every other writer waits
@@ -164,6 +159,11 @@ def wsgi_app(app: App, services: Services) -> WsgiApp:
     if not settings.signing_secret:  # Socket Mode and tests of the bare app: nothing to serve signed
         return application
     return signed_requests_only(application, settings.signing_secret, settings.max_body_bytes)
+
+
+def threads_per_worker(workers: int) -> int:
+    """The HTTP threads of each of `workers` processes: 8 in all, at least 2 each."""
+    return max(LEAST_THREADS_PER_WORKER, HTTP_THREADS // max(1, workers))
 
 
 def tune_for_serving() -> None:
