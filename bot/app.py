@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -32,7 +32,7 @@ from bot.meetings.area import AREA as MEETINGS
 from bot.platform.areas import Area, Registry
 from bot.platform.clock import Clock, system_clock
 from bot.platform.coalesce import Coalescer
-from bot.platform.lazy_hand_off import share_bodies_with_lazy_listeners
+from bot.platform.lazy_hand_off import WriterFirstExecutor, share_bodies_with_lazy_listeners
 from bot.platform.payloads import payload_problem
 from bot.platform.redact import install_token_redaction
 from bot.platform.request_errors import (
@@ -126,7 +126,7 @@ def build_app(
         process_before_response=True,
         token_verification_enabled=False,
         logger=logging.getLogger("coachbot.bolt"),
-        listener_executor=executor or ThreadPoolExecutor(max_workers=LAZY_WORKERS, thread_name_prefix="lazy"),
+        listener_executor=executor or WriterFirstExecutor(services.db, LAZY_WORKERS),
     )
 
     @app.error

@@ -152,7 +152,14 @@ def _scheduler(services: Services, enabled: bool) -> BackgroundScheduler | None:
 
 
 def serve(settings: Settings, host: str, port: int, *, scheduler: bool = True, workers: int = 1) -> int:
-    from bot.server import fork_workers, make_server, threads_per_worker, tune_for_serving, wait_for_workers
+    from bot.server import (
+        fork_workers,
+        freeze_start_up_objects,
+        make_server,
+        threads_per_worker,
+        tune_for_serving,
+        wait_for_workers,
+    )
 
     settings.require_http()
     tune_for_serving()
@@ -166,7 +173,9 @@ def serve(settings: Settings, host: str, port: int, *, scheduler: bool = True, w
 
         def serve_one() -> None:
             services = build_services(settings, db=Database(settings.database_url))
-            make_server(build_app(services), services, host, port, sock, threads_per_worker(workers)).run()
+            server = make_server(build_app(services), services, host, port, sock, threads_per_worker(workers))
+            freeze_start_up_objects()
+            server.run()
 
         log.info("coachbot serving Slack at http://%s:%s/slack/events in %d workers", host, port, workers)
         # The parent forks before it starts any thread; then it runs the dispatcher, once.
@@ -183,6 +192,7 @@ def serve(settings: Settings, host: str, port: int, *, scheduler: bool = True, w
     log.info("coachbot serving Slack at http://%s:%s/slack/events", host, port)
     if settings.oauth_enabled:
         log.info("workspaces install coachbot from http://%s:%s/slack/install", host, port)
+    freeze_start_up_objects()
     try:
         server.run()
     finally:

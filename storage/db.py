@@ -27,6 +27,9 @@ _BUSY_MS = "coachbot_busy_timeout_ms"
 READ_ONLY = "coachbot_read_only"
 # Never wait less than this for a lock, even past the deadline: a free lock is taken at once anyway.
 MIN_WAIT_SECONDS = 0.05
+# While one of a process's threads writes to SQLite, its other threads hold back new work this long
+# at most (see Database.yield_to_writer).
+WRITER_FIRST_SECONDS = 0.005
 # PostgreSQL: lock_not_available (lock_timeout) and query_canceled (statement_timeout).
 _PG_BUSY = {"55P03", "57014"}
 
@@ -159,6 +162,9 @@ class Database:
             else None
         )
         self._write_depth = 0  # changed only by the thread holding _write_lock
+        self._writing_thread: int | None = None  # the thread whose write holds SQLite's lock now
+        self._no_write_under_way = threading.Event()
+        self._no_write_under_way.set()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -182,10 +188,33 @@ class Database:
         if not self._write_lock.acquire(timeout=-1 if left is None else left):
             raise DatabaseBusy("another writer of this process held the database past the deadline")
         try:
-            with self._other_processes_queued():
+            with self._other_processes_queued(), self._under_way():
                 yield
         finally:
             self._write_lock.release()
+
+    @contextmanager
+    def _under_way(self) -> Iterator[None]:
+        outermost = self._writing_thread is None
+        if outermost:
+            self._writing_thread = threading.get_ident()
+            self._no_write_under_way.clear()
+        try:
+            yield
+        finally:
+            if outermost:
+                self._writing_thread = None
+                self._no_write_under_way.set()
+
+    def yield_to_writer(self) -> None:
+        """Called before a thread starts a piece of work (a request, a lazy listener, a Home tab):
+        while another thread of this process writes to SQLite, wait for it, WRITER_FIRST_SECONDS at
+        most. The writer gives up the GIL at every SQLite call and then waits for it behind threads
+        doing Python work, and every writer on the machine waits with it: under load its ~1 ms of
+        work held the lock 2-3 ms. A write is short, so what waits here loses little."""
+        writer = self._writing_thread
+        if writer is not None and writer != threading.get_ident():
+            self._no_write_under_way.wait(WRITER_FIRST_SECONDS)
 
     @contextmanager
     def _other_processes_queued(self) -> Iterator[None]:

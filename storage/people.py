@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Table, bindparam, delete, select, update
@@ -20,6 +21,42 @@ _TAKE_NUMBER = (
     .values(last_goal_number=_PEOPLE.c.last_goal_number + 1)
     .returning(_PEOPLE.c.last_goal_number)
 )
+
+# Every request resolves who sent it: one Core row, no ORM object.
+_STORED_PROFILE = select(
+    _PEOPLE.c.id,
+    _PEOPLE.c.display_name,
+    _PEOPLE.c.tz,
+    _PEOPLE.c.is_workspace_admin,
+    _PEOPLE.c.locale,
+    _PEOPLE.c.home_opened_at,
+    _PEOPLE.c.profile_refreshed_at,
+).where(_PEOPLE.c.team_id == bindparam("team_id"), _PEOPLE.c.slack_user_id == bindparam("user_id"))
+
+
+@dataclass(frozen=True)
+class StoredProfile:
+    """What we keep of a person's Slack profile, and when Slack last told us."""
+
+    person_id: int
+    display_name: str
+    tz: str
+    is_workspace_admin: bool
+    locale: str
+    home_opened: bool
+    refreshed_at: datetime | None
+
+
+def stored_profile(session: Session, team_id: str, slack_user_id: str) -> StoredProfile | None:
+    row = (
+        session.connection().execute(_STORED_PROFILE, {"team_id": team_id, "user_id": slack_user_id}).first()
+    )
+    if row is None:
+        return None
+    person_id, name, tz, admin, locale, home_opened_at, refreshed_at = row
+    return StoredProfile(
+        person_id, name, tz, bool(admin), locale or "", home_opened_at is not None, refreshed_at
+    )
 
 
 def find_person(session: Session, team_id: str, slack_user_id: str) -> Person | None:

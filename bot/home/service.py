@@ -64,6 +64,7 @@ def _program_chart(services: Services, actor: Actor) -> list[Block]:
 
 def _publisher(services: Services, slack: SlackGateway, actor: Actor) -> Callable[[], None]:
     def publish() -> None:
+        services.db.yield_to_writer()  # a deferred publish starts on a timer's thread
         # Everyone's Home in one read: a coachee (most people) costs two statements.
         with services.db.read() as session:
             overview = goals.overview_in(session, actor.person_id)

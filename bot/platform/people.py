@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from bot.platform.slack import SlackGateway
 from storage.db import Database
 from storage.models import Person
-from storage.people import find_person, upsert_person
+from storage.people import StoredProfile, stored_profile, upsert_person
 
 log = logging.getLogger(__name__)
 
@@ -128,9 +128,9 @@ def resolve_actor(
     if cache is not None and (cached := cache.get(team_id, user_id, now)) is not None:
         return cached
     with db.read() as session:
-        person = find_person(session, team_id, user_id)
-        known = None if person is None else actor_from_person(team_id, person)
-        refreshed_at = person.profile_refreshed_at if person else None
+        stored = stored_profile(session, team_id, user_id)
+    known = None if stored is None else actor_from_stored(team_id, user_id, stored)
+    refreshed_at = stored.refreshed_at if stored else None
     fresh = refreshed_at is not None and now - refreshed_at < PROFILE_MAX_AGE
     if known is not None and refreshed_at is not None and not fresh and refresher is not None:
 
@@ -196,6 +196,19 @@ def _refresh(
             person.profile_refreshed_at = None
             return replace(actor_from_person(team_id, person), tz_known=False)
         return actor_from_person(team_id, person)
+
+
+def actor_from_stored(team_id: str, user_id: str, stored: StoredProfile) -> Actor:
+    return Actor(
+        team_id=team_id,
+        user_id=user_id,
+        person_id=stored.person_id,
+        display_name=stored.display_name,
+        tz=stored.tz,
+        is_workspace_admin=stored.is_workspace_admin,
+        locale=stored.locale,
+        home_opened=stored.home_opened,
+    )
 
 
 def actor_from_person(team_id: str, person: Person) -> Actor:
