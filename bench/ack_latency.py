@@ -6,11 +6,14 @@ The Slack emulator runs in a process of its own: Slack is another machine, and i
 every Home tab and message update) must not hold up the load generator's threads, which would count
 Slack's time as ours.
 
+Ours and the bare app take turns, a round each at each level (this shared machine's speed drifts by
+half within minutes); each figure pools its rounds, and the ratios are printed round by round too.
+
 Prints every figure issue 17 asks for, with the machine's load next to them:
 throughput at 50 clients (target >= 0.5x bare), p99 at 10 clients (<= 3x bare), CPU per `/goal add`
 (<= 3x a bare ack) and its statements at 1, 10 and 50 goals, and the server's RSS (< 150 MB).
 
-    python bench/ack_latency.py [--requests 2000] [--quick]
+    python bench/ack_latency.py [--requests 2000] [--rounds 4] [--quick]
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ TOKEN = "xoxb-emulator-token"
 USERS = 1000  # a school's coachees; each adds a handful of goals over the runs
 HOME_OPENERS_EVERY = 5  # one in five has opened the Home tab
 BARE_THREADS = 8
+ROUNDS = 4
 OURS, BARE = "coachbot serve", "bare Bolt (default mode, 8 threads)"
 
 
@@ -232,13 +236,25 @@ def children_of(pid: int) -> list[int]:
     return [int(child) for child in found.read_text().split()] if found.exists() else []
 
 
+def merged(rounds: list[Result]) -> Result:
+    """One figure from several rounds: every latency, the time and CPU summed."""
+    done = [len(r.latencies) for r in rounds]
+    cpu = {
+        who: sum(r.cpu_ms[who] * n for r, n in zip(rounds, done, strict=True)) / sum(done)
+        for who in rounds[0].cpu_ms
+    }
+    return Result([t for r in rounds for t in r.latencies], sum(r.seconds for r in rounds), cpu)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=2000, help="requests per run")
-    parser.add_argument("--quick", action="store_true", help="500 requests per run, 15 people in process")
+    parser.add_argument("--requests", type=int, default=2000, help="requests per figure, over all rounds")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="turns ours and the bare app take")
+    parser.add_argument("--quick", action="store_true", help="500 requests per figure, 15 people in process")
     parser.add_argument("--workers", type=int, default=2, help="coachbot serve --workers (one per core)")
     args = parser.parse_args()
     total = 500 if args.quick else args.requests
+    per_round = total // args.rounds
     began = time.monotonic()
 
     emulator = SlackEmulator().bind()  # this process builds requests; a forked one answers them
@@ -256,91 +272,85 @@ def main() -> None:
         "DATABASE_URL": url,
         "PYTHONPATH": str(ROOT),
     }
-    servers: dict[str, Callable[[int], list[str]]] = {
-        OURS: lambda p: [
-            sys.executable,
-            "-m",
-            "bot",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(p),
-            "--no-scheduler",
-            "--workers",
-            str(args.workers),
-        ],
-        BARE: lambda p: [
-            sys.executable,
-            "bench/bare_app.py",
-            str(p),
-            "--default-mode",
-            "--threads",
-            str(BARE_THREADS),
-        ],
-    }
-    results: dict[tuple[str, str, int], Result] = {}
-    loads: dict[tuple[str, str, int], str] = {}
+    commands: dict[str, Callable[[int], list[str]]] = {
+        OURS: lambda p: [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(p),
+                         "--no-scheduler", "--workers", str(args.workers)],
+        BARE: lambda p: [sys.executable, "bench/bare_app.py", str(p), "--default-mode",
+                         "--threads", str(BARE_THREADS)],
+    }  # fmt: skip
+    servers: dict[str, tuple[subprocess.Popen[bytes], int, dict[str, list[int]]]] = {}
+    rounds: dict[tuple[str, str, int], list[Result]] = {}
+    loads: dict[tuple[str, str, int], list[str]] = {}
     clicks: list[str] = []
     memory = (0.0, 0.0)
-    for name, command in servers.items():
-        port = free_port()
-        health = "/healthz" if name == OURS else "/slack/events"
-        process = start(command(port), env, port, health)
-        driver = SlackDriver(emulator, f"http://127.0.0.1:{port}/slack/events", SECRET)
+    driver = SlackDriver(emulator, "http://unused", SECRET)
 
-        def add_goal(i: int, driver: SlackDriver = driver) -> str:
-            form = driver.command_form(users[i % USERS], "/goal", f"add Practice question set {i} by Dec 20")
-            return urlencode(form)
+    def add_goal(i: int) -> str:
+        form = driver.command_form(users[i % USERS], "/goal", f"add Practice question set {i} by Dec 20")
+        return urlencode(form)
 
-        who = {"server": [process.pid, *children_of(process.pid)], "Slack": [slack.pid]}
-        try:
-            if name == OURS:
-                for user in users[
-                    ::HOME_OPENERS_EVERY
-                ]:  # these keep a live Home tab, refreshed on each change
-                    driver.open_home(user)
-            load(port, add_goal, 10, USERS, who)  # warm-up: profiles cached, connections pooled
+    def measure(request: str, body_of: Callable[[int], str]) -> None:
+        """Rounds in turn, ours then bare at each level, so a slower minute of this shared machine
+        falls on both."""
+        for _ in range(args.rounds):
             for clients in (10, 50):
-                results[("/goal add", name, clients)] = load(port, add_goal, clients, total, who)
-                loads[("/goal add", name, clients)] = load_average()
-            if name == OURS:
-                send_the_nudges(Settings(bot_token=TOKEN, signing_secret=SECRET, api_url=slack.url,
-                                         database_url=url, workspace_rate=None))  # fmt: skip
-                clicks = on_track_clicks(emulator, driver, users, slack.messages())
-            for n, clients in enumerate((10, 50)):
-                offset = n * total  # each click a goal not yet answered in that message, as in a 9:00 wave
-                results[("On track", name, clients)] = load(
-                    port, lambda i, o=offset, c=clicks: c[(o + i) % len(c)], clients, total, who
-                )
-                loads[("On track", name, clients)] = load_average()
-            if name == OURS:
-                time.sleep(1)  # the message updates after the acks finish
-                memory = max(
-                    (rss_mb(pid) for pid in [process.pid, *children_of(process.pid)]), key=lambda m: m[1]
-                )
-        finally:
+                for name, (_, port, who) in servers.items():
+                    rounds.setdefault((request, name, clients), []).append(
+                        load(port, body_of, clients, per_round, who)
+                    )
+                    loads.setdefault((request, name, clients), []).append(load_average())
+
+    try:
+        for name, command in commands.items():
+            port = free_port()
+            process = start(command(port), env, port, "/healthz" if name == OURS else "/slack/events")
+            servers[name] = (
+                process,
+                port,
+                {"server": [process.pid, *children_of(process.pid)], "Slack": [slack.pid]},
+            )
+        ours_port = servers[OURS][1]
+        home = SlackDriver(emulator, f"http://127.0.0.1:{ours_port}/slack/events", SECRET)
+        for user in users[::HOME_OPENERS_EVERY]:  # these keep a live Home tab, refreshed on each change
+            home.open_home(user)
+        for _, port, who in servers.values():
+            load(port, add_goal, 10, USERS, who)  # warm-up: profiles cached, connections pooled
+        measure("/goal add", add_goal)
+        send_the_nudges(Settings(bot_token=TOKEN, signing_secret=SECRET, api_url=slack.url,
+                                 database_url=url, workspace_rate=None))  # fmt: skip
+        clicks = on_track_clicks(emulator, home, users, slack.messages())
+        taken = iter(range(10**9))  # each click a goal not yet answered in its message, as in a 9:00 wave
+        measure("On track", lambda _i: clicks[next(taken) % len(clicks)])
+        time.sleep(1)  # the message updates after the acks finish
+        process = servers[OURS][0]
+        memory = max((rss_mb(pid) for pid in [process.pid, *children_of(process.pid)]), key=lambda m: m[1])
+    finally:
+        for process, _, _ in servers.values():
             process.terminate()
             process.wait(timeout=10)
-    slack.stop()
+        slack.stop()
 
-    print(f"signed over HTTP, {total} requests per run, {os.cpu_count()} CPUs, coachbot serve --workers "
-          f"{args.workers}, {len(clicks)} nudge buttons")  # fmt: skip
+    results = {key: merged(runs) for key, runs in rounds.items()}
+    print(f"signed over HTTP, {per_round * args.rounds} requests per figure in {args.rounds} rounds taken in turn "
+          f"with the bare app, {os.cpu_count()} CPUs, coachbot serve --workers {args.workers}, "
+          f"{len(clicks)} nudge buttons")  # fmt: skip
     print(f"{'request':10} {'server':36} {'clients':>7} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>7}"
-          f"  CPU ms per request: server / Slack / load generator  load")  # fmt: skip
-    for (request, name, clients), r in results.items():
+          f"  CPU ms per request: server / Slack / load generator  load (first round)")  # fmt: skip
+    for (request, name, clients), r in sorted(
+        results.items(), key=lambda kv: (kv[0][0] != "/goal add", kv[0][1] != OURS, kv[0][2])
+    ):
         line = f"{request:10} {name:36} {clients:>7} {r.p50:>8.1f} {r.p99:>8.1f} {r.rps:>7.0f}"
         cpu = " / ".join(f"{r.cpu_ms[who]:.2f}" for who in ("server", "Slack", "load generator"))
-        print(f"{line}  {cpu:>48}  {loads[(request, name, clients)]}")
+        print(f"{line}  {cpu:>48}  {loads[(request, name, clients)][0]}")
     for request in ("/goal add", "On track"):
         rps = results[(request, OURS, 50)].rps / results[(request, BARE, 50)].rps
         p99 = results[(request, OURS, 10)].p99 / results[(request, BARE, 10)].p99
-        print(
-            f"{request}: throughput at 50 clients {rps:.2f}x bare (target >= 0.5: {'met' if rps >= 0.5 else 'NOT met'})"
-        )
-        print(
-            f"{request}: p99 at 10 clients {p99:.2f}x bare (target <= 3: {'met' if p99 <= 3 else 'NOT met'})"
-        )
+        each_rps = ratios(rounds[(request, OURS, 50)], rounds[(request, BARE, 50)], lambda r: r.rps)
+        each_p99 = ratios(rounds[(request, OURS, 10)], rounds[(request, BARE, 10)], lambda r: r.p99)
+        print(f"{request}: throughput at 50 clients {rps:.2f}x bare (target >= 0.5: {'met' if rps >= 0.5 else 'NOT met'}); "
+              f"round by round {each_rps}")  # fmt: skip
+        print(f"{request}: p99 at 10 clients {p99:.2f}x bare (target <= 3: {'met' if p99 <= 3 else 'NOT met'}); "
+              f"round by round {each_p99}")  # fmt: skip
     print(f"server memory after the runs (largest process): {memory[0]:.0f} MB RSS, peak {memory[1]:.0f} MB (target < 150 MB: "
           f"{'met' if memory[1] < 150 else 'NOT met'})")  # fmt: skip
     print(load_average())
@@ -350,6 +360,10 @@ def main() -> None:
         f"CPU per /goal add, worst level: {worst:.1f}x bare (target <= 3: {'met' if worst <= 3 else 'NOT met'})"
     )
     print(f"{load_average()}; the whole run took {time.monotonic() - began:.0f} s")
+
+
+def ratios(ours: list[Result], bare: list[Result], figure: Callable[[Result], float]) -> str:
+    return ", ".join(f"{figure(a) / figure(b):.2f}" for a, b in zip(ours, bare, strict=True))
 
 
 if __name__ == "__main__":

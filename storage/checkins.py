@@ -47,18 +47,36 @@ _RECORD = {
     name: insert(_CHECKINS).on_conflict_do_nothing(index_elements=["request_key"]).returning(_CHECKINS.c.id)
     for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
+_SENT_TO_PERSON = exists().where(
+    Delivery.person_id == bindparam("person_id"),
+    Delivery.kind == bindparam("kind"),
+    Delivery.status == DeliveryStatus.SENT,
+    Delivery.message_channel == bindparam("channel"),
+    Delivery.message_ts == bindparam("ts"),
+)
 _ANSWER_CONTEXT = select(
-    exists().where(
-        Delivery.person_id == bindparam("person_id"),
-        Delivery.kind == bindparam("kind"),
-        Delivery.status == DeliveryStatus.SENT,
-        Delivery.message_channel == bindparam("channel"),
-        Delivery.message_ts == bindparam("ts"),
-    ),
+    _SENT_TO_PERSON,
     select(Goal.status)
     .where(Goal.id == bindparam("goal_id"), Goal.person_id == bindparam("person_id"))
     .scalar_subquery(),
 )
+# A nudge click that only records (On track): the insert itself checks that the message is the app's
+# to this person and the goal theirs, so the one writer is held for one statement.
+_ANSWER_COLUMNS = ("team_id", "person_id", "goal_id", "answer", "note", "private", "message_ts", "created_at",
+                   "request_key")  # fmt: skip
+_RECORD_ANSWER = {
+    name: insert(_CHECKINS)
+    .from_select(
+        list(_ANSWER_COLUMNS),
+        select(*(bindparam(column, type_=_CHECKINS.c[column].type) for column in _ANSWER_COLUMNS)).where(
+            _SENT_TO_PERSON,
+            exists().where(Goal.id == bindparam("goal_id"), Goal.person_id == bindparam("person_id")),
+        ),
+    )
+    .on_conflict_do_nothing(index_elements=["request_key"])
+    .returning(_CHECKINS.c.id)
+    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
 
 # A click's message update reads them: Core rows, no ORM objects.
 _ANSWERS_IN_MESSAGE = (
@@ -73,6 +91,14 @@ def record(session: Session, **values: Any) -> int | None:
     """Insert a check-in unless its request key was seen; returns the new id, or None if seen."""
     stmt = _RECORD["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"]
     return session.connection().execute(stmt, values).scalar_one_or_none()
+
+
+def record_answer_to_own_nudge(session: Session, kind: str, channel: str, **values: Any) -> int | None:
+    """Record a nudge answer if the message (`channel`, `message_ts`) is the app's `kind` row to this
+    person and the goal is theirs, once per request key: the new id, or None (nothing recorded)."""
+    stmt = _RECORD_ANSWER["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"]
+    params = {**values, "kind": kind, "channel": channel, "ts": values["message_ts"]}
+    return session.connection().execute(stmt, params).scalar_one_or_none()
 
 
 def answer_context(

@@ -102,6 +102,8 @@ def answer_nudge(
     `outcome` is the answer to "Did you get there?" after "Close goal" (Yes, done / Not this time).
     "Need help" alerts the coach at their next working moment.
     """
+    if answer in _ONLY_RECORDED:  # the 9:00 wave's clicks: one guarded insert, no ORM objects
+        return _record_only(services, actor, goal_id, answer, message, now, outcome)
     coach = coach_of(services, actor) if answer == NudgeAnswer.NEED_HELP else None
     message_ts = message[1]
     with services.db.transaction() as session:
@@ -111,8 +113,6 @@ def answer_nudge(
         if status is None:
             raise UserError("That goal is no longer yours to answer for.")
         key = _nudge_key(actor, message_ts, goal_id, outcome)
-        if answer in _ONLY_RECORDED:  # the 9:00 wave's clicks: one insert, no ORM objects
-            return _record(session, actor, goal_id, answer, key, now, message_ts) is not None
         goal = queries.owned_goal(session, actor.person_id, goal_id)
         assert goal is not None
         was = goal.status
@@ -128,6 +128,34 @@ def answer_nudge(
             session.flush()
             replan_person(session, actor.person_id, now)
         return True
+
+
+def _record_only(
+    services: Services,
+    actor: Actor,
+    goal_id: int,
+    answer: NudgeAnswer,
+    message: tuple[str, str],
+    now: datetime,
+    outcome: bool,
+) -> bool | None:
+    channel, message_ts = message
+    key = _nudge_key(actor, message_ts, goal_id, outcome)
+    with services.db.transaction() as session:
+        recorded = queries.record_answer_to_own_nudge(
+            session, NUDGE_KIND, channel, team_id=actor.team_id, person_id=actor.person_id, goal_id=goal_id,
+            answer=answer, note="", private=False, message_ts=message_ts, created_at=now, request_key=key,
+        )  # fmt: skip
+    if recorded is not None:
+        return True
+    # Nothing recorded (rare): answered before, or not this person's nudge or goal. Which one?
+    with services.db.read() as session:
+        own, status = queries.answer_context(session, actor.person_id, NUDGE_KIND, message, goal_id)
+    if not own:
+        return None
+    if status is None:
+        raise UserError("That goal is no longer yours to answer for.")
+    return False
 
 
 def is_own_nudge(services: Services, actor: Actor, channel: str, ts: str) -> bool:
