@@ -16,13 +16,15 @@ from collections.abc import Callable, Iterable
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from waitress import wasyncore
 from waitress.server import create_server
 
 from bot.calendar.feed import FEED_PATH, secret_in_path
 from bot.calendar.service import feed_for
+from bot.platform.form_body import slack_request
 from bot.platform.health import database_problem
 from bot.platform.services import Services
 from bot.platform.signatures import plausible_signature_headers, signature_matches
@@ -133,9 +135,18 @@ def _refuse(start_response: Callable[..., Any], status: str, body: bytes) -> Ite
     return [body]
 
 
+class _SlackRequests(SlackRequestHandler):
+    """Bolt's WSGI adapter, with Slack's form bodies read by bot/platform/form_body.py."""
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        return self.app.dispatch(
+            slack_request(request.get_body(), request.query_string, request.get_headers())
+        )
+
+
 def wsgi_app(app: App, services: Services) -> WsgiApp:
     """Bolt's WSGI handler behind the signature gate, calendar feeds, and a health check (1 s, writable)."""
-    slack_handler = SlackRequestHandler(app, path=EVENTS_PATH)
+    slack_handler = _SlackRequests(app, path=EVENTS_PATH)
     db = services.db
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

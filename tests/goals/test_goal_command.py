@@ -187,3 +187,10 @@ def test_when_slack_is_down_for_users_info_the_goal_is_still_saved(
     reply = slack.goal("add Keep going when Slack hiccups", user=randy)
     assert time.monotonic() - started < 3, "Slack gives up on an ack after 3 seconds"
     assert reply.text.startswith("Goal #1 saved")
+
+
+def test_a_goal_with_the_word_payload_in_it_is_saved(slack: Slack, randy: str, app) -> None:
+    # Bolt took any body with "payload" in it for a button click, and dispatched nothing.
+    reply = slack.goal("add Review the payload of each drug class by Dec 20", user=randy)
+    assert reply.text.startswith("Goal #1 saved: Review the payload of each drug class")
+    assert count(app.services.db, Goal) == 1
