@@ -147,11 +147,12 @@ class Database:
         self.read_sessions = sessionmaker(
             self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
-        # SQLite has one writer, and a thread waiting in its busy handler sleeps in steps of up to
-        # 100 ms instead of waking when the lock frees: threads of one process queue here instead.
-        # Re-entrant: a service may open a transaction inside another on the same thread.
         # Per-database state a process keeps (the dispatcher's send pacer), dropped with it.
         self.process_state: dict[str, Any] = {}
+        # SQLite has one writer, and a thread waiting in its busy handler sleeps in steps of up to
+        # 100 ms instead of waking when the lock frees: threads of one process queue here instead.
+        # Re-entrant, so a thread is never queued behind itself; but services never nest write
+        # transactions: on SQLite the inner one's connection would wait for the outer one's lock.
         self._write_lock: threading.RLock | None = (
             threading.RLock() if self.engine.dialect.name == "sqlite" else None
         )
