@@ -23,6 +23,7 @@ from bot.platform.areas import Area
 from bot.platform.clock import Clock, system_clock
 from bot.platform.delivery.scheduler import start_scheduler
 from bot.platform.errors import UserError
+from bot.platform.long_running import freeze_start_up_objects, share_the_gil_often
 from bot.platform.services import Services
 from bot.platform.settings import Settings, SettingsError, load_settings
 from bot.platform.slack import SlackGateway, make_web_client
@@ -152,17 +153,10 @@ def _scheduler(services: Services, enabled: bool) -> BackgroundScheduler | None:
 
 
 def serve(settings: Settings, host: str, port: int, *, scheduler: bool = True, workers: int = 1) -> int:
-    from bot.server import (
-        fork_workers,
-        freeze_start_up_objects,
-        make_server,
-        threads_per_worker,
-        tune_for_serving,
-        wait_for_workers,
-    )
+    from bot.server import fork_workers, make_server, threads_per_worker, wait_for_workers
 
     settings.require_http()
-    tune_for_serving()
+    share_the_gil_often()
     if not settings.oauth_enabled:  # OAuth mode has a token per workspace, checked as each is used
         _check_token(settings)
     if workers > 1:
@@ -229,8 +223,10 @@ def worker(
     jobs = _scheduler(services, True)
     assert jobs is not None
     stop = stop or threading.Event()
-    if threading.current_thread() is threading.main_thread():
+    if threading.current_thread() is threading.main_thread():  # the process is this worker's own
         signal.signal(signal.SIGTERM, lambda *_: stop.set())  # a deploy's stop finishes the pass
+        share_the_gil_often()
+        freeze_start_up_objects()
     try:
         stop.wait()
     finally:

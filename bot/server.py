@@ -3,13 +3,11 @@ served by waitress."""
 
 from __future__ import annotations
 
-import gc
 import io
 import logging
 import os
 import signal
 import socket
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -44,10 +42,6 @@ HTTP_THREADS = 8
 LEAST_THREADS_PER_WORKER = 2
 
 READ_CHUNK = 65_536
-# The thread holding SQLite's one writer gives up the GIL at every statement, then waits up to the
-# switch interval (5 ms by default) behind threads doing Python work, and every other writer waits
-# with it. A short interval keeps a write transaction about as long as its own work.
-GIL_SWITCH_SECONDS = 0.0005
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -177,18 +171,6 @@ def wsgi_app(app: App, services: Services) -> WsgiApp:
 def threads_per_worker(workers: int) -> int:
     """The HTTP threads of each of `workers` processes: 8 in all, at least 2 each."""
     return max(LEAST_THREADS_PER_WORKER, HTTP_THREADS // max(1, workers))
-
-
-def tune_for_serving() -> None:
-    sys.setswitchinterval(GIL_SWITCH_SECONDS)
-
-
-def freeze_start_up_objects() -> None:
-    """Just before serving: what start-up made (modules, the app, the engine) lives as long as the
-    process. Frozen, a full garbage collection no longer walks it: in bench/ack_latency.py's load a
-    worker's full collection stopped every thread for about 120 ms, and 5 ms after."""
-    gc.collect()
-    gc.freeze()
 
 
 def make_server(
