@@ -1,4 +1,5 @@
-"""Queries for check-ins, nudges (settings rows, quiet periods, goal nudge state, the person's nudge row) and support text."""
+"""Queries for check-ins, nudges (settings rows, quiet periods, goal nudge state, the person's nudge row) and support text.
+The nudge buttons' own path (recording a click, reading a message's answers) is storage/nudge_answers.py."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from typing import Any
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
-    Row,
     Select,
     Table,
     and_,
@@ -42,74 +42,17 @@ def coach_may_see() -> ColumnElement[bool]:
 
 _CHECKINS = CheckIn.__table__
 assert isinstance(_CHECKINS, Table)
-# Built once per dialect (a nudge click records one): compiled once, executed in Core.
+# Built once per dialect (every check-in and goal answer records one): compiled once, executed in Core.
 _RECORD = {
     name: insert(_CHECKINS).on_conflict_do_nothing(index_elements=["request_key"]).returning(_CHECKINS.c.id)
     for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
-_SENT_TO_PERSON = exists().where(
-    Delivery.person_id == bindparam("person_id"),
-    Delivery.kind == bindparam("kind"),
-    Delivery.status == DeliveryStatus.SENT,
-    Delivery.message_channel == bindparam("channel"),
-    Delivery.message_ts == bindparam("ts"),
-)
-_ANSWER_CONTEXT = select(
-    _SENT_TO_PERSON,
-    select(Goal.status)
-    .where(Goal.id == bindparam("goal_id"), Goal.person_id == bindparam("person_id"))
-    .scalar_subquery(),
-)
-# A nudge click that only records (On track): the insert itself checks that the message is the app's
-# to this person and the goal theirs, so the one writer is held for one statement.
-_ANSWER_COLUMNS = ("team_id", "person_id", "goal_id", "answer", "note", "private", "message_ts", "created_at",
-                   "request_key")  # fmt: skip
-_RECORD_ANSWER = {
-    name: insert(_CHECKINS)
-    .from_select(
-        list(_ANSWER_COLUMNS),
-        select(*(bindparam(column, type_=_CHECKINS.c[column].type) for column in _ANSWER_COLUMNS)).where(
-            _SENT_TO_PERSON,
-            exists().where(Goal.id == bindparam("goal_id"), Goal.person_id == bindparam("person_id")),
-        ),
-    )
-    .on_conflict_do_nothing(index_elements=["request_key"])
-    .returning(_CHECKINS.c.id)
-    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
-}
-
-# A click's message update reads them: Core rows, no ORM objects.
-_ANSWERS_IN_MESSAGE = (
-    select(_CHECKINS.c.goal_id, _CHECKINS.c.answer, _CHECKINS.c.private, Goal.number)
-    .select_from(_CHECKINS.join(Goal, Goal.id == _CHECKINS.c.goal_id))
-    .where(_CHECKINS.c.person_id == bindparam("person_id"), _CHECKINS.c.message_ts == bindparam("ts"))
-    .order_by(_CHECKINS.c.id)
-)
 
 
 def record(session: Session, **values: Any) -> int | None:
     """Insert a check-in unless its request key was seen; returns the new id, or None if seen."""
     stmt = _RECORD["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"]
     return session.connection().execute(stmt, values).scalar_one_or_none()
-
-
-def record_answer_to_own_nudge(session: Session, kind: str, channel: str, **values: Any) -> int | None:
-    """Record a nudge answer if the message (`channel`, `message_ts`) is the app's `kind` row to this
-    person and the goal is theirs, once per request key: the new id, or None (nothing recorded)."""
-    stmt = _RECORD_ANSWER["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"]
-    params = {**values, "kind": kind, "channel": channel, "ts": values["message_ts"]}
-    return session.connection().execute(stmt, params).scalar_one_or_none()
-
-
-def answer_context(
-    session: Session, person_id: int, kind: str, message: tuple[str, str], goal_id: int
-) -> tuple[bool, GoalStatus | None]:
-    """In one statement: whether the app sent this person the message (a `kind` row), and the
-    status of their goal `goal_id` (None: not theirs)."""
-    channel, ts = message
-    params = {"person_id": person_id, "kind": kind, "channel": channel, "ts": ts, "goal_id": goal_id}
-    own, status = session.connection().execute(_ANSWER_CONTEXT, params).one()
-    return bool(own), None if status is None else GoalStatus(status)
 
 
 def by_request_key(session: Session, request_key: str) -> CheckIn | None:
@@ -119,12 +62,6 @@ def by_request_key(session: Session, request_key: str) -> CheckIn | None:
 def owned_goal(session: Session, person_id: int, goal_id: int) -> Goal | None:
     """The goal with this id, only if it belongs to this person."""
     return session.scalars(select(Goal).where(Goal.id == goal_id, Goal.person_id == person_id)).one_or_none()
-
-
-def answers_in_message(session: Session, person_id: int, message_ts: str) -> list[Row[Any]]:
-    """The goal answers given in one nudge message, oldest first: goal_id, answer, private, number."""
-    params = {"person_id": person_id, "ts": message_ts}
-    return list(session.connection().execute(_ANSWERS_IN_MESSAGE, params))
 
 
 def give_consent(session: Session, person_id: int, checkin_id: int, consent: bool) -> bool:

@@ -20,6 +20,7 @@ from bot.platform.people import Actor
 from bot.platform.services import Services
 from bot.platform.text import escape_mrkdwn
 from storage import checkins as queries
+from storage import nudge_answers
 from storage.models import Cadence, Goal
 from storage.models.checkins import NudgeAnswer
 
@@ -66,7 +67,7 @@ def answer_backoff(
     first answer's, for a repeat), or None when (channel, ts) is not this person's nudge."""
     now = services.now()
     with services.db.transaction() as session:
-        own, _ = queries.answer_context(session, actor.person_id, NUDGE_KIND, message, 0)
+        own, _ = nudge_answers.answer_context(session, actor.person_id, NUDGE_KIND, message, 0)
         if not own:
             return None
         given = queries.backoff_answer(session, actor.person_id, message[1])

@@ -24,6 +24,7 @@ from bot.platform.slack import SlackGateway
 from storage import checkins as queries
 from storage import deliveries as delivery_queries
 from storage import goals as goal_queries
+from storage import nudge_answers
 from storage.checkins import LOW_WELLBEING
 from storage.models import Goal, GoalStatus, Person
 from storage.models.checkins import NudgeAnswer
@@ -107,7 +108,7 @@ def answer_nudge(
     coach = coach_of(services, actor) if answer == NudgeAnswer.NEED_HELP else None
     message_ts = message[1]
     with services.db.transaction() as session:
-        own, status = queries.answer_context(session, actor.person_id, NUDGE_KIND, message, goal_id)
+        own, status = nudge_answers.answer_context(session, actor.person_id, NUDGE_KIND, message, goal_id)
         if not own:
             return None
         if status is None:
@@ -142,7 +143,7 @@ def _record_only(
     channel, message_ts = message
     key = _nudge_key(actor, message_ts, goal_id, outcome)
     with services.db.transaction() as session:
-        recorded = queries.record_answer_to_own_nudge(
+        recorded = nudge_answers.record_answer_to_own_nudge(
             session, NUDGE_KIND, channel, team_id=actor.team_id, person_id=actor.person_id, goal_id=goal_id,
             answer=answer, note="", private=False, message_ts=message_ts, created_at=now, request_key=key,
         )  # fmt: skip
@@ -150,7 +151,7 @@ def _record_only(
         return True
     # Nothing recorded (rare): answered before, or not this person's nudge or goal. Which one?
     with services.db.read() as session:
-        own, status = queries.answer_context(session, actor.person_id, NUDGE_KIND, message, goal_id)
+        own, status = nudge_answers.answer_context(session, actor.person_id, NUDGE_KIND, message, goal_id)
     if not own:
         return None
     if status is None:
@@ -167,7 +168,7 @@ def is_own_nudge(services: Services, actor: Actor, channel: str, ts: str) -> boo
 def message_answers(services: Services, actor: Actor, message_ts: str) -> dict[int, tuple[NudgeAnswer, str]]:
     """Each answered goal in a nudge message: its answer, and the line that replaces its buttons."""
     with services.db.read() as session:
-        rows = queries.answers_in_message(session, actor.person_id, message_ts)
+        rows = nudge_answers.answers_in_message(session, actor.person_id, message_ts)
         keys = {row.goal_id: need_help_key(actor, message_ts, row.goal_id) for row in rows}
         helped = [keys[row.goal_id] for row in rows if row.answer == NudgeAnswer.NEED_HELP]
         alerts = queries.deliveries_by_key(session, helped) if helped else {}

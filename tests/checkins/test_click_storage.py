@@ -10,10 +10,10 @@ from sqlalchemy import select
 from bot.goals import service as goals
 from bot.goals.service import GoalDraft
 from bot.platform.people import Actor
-from storage.checkins import record_answer_to_own_nudge
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus, Goal
 from storage.models.checkins import CheckIn, NudgeAnswer
+from storage.nudge_answers import record_answer_to_own_nudge
 from tests.platform.test_storage import NOW, make_actor
 
 
