@@ -77,11 +77,14 @@ class RunningApp:
     executor: TrackingExecutor
 
     def wait_idle(self) -> None:
-        """Wait until every lazy listener has finished (to assert that something did not happen).
+        """Wait until every lazy listener and profile refresh has finished (to assert that something did
+        not happen).
 
         Generous: sends from a lazy listener keep Slack's one message a second per channel, so two
-        bookings in a row take several seconds, and more on a loaded CI machine. Only a hang fails."""
+        bookings in a row take several seconds, and more on a loaded CI machine. Only a hang fails.
+        Stale profiles a request found are refreshed after it, in the background: those too."""
         self.executor.wait_idle(timeout=LAZY_WORK_TIMEOUT)
+        self.services.profiles.wait_idle()
 
 
 def start_app(settings: Settings, db: Database, clock: Clock) -> RunningApp:
