@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bot.platform.dates import (
+    DateError,
     Reader,
     describe_minutes,
     read_date,
@@ -67,3 +69,21 @@ def test_a_shown_length_reads_back_as_the_same_minutes(minutes: int) -> None:
 def test_an_iso_date_is_never_in_doubt(day: date, reader: Reader) -> None:
     reading = read_date(day.isoformat(), reader)
     assert (reading.value, reading.doubt) == (day, None)
+
+
+@pytest.mark.parametrize(
+    ("now", "words", "expected"),
+    [
+        (datetime(2032, 1, 15, tzinfo=UTC), "Sun Feb 29", date(2032, 2, 29)),  # shown, read back
+        (datetime(2028, 1, 10, tzinfo=UTC), "feb 29", date(2028, 2, 29)),
+        (datetime(2027, 6, 1, tzinfo=UTC), "29 February", date(2028, 2, 29)),
+    ],
+)
+def test_feb_29_is_the_next_leap_day(now: datetime, words: str, expected: date) -> None:
+    reading = read_date(words, Reader.of("America/Chicago", now, locale="en-US"))
+    assert (reading.value, reading.doubt) == (expected, None)
+
+
+def test_feb_29_with_no_leap_year_ahead_is_refused() -> None:
+    with pytest.raises(DateError, match="no Feb 29 in 2026 or 2027"):
+        read_date("feb 29", Reader.of("America/Chicago", datetime(2026, 12, 1, tzinfo=UTC), locale="en-US"))

@@ -267,13 +267,23 @@ def _next_date(
     if year is not None:
         return Reading(_valid(year, month, day))
     today = reader.today
-    this_year = _valid(today.year, month, day) if (month, day) != (2, 29) else date(today.year, 2, 28)
+    if (month, day) == (2, 29):
+        return _next_leap_day(today)
+    this_year = _valid(today.year, month, day)
     if rolled_after(this_year) >= today:
         return Reading(this_year)
     following = this_year.replace(year=today.year + 1)
     if (today - this_year).days <= RECENTLY_PASSED_DAYS:
         return Reading(following, f"{this_year:%b} {this_year.day} has passed this year")
     return Reading(following)
+
+
+def _next_leap_day(today: date) -> Reading[date]:
+    """Feb 29 this year or next; two common years in a row have none, and a later one is no deadline."""
+    for year in (today.year, today.year + 1):
+        if calendar.isleap(year) and date(year, 2, 29) >= today:
+            return Reading(date(year, 2, 29))
+    raise DateError(f"There is no Feb 29 in {today.year} or {today.year + 1}. Try “Feb 28” or “Mar 1”.")
 
 
 _RULES = (_named_days, _ends, _month_parts, _next_unit, _relative, _weekdays, _ordinal, _calendar)
