@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -173,6 +173,13 @@ class Database:
         (DatabaseBusy when a request's deadline passed waiting for a lock)."""
         with self._writer(), _busy_past_deadline(), self.sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def core_transaction(self) -> Iterator[Connection]:
+        """As transaction(), on a bare Core connection: for the 9:00 wave's one-statement writes,
+        no Session to build, flush and close (a fifth of an On track click's CPU)."""
+        with self._writer(), _busy_past_deadline(), self.engine.begin() as connection:
+            yield connection
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, Table, bindparam, exists, select
+from sqlalchemy import Connection, Row, Table, bindparam, exists, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -55,12 +55,12 @@ _ANSWERS_IN_MESSAGE = (
 )
 
 
-def record_answer_to_own_nudge(session: Session, kind: str, channel: str, **values: Any) -> int | None:
+def record_answer_to_own_nudge(connection: Connection, kind: str, channel: str, **values: Any) -> int | None:
     """Record a nudge answer if the message (`channel`, `message_ts`) is the app's `kind` row to this
     person and the goal is theirs, once per request key: the new id, or None (nothing recorded)."""
-    stmt = _RECORD_ANSWER["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"]
+    stmt = _RECORD_ANSWER["postgresql" if connection.dialect.name == "postgresql" else "sqlite"]
     params = {**values, "kind": kind, "channel": channel, "ts": values["message_ts"]}
-    return session.connection().execute(stmt, params).scalar_one_or_none()
+    return connection.execute(stmt, params).scalar_one_or_none()
 
 
 def answer_context(

@@ -37,9 +37,9 @@ def goal_id(db: Database, actor: Actor, title: str) -> int:
 
 
 def click(db: Database, actor: Actor, goal: int, channel: str, ts: str, key: str) -> int | None:
-    with db.transaction() as s:
+    with db.core_transaction() as connection:
         return record_answer_to_own_nudge(
-            s, "nudge", channel, team_id=actor.team_id, person_id=actor.person_id, goal_id=goal,
+            connection, "nudge", channel, team_id=actor.team_id, person_id=actor.person_id, goal_id=goal,
             answer=NudgeAnswer.ON_TRACK, note="", private=False, message_ts=ts,
             created_at=datetime(2026, 11, 24, 15, 1, tzinfo=UTC), request_key=key,
         )  # fmt: skip
