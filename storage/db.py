@@ -177,7 +177,7 @@ class Database:
     @contextmanager
     def core_transaction(self) -> Iterator[Connection]:
         """As transaction(), on a bare Core connection: for the 9:00 wave's one-statement writes,
-        no Session to build, flush and close (a fifth of an On track click's CPU)."""
+        no Session to build, flush and close under the writer lock (110 µs of CPU, not 140-185)."""
         with self._writer(), _busy_past_deadline(), self.engine.begin() as connection:
             yield connection
 
