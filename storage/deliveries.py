@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, Table, bindparam, func, or_, select, update
+from sqlalchemy import Connection, CursorResult, Table, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from storage.db import connection_of
 from storage.models import Delivery, DeliveryStatus
 
 _TABLE = Delivery.__table__
@@ -59,7 +60,7 @@ def plan(
     return session.execute(stmt).first() is not None
 
 
-def plan_many(session: Session, rows: Sequence[dict[str, Any]], now: datetime) -> None:
+def plan_many(unit: Session | Connection, rows: Sequence[dict[str, Any]], now: datetime) -> None:
     """`plan` for many rows in one go (each a dict of plan's keyword arguments but `now`)."""
     if not rows:
         return
@@ -74,8 +75,8 @@ def plan_many(session: Session, rows: Sequence[dict[str, Any]], now: datetime) -
         }
         for row in rows
     ]
-    session.flush()  # the rows are inserted below the ORM: what it holds goes first, as it would
-    session.connection().execute(_PLAN_MANY[session.get_bind().dialect.name], values)
+    connection = connection_of(unit)  # below the ORM: what a Session holds goes first
+    connection.execute(_PLAN_MANY[connection.dialect.name], values)
 
 
 def cancel_pending(session: Session, *conditions: Any, reason: str = "cancelled") -> int:
@@ -102,10 +103,12 @@ _RESCHEDULE = (
 )
 
 
-def reschedule(session: Session, delivery_id: int, due_at: datetime, payload: dict[str, Any]) -> None:
+def reschedule(
+    unit: Session | Connection, delivery_id: int, due_at: datetime, payload: dict[str, Any]
+) -> None:
     """A pending (or cancelled) row due at a new time with a new payload; a claimed one is left alone."""
     params = {"row_id": delivery_id, "due": due_at, "body": json.dumps(payload, sort_keys=True)}
-    session.connection().execute(_RESCHEDULE, params)
+    connection_of(unit).execute(_RESCHEDULE, params)
 
 
 def earliest_pending(session: Session, kinds: Sequence[str]) -> datetime | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Row, String, Table, bindparam, cast, func, insert, literal, select
+from sqlalchemy import Connection, Row, String, Table, bindparam, cast, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from storage.models import Delivery, DeliveryStatus, Goal, GoalStatus, Person, ProgressNote
@@ -147,13 +147,13 @@ class NudgeRow:
     goal_ids: list[int]
 
 
-def add_context(session: Session, request_key: str | None, person_id: int, today: date) -> AddContext:
+def add_context(connection: Connection, request_key: str | None, person_id: int, today: date) -> AddContext:
     """The request's earlier goal, the person's zone, nudge settings, nudge row and program quiet
     periods: one statement (a row per quiet period). Locks the person on PostgreSQL, so two adds
     for one person take turns at their nudge row."""
-    stmt = _ADD_CONTEXT_PG if session.get_bind().dialect.name == "postgresql" else _ADD_CONTEXT
+    stmt = _ADD_CONTEXT_PG if connection.dialect.name == "postgresql" else _ADD_CONTEXT
     params = {"key": request_key, "person_id": person_id, "today": today}
-    rows = session.connection().execute(stmt, params).all()
+    rows = connection.execute(stmt, params).all()
     first = rows[0]
     prefs = None if first[3] is None else NudgePrefsRow(*first[4:11])
     nudge_row = None
@@ -168,11 +168,11 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
-def insert_goal(session: Session, person_id: int, **values: Any) -> tuple[int, int]:
+def insert_goal(connection: Connection, person_id: int, **values: Any) -> tuple[int, int]:
     """Take the person's next goal number and insert the goal; returns (id, number). Two statements."""
-    number = next_goal_number(session, person_id)
+    number = next_goal_number(connection, person_id)
     params = {**values, "person_id": person_id, "number": number}
-    goal_id = session.connection().execute(_INSERT_GOAL, params).scalar_one()
+    goal_id = connection.execute(_INSERT_GOAL, params).scalar_one()
     return int(goal_id), number
 
 

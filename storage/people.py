@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Table, bindparam, delete, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -98,9 +98,9 @@ def upsert_person(
     return person
 
 
-def next_goal_number(session: Session, person_id: int) -> int:
+def next_goal_number(connection: Connection, person_id: int) -> int:
     """Take the person's next goal number atomically; numbers are never handed out twice."""
-    return int(session.connection().execute(_TAKE_NUMBER, {"person_id": person_id}).scalar_one())
+    return int(connection.execute(_TAKE_NUMBER, {"person_id": person_id}).scalar_one())
 
 
 def note_home_opened(session: Session, person_id: int, now: datetime) -> None:

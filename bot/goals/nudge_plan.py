@@ -7,13 +7,14 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import Connection, or_, select
 from sqlalchemy.orm import Session
 
 from bot.goals.nudge_schedule import NudgeRules, next_nudge
 from bot.platform.dates import local_today, zone
 from storage import checkins as queries
 from storage import deliveries as store
+from storage.db import session_on
 from storage.goals import AddContext
 from storage.models import Cadence, Delivery, DeliveryStatus, Goal, Person
 from storage.models.checkins import NudgePrefs
@@ -157,7 +158,7 @@ def stop_nudges(session: Session, person_id: int, team_id: str, reason: str, now
 
 
 def plan_new_goal(
-    session: Session,
+    connection: Connection,
     owner: tuple[str, str, int],
     goal_id: int,
     cadence: Cadence,
@@ -171,7 +172,8 @@ def plan_new_goal(
     team_id, user_id, person_id = owner
     prefs, row = context.prefs, context.nudge_row
     if prefs is None or (row is not None and row.status in _SETTLED):
-        replan_person(session, person_id, now)
+        with session_on(connection) as session:
+            replan_person(session, person_id, now)
         return
     if prefs.stopped_reason is not None or context.is_deleted or cadence == Cadence.OFF:
         return
@@ -188,9 +190,9 @@ def plan_new_goal(
         key = regular_key(person_id, prefs.nudge_seq)
         row_values = dict(team_id=team_id, kind=NUDGE_KIND, recipient=user_id, due_at=due, dedupe_key=key)
         store.plan_many(
-            session, [{**row_values, "person_id": person_id, "payload": {"goal_ids": [goal_id]}}], now
+            connection, [{**row_values, "person_id": person_id, "payload": {"goal_ids": [goal_id]}}], now
         )
     elif row.status == DeliveryStatus.CANCELLED or due < row.due_at:
-        store.reschedule(session, row.id, due, {"goal_ids": [goal_id]})
+        store.reschedule(connection, row.id, due, {"goal_ids": [goal_id]})
     elif due == row.due_at:
-        store.reschedule(session, row.id, due, {"goal_ids": [*row.goal_ids, goal_id]})
+        store.reschedule(connection, row.id, due, {"goal_ids": [*row.goal_ids, goal_id]})

@@ -13,7 +13,7 @@ from bot.platform.dates import DateError, Reader, local_today, split_deadline
 from bot.platform.errors import UserError
 from bot.platform.people import Actor
 from storage import goals as goal_queries
-from storage.db import Database
+from storage.db import Database, session_on
 from storage.models import Area, Cadence, Goal, GoalStatus, ProgressNote
 
 TITLE_MAX = 200
@@ -137,15 +137,19 @@ def add_goal(
 ) -> tuple[GoalInfo, bool]:
     """Save a new goal; returns it and whether it is new (False when this request was seen before)."""
     draft = validated(draft, local_today(now, actor.tz))
-    with db.transaction() as session:
-        # The hot path: at most four statements, in Core, and no replanning of the other goals.
-        context = goal_queries.add_context(session, request_key, actor.person_id, local_today(now, actor.tz))
+    # The hot path: at most four statements on a bare Core connection (no Session under the writer
+    # lock), and no replanning of the other goals.
+    with db.core_transaction() as connection:
+        context = goal_queries.add_context(
+            connection, request_key, actor.person_id, local_today(now, actor.tz)
+        )
         if context.seen_goal_id is not None:
-            seen = session.get(Goal, context.seen_goal_id)
-            assert seen is not None
-            return goal_info(seen), False
+            with session_on(connection) as session:
+                seen = session.get(Goal, context.seen_goal_id)
+                assert seen is not None
+                return goal_info(seen), False
         goal_id, number = goal_queries.insert_goal(
-            session,
+            connection,
             actor.person_id,
             team_id=actor.team_id,
             title=draft.title,
@@ -160,7 +164,7 @@ def add_goal(
             request_key=request_key,
         )
         owner = (actor.team_id, actor.user_id, actor.person_id)
-        plan_new_goal(session, owner, goal_id, draft.cadence, context, now)
+        plan_new_goal(connection, owner, goal_id, draft.cadence, context, now)
     info = GoalInfo(number, draft.title, draft.why, draft.measure, draft.target_date, draft.area,
                     draft.cadence, GoalStatus.ACTIVE, None)  # fmt: skip
     return info, True
