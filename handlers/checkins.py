@@ -41,6 +41,7 @@ from bot.platform.errors import UserError
 from bot.platform.services import Services
 from bot.platform.text import escape_mrkdwn
 from handlers.common import (
+    CHANGED_AT_KEY,
     actor_of,
     command_key,
     gateway,
@@ -135,9 +136,16 @@ def register_buttons(app: App, services: Services) -> None:
             return
         if not (context.get(OWN_NUDGE_KEY) or checkins.is_own_nudge(services, actor, channel, ts)):
             return  # only the app's own nudge to this person is ever changed by their click
-        answers = checkins.message_answers(services, actor, ts)
-        blocks = answered_blocks(message.get("blocks") or [], answers)
-        gateway(client).redraw_message(channel, ts, message.get("text") or "Check-in", blocks)
+
+        def redraw() -> None:
+            answers = checkins.message_answers(services, actor, ts)
+            blocks = answered_blocks(message.get("blocks") or [], answers)
+            gateway(client).redraw_message(channel, ts, message.get("text") or "Check-in", blocks)
+
+        # Two redraws at once could land out of order and hide an answer; a click made while one
+        # runs is drawn by the next, and a click whose change a later start already read, by it.
+        key = (actor.team_id, actor.user_id, channel, ts)
+        services.nudge_redraws.run(key, redraw, context.get(CHANGED_AT_KEY))
         if any(a.get("action_id") in CLOSES_GOAL for a in body.get("actions") or []):
             refresh_home_of(services, client, context)  # the goal has left the active list
         goal_id = next((number_in(a) for a in body.get("actions") or []), None)

@@ -42,6 +42,9 @@ class Services:
     db: Database
     clock: Clock
     home_refreshes: Coalescer = field(default_factory=lambda: Coalescer(0.0), compare=False)
+    # A nudge's redraws after clicks, by message: one at a time, and clicks made while one runs
+    # share the next (it reads every answer), so the last one drawn shows them all.
+    nudge_redraws: Coalescer = field(default_factory=lambda: Coalescer(0.0), compare=False)
     actors: ActorCache = field(default_factory=ActorCache, compare=False)
     profiles: ProfileRefresher = field(default_factory=ProfileRefresher, compare=False)
     # OAuth mode: where tokens are kept, and a Web API client per workspace (None: not installed there).

@@ -79,6 +79,28 @@ def test_on_track_records_once_and_updates_the_message_even_when_clicked_twice(
     assert len(emulator.calls_to("chat.update")) == 2
 
 
+def test_clicks_made_while_the_message_is_being_redrawn_share_one_more_redraw_that_shows_them_all(
+    slack: Slack, randy: str, app: RunningApp, clock: FixedClock, emulator: SlackEmulator
+) -> None:
+    for title in ("Read one NEJM article a week", "Sleep 7 hours", "Do 40 practice questions"):
+        slack.goal(f"add {title}", user=randy)
+    for number in (1, 2, 3):
+        slack.goal(f"cadence {number} daily", user=randy)
+    send_due_at(slack, app, clock, TUESDAY_NINE_CHICAGO)
+    [dm] = slack.dms(randy)
+    as_seen = replace(dm)
+    emulator.slow("chat.update", 0.5)  # the first redraw is drawn, and its answer is slow to come
+    slack.click_in_message(randy, as_seen, "On track", nth=0)
+    slack.wait_for_edit(dm)
+    for nth in (1, 2):  # a coachee going down the list while the first redraw is under way
+        assert slack.click_in_message(randy, as_seen, "On track", nth=nth).status == 200
+    slack.wait_for_edit(dm, edits=2)
+    app.wait_idle()
+    assert block_texts(dm.blocks).count("On track: noted") == 3
+    assert "Snooze 1 day" not in block_texts(dm.blocks)
+    assert len(emulator.calls_to("chat.update")) == 2  # not one per click
+
+
 def test_done_completes_the_goal_and_no_more_nudges_are_planned_for_it(
     slack: Slack, randy: str, app: RunningApp, clock: FixedClock
 ) -> None:

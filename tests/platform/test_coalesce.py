@@ -1,4 +1,5 @@
-"""Coalescing Home publishes: bursts fold into few runs, and the last run follows the last change."""
+"""Coalescing Home publishes and nudge redraws: bursts fold into few runs, and the last run follows
+the last change."""
 
 from __future__ import annotations
 
@@ -40,6 +41,38 @@ def test_requests_during_a_run_fold_into_one_more_run_that_sees_the_last_change(
     while len(seen) < 2 and time.monotonic() < deadline:
         time.sleep(0.01)
     assert seen == [0, 5]
+
+
+def test_with_no_interval_the_folded_run_follows_at_once_on_the_same_thread() -> None:
+    started, release = threading.Event(), threading.Event()
+    threads: list[int] = []
+
+    def slow() -> None:
+        threads.append(threading.get_ident())
+        started.set()
+        release.wait(2)
+
+    coalescer = Coalescer(0.0)
+    first = threading.Thread(target=coalescer.run, args=("k", slow))
+    first.start()
+    started.wait(2)
+    assert coalescer.run("k", slow, time.monotonic()) is False
+    release.set()
+    first.join(2)
+    # Done when the first caller returns: a lazy listener's own work, which tests can wait for.
+    assert threads == [first.ident, first.ident]
+
+
+def test_keys_not_run_for_a_long_time_are_forgotten_once_there_are_many() -> None:
+    runs: list[str] = []
+    coalescer = Coalescer(0.0)
+    coalescer.MAX_KEYS, coalescer.FORGET_AFTER = 2, 0.0
+    changed = time.monotonic()
+    for key in "abcd":
+        coalescer.run(key, lambda key=key: runs.append(key))
+    # Remembered, "a"'s run would cover this change; forgotten, the request runs.
+    assert coalescer.run("a", lambda: runs.append("a again"), changed) is True
+    assert runs == ["a", "b", "c", "d", "a again"]
 
 
 def test_runs_for_one_key_are_spaced_by_the_interval_and_others_are_not_held_up() -> None:
