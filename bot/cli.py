@@ -108,10 +108,11 @@ def _check_token(settings: Settings) -> str:
         ) from None
 
 
-def _migrated(settings: Settings) -> tuple[Database, list[str]]:
-    """The database, brought up to date, and the migrations that took (oldest first)."""
+def _migrated(settings: Settings, serving: bool = False) -> tuple[Database, list[str]]:
+    """The database, brought up to date, and the migrations that took (oldest first).
+    `serving`: for a long-running process, which checkpoints SQLite's log in the background."""
     try:
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, background_checkpoints=serving)
         applied = upgrade(db.engine)
     except Exception as error:  # a bad URL or an unreachable server: one line, not a traceback
         raise SettingsError(
@@ -120,8 +121,8 @@ def _migrated(settings: Settings) -> tuple[Database, list[str]]:
     return db, applied
 
 
-def _database(settings: Settings) -> Database:
-    db, applied = _migrated(settings)
+def _database(settings: Settings, serving: bool = False) -> Database:
+    db, applied = _migrated(settings, serving)
     if applied:
         log.info("database migrated: %s", ", ".join(a.split(":")[0] for a in applied))
     return db
@@ -138,8 +139,8 @@ def db_upgrade(settings: Settings) -> int:
     return 0
 
 
-def _services(settings: Settings, areas: tuple[Area, ...] = AREAS) -> Services:
-    return build_services(settings, db=_database(settings), areas=areas)
+def _services(settings: Settings, areas: tuple[Area, ...] = AREAS, serving: bool = False) -> Services:
+    return build_services(settings, db=_database(settings, serving), areas=areas)
 
 
 def _scheduler(services: Services, enabled: bool) -> BackgroundScheduler | None:
@@ -166,7 +167,9 @@ def serve(settings: Settings, host: str, port: int, *, scheduler: bool = True, w
         sock = socket_module.create_server((host, port), backlog=2048)
 
         def serve_one() -> None:
-            services = build_services(settings, db=Database(settings.database_url))
+            services = build_services(
+                settings, db=Database(settings.database_url, background_checkpoints=True)
+            )
             server = make_server(build_app(services), services, host, port, sock, threads_per_worker(workers))
             freeze_start_up_objects()
             server.run()
@@ -174,13 +177,13 @@ def serve(settings: Settings, host: str, port: int, *, scheduler: bool = True, w
         log.info("coachbot serving Slack at http://%s:%s/slack/events in %d workers", host, port, workers)
         # The parent forks before it starts any thread; then it runs the dispatcher, once.
         children = fork_workers(workers, serve_one)
-        jobs = _scheduler(_services(settings), scheduler)
+        jobs = _scheduler(_services(settings, serving=True), scheduler)
         try:
             return wait_for_workers(children)
         finally:
             if jobs is not None:
                 jobs.shutdown(wait=True)
-    services = _services(settings)
+    services = _services(settings, serving=True)
     server = make_server(build_app(services), services, host, port)
     jobs = _scheduler(services, scheduler)
     log.info("coachbot serving Slack at http://%s:%s/slack/events", host, port)
@@ -200,7 +203,7 @@ def socket(settings: Settings, *, scheduler: bool = True) -> None:
 
     settings.require_socket()
     _check_token(settings)
-    services = _services(settings)
+    services = _services(settings, serving=True)
     jobs = _scheduler(services, scheduler)
     try:
         SocketModeHandler(build_app(services), settings.app_token).start()
@@ -219,7 +222,7 @@ def worker(
     if not settings.oauth_enabled:  # OAuth mode sends with each workspace's own token
         settings.require_worker()
         _check_token(settings)
-    services = build_services(settings, db=_database(settings), areas=areas, clock=clock)
+    services = build_services(settings, db=_database(settings, serving=True), areas=areas, clock=clock)
     jobs = _scheduler(services, True)
     assert jobs is not None
     stop = stop or threading.Event()

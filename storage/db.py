@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.checkpoints import BACKSTOP_AUTOCHECKPOINT_PAGES, Checkpointer
 from storage.writer_queue import WriterQueue
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -57,8 +58,9 @@ def request_time_left() -> float | None:
     return None if deadline is None else max(MIN_WAIT_SECONDS, deadline - time.monotonic())
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine for `url`; SQLite connections are tuned for many threads and processes."""
+def make_engine(url: str, *, background_checkpoints: bool = False, **kwargs: Any) -> Engine:
+    """Create an engine for `url`; SQLite connections are tuned for many threads and processes.
+    `background_checkpoints`: a Checkpointer copies SQLite's log back, not the commits (see there)."""
     # A failed statement's parameters are people's words: errors and logs show the SQL only.
     kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
@@ -70,7 +72,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
         )
-        _tune_sqlite(engine)
+        _tune_sqlite(engine, BACKSTOP_AUTOCHECKPOINT_PAGES if background_checkpoints else None)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     engine = create_engine(url, **kwargs)
@@ -94,7 +96,7 @@ def _bound_postgresql_waits(engine: Engine) -> None:
         connection.exec_driver_sql(f"SET LOCAL statement_timeout = {wait}")
 
 
-def _tune_sqlite(engine: Engine) -> None:
+def _tune_sqlite(engine: Engine, autocheckpoint_pages: int | None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the sqlite3 module, decide when a transaction starts.
@@ -109,6 +111,8 @@ def _tune_sqlite(engine: Engine) -> None:
         # Deleted rows are overwritten with zeros, not left in free pages (a person's deleted words).
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if autocheckpoint_pages is not None:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={autocheckpoint_pages}")
         _record.info[_BUSY_MS] = SQLITE_BUSY_TIMEOUT_MS
         cursor.close()
 
@@ -140,9 +144,11 @@ def _control(connection: Any, sql: str) -> None:
 class Database:
     """The engine plus a session factory; services open one transaction per unit of work."""
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    def __init__(self, url: str, *, background_checkpoints: bool = False, **engine_kwargs: Any) -> None:
+        """`background_checkpoints`: for a long-running process (serve, worker): on a SQLite file, a
+        thread of this process checkpoints its log, not the request whose commit fills it."""
         self.url = url
-        self.engine = make_engine(url, **engine_kwargs)
+        self.engine = make_engine(url, background_checkpoints=background_checkpoints, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.read_sessions = sessionmaker(
             self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
@@ -157,11 +163,9 @@ class Database:
             threading.RLock() if self.engine.dialect.name == "sqlite" else None
         )
         path = self.engine.url.database
-        self._writers = (
-            WriterQueue(path)
-            if self._write_lock and path and path != ":memory:" and os.name == "posix"
-            else None
-        )
+        file = path if self._write_lock is not None and path and path != ":memory:" else None
+        self._writers = WriterQueue(file) if file and os.name == "posix" else None
+        self._checkpointer = Checkpointer(file).start() if file and background_checkpoints else None
         self._write_depth = 0  # changed only by the thread holding _write_lock
         self._writing_thread: int | None = None  # the thread whose write holds SQLite's lock now
         self._no_write_under_way = threading.Event()
@@ -273,6 +277,8 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     def dispose(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         self.engine.dispose()
 
 

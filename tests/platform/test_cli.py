@@ -15,6 +15,7 @@ import pytest
 
 from bot.emulator import SlackEmulator
 from tests.harness import BOT_TOKEN, SIGNING_SECRET
+from tests.platform.test_checkpoints import rows_in_the_file_alone
 
 
 def run(args: list[str], env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -216,6 +217,12 @@ def test_serve_in_two_workers_shares_one_sqlite_file_safely_and_stops_on_sigterm
             )
         numbers = sorted(int(text.split("#", 1)[1].split()[0]) for text in replies)
         assert numbers == list(range(1, 41))
+        # The workers copy SQLite's log back into the file from a thread of their own, soon after
+        # (40 goals are far below the 1,000 pages at which a commit would do it itself).
+        deadline = time.monotonic() + 10
+        while rows_in_the_file_alone(tmp_path / "cli.db", "goals") < 40:
+            assert time.monotonic() < deadline, "the write-ahead log was not copied back"
+            time.sleep(0.1)
     finally:
         server.send_signal(signal.SIGTERM)
         output, _ = server.communicate(timeout=15)
