@@ -165,7 +165,9 @@ class Database:
         path = self.engine.url.database
         file = path if self._write_lock is not None and path and path != ":memory:" else None
         self._writers = WriterQueue(file) if file and os.name == "posix" else None
-        self._checkpointer = Checkpointer(file).start() if file and background_checkpoints else None
+        self._checkpointer = (
+            Checkpointer(file, self._writer).start() if file and background_checkpoints else None
+        )
         self._write_depth = 0  # changed only by the thread holding _write_lock
         self._writing_thread: int | None = None  # the thread whose write holds SQLite's lock now
         self._no_write_under_way = threading.Event()

@@ -7,12 +7,14 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
-from storage.checkpoints import checkpoint
+from storage.checkpoints import RESTART_PAGES, Checkpointer, checkpoint
 from storage.db import Database, make_engine
 
 PAGE = 4096
@@ -67,6 +69,39 @@ def test_the_checkpointer_copies_the_log_back_within_a_second_and_stops_with_the
         time.sleep(0.05)
     db.dispose()
     assert not [t for t in threading.enumerate() if t.name == "coachbot-wal-checkpoint" and t.is_alive()]
+
+
+def log_pages(path: Path) -> int:
+    """The write-ahead log's length in pages."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        return int(connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1])
+    finally:
+        connection.close()
+
+
+def test_a_long_log_is_finished_under_the_writer_lock_so_the_next_write_starts_it_over(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "served.db"
+    engine = make_engine(f"sqlite:///{path}", background_checkpoints=True)
+    write_pages(engine, RESTART_PAGES)  # a log past RESTART_PAGES, as steady writes leave it
+    held: list[int] = []
+
+    @contextmanager
+    def writer() -> Iterator[None]:
+        held.append(1)
+        yield
+
+    checkpointer = Checkpointer(str(path), writer, every=0.01).start()
+    deadline = time.monotonic() + 5
+    while not held:
+        assert time.monotonic() < deadline, "the long log was not finished under the writer lock"
+        time.sleep(0.01)
+    checkpointer.stop()
+    write_pages(engine, 1)
+    assert log_pages(path) < 10  # started over: not appended after 2,000 pages
+    engine.dispose()
 
 
 def test_a_failed_checkpoint_is_one_line_naming_its_kind_not_a_traceback(
