@@ -7,17 +7,20 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.checkpoints import BACKSTOP_AUTOCHECKPOINT_PAGES, Checkpointer
+from storage.write_batches import WriteBatches
 from storage.writer_queue import WriterQueue
+
+T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Counts in the process's RSS once touched (file pages, shared, not heap): a bounded window.
@@ -168,6 +171,15 @@ class Database:
         self._checkpointer = (
             Checkpointer(file, self._writer).start() if file and background_checkpoints else None
         )
+        self._batches = (
+            WriteBatches(
+                self.core_transaction,
+                lambda: DatabaseBusy("other writes held the database past the deadline"),
+                request_time_left,
+            )
+            if self._write_lock is not None
+            else None
+        )
         self._write_depth = 0  # changed only by the thread holding _write_lock
         self._writing_thread: int | None = None  # the thread whose write holds SQLite's lock now
         self._no_write_under_way = threading.Event()
@@ -186,6 +198,16 @@ class Database:
         add`), no Session to build, flush and close under the writer lock (110 µs of CPU, not 140-185)."""
         with self._writer(), _busy_past_deadline(), self.engine.begin() as connection:
             yield connection
+
+    def write(self, work: Callable[[Connection], T]) -> T:
+        """`work` inside a core_transaction(), returning what it returns once committed. On SQLite
+        the writes that come while one is under way share its transaction and commit (see
+        storage/write_batches.py): `work` may run on another thread, in its caller's context, and
+        must touch nothing but the connection and its arguments."""
+        if self._batches is None:
+            with self.core_transaction() as connection:
+                return work(connection)
+        return self._batches.run(work)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -142,11 +142,12 @@ def _record_only(
 ) -> bool | None:
     channel, message_ts = message
     key = _nudge_key(actor, message_ts, goal_id, outcome)
-    with services.db.core_transaction() as connection:
-        recorded = nudge_answers.record_answer_to_own_nudge(
+    recorded = services.db.write(
+        lambda connection: nudge_answers.record_answer_to_own_nudge(
             connection, NUDGE_KIND, channel, team_id=actor.team_id, person_id=actor.person_id, goal_id=goal_id,
             answer=answer, note="", private=False, message_ts=message_ts, created_at=now, request_key=key,
-        )  # fmt: skip
+        )
+    )  # fmt: skip
     if recorded is not None:
         return True
     # Nothing recorded (rare): answered before, or not this person's nudge or goal. Which one?

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from bot.goals.nudge_plan import plan_new_goal, replan_person
@@ -137,9 +138,10 @@ def add_goal(
 ) -> tuple[GoalInfo, bool]:
     """Save a new goal; returns it and whether it is new (False when this request was seen before)."""
     draft = validated(draft, local_today(now, actor.tz))
+
     # The hot path: at most four statements on a bare Core connection (no Session under the writer
     # lock), and no replanning of the other goals.
-    with db.core_transaction() as connection:
+    def save(connection: Connection) -> tuple[GoalInfo | None, int]:
         context = goal_queries.add_context(
             connection, request_key, actor.person_id, local_today(now, actor.tz)
         )
@@ -147,7 +149,7 @@ def add_goal(
             with session_on(connection) as session:
                 seen = session.get(Goal, context.seen_goal_id)
                 assert seen is not None
-                return goal_info(seen), False
+                return goal_info(seen), seen.number
         goal_id, number = goal_queries.insert_goal(
             connection,
             actor.person_id,
@@ -165,6 +167,11 @@ def add_goal(
         )
         owner = (actor.team_id, actor.user_id, actor.person_id)
         plan_new_goal(connection, owner, goal_id, draft.cadence, context, now)
+        return None, number
+
+    seen, number = db.write(save)
+    if seen is not None:
+        return seen, False
     info = GoalInfo(number, draft.title, draft.why, draft.measure, draft.target_date, draft.area,
                     draft.cadence, GoalStatus.ACTIVE, None)  # fmt: skip
     return info, True
