@@ -356,3 +356,12 @@ def block_texts(blocks: list[dict[str, Any]]) -> str:
                 value = element["text"]
                 out.append(value["text"] if isinstance(value, dict) else value)
     return "\n".join(out)
+
+
+def wait_until(condition: Callable[[], Any], timeout: float, what: str, step: float = 0.1) -> None:
+    """Polls `condition` until it is true; past `timeout` seconds, fails naming `what`."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout}s: {what}")
+        time.sleep(step)

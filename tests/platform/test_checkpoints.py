@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +15,7 @@ from sqlalchemy import Engine
 
 from storage.checkpoints import RESTART_PAGES, Checkpointer, checkpoint
 from storage.db import Database, make_engine
+from tests.harness import wait_until
 
 PAGE = 4096
 
@@ -57,16 +57,13 @@ def test_with_background_checkpoints_no_commit_copies_the_log_back(tmp_path: Pat
     engine.dispose()
 
 
-def test_the_checkpointer_copies_the_log_back_within_a_second_and_stops_with_the_database(
+def test_the_checkpointer_copies_the_log_back_soon_and_stops_with_the_database(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "served.db"
     db = Database(f"sqlite:///{path}", background_checkpoints=True)
     write_pages(db.engine, 20)  # far below any automatic threshold
-    deadline = time.monotonic() + 5
-    while rows_in_the_file_alone(path, "scratch") < 20:
-        assert time.monotonic() < deadline, "the log was not copied back"
-        time.sleep(0.05)
+    wait_until(lambda: rows_in_the_file_alone(path, "scratch") == 20, 5, "the log copied back")
     db.dispose()
     assert not [t for t in threading.enumerate() if t.name == "coachbot-wal-checkpoint" and t.is_alive()]
 
@@ -94,10 +91,7 @@ def test_a_long_log_is_finished_under_the_writer_lock_so_the_next_write_starts_i
         yield
 
     checkpointer = Checkpointer(str(path), writer, every=0.01).start()
-    deadline = time.monotonic() + 5
-    while not held:
-        assert time.monotonic() < deadline, "the long log was not finished under the writer lock"
-        time.sleep(0.01)
+    wait_until(lambda: held, 5, "the long log finished under the writer lock")
     checkpointer.stop()
     write_pages(engine, 1)
     assert log_pages(path) < 10  # started over: not appended after 2,000 pages

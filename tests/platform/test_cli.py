@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.emulator import SlackEmulator
-from tests.harness import BOT_TOKEN, SIGNING_SECRET
+from tests.harness import BOT_TOKEN, SIGNING_SECRET, wait_until
 from tests.platform.test_checkpoints import rows_in_the_file_alone
 
 
@@ -219,10 +219,9 @@ def test_serve_in_two_workers_shares_one_sqlite_file_safely_and_stops_on_sigterm
         assert numbers == list(range(1, 41))
         # The workers copy SQLite's log back into the file from a thread of their own, soon after
         # (40 goals are far below the 1,000 pages at which a commit would do it itself).
-        deadline = time.monotonic() + 10
-        while rows_in_the_file_alone(tmp_path / "cli.db", "goals") < 40:
-            assert time.monotonic() < deadline, "the write-ahead log was not copied back"
-            time.sleep(0.1)
+        wait_until(
+            lambda: rows_in_the_file_alone(tmp_path / "cli.db", "goals") == 40, 10, "the log copied back"
+        )
     finally:
         server.send_signal(signal.SIGTERM)
         output, _ = server.communicate(timeout=15)

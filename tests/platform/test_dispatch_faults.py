@@ -29,7 +29,7 @@ from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Delivery, DeliveryStatus
 from tests.conftest import PG_URL
-from tests.harness import BOT_TOKEN
+from tests.harness import BOT_TOKEN, wait_until
 from tests.platform.dispatch_worker import KIND, FileClock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -143,14 +143,6 @@ def all_rows(db_url: str) -> list[Delivery]:
 
 def settled(db_url: str) -> bool:
     return all(r.status not in {DeliveryStatus.PENDING, DeliveryStatus.CLAIMED} for r in all_rows(db_url))
-
-
-def wait_until(condition: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout}s: {what}")
-        time.sleep(0.25)
 
 
 def posted(emulator: SlackEmulator) -> Counter[str]:

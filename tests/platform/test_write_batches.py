@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import Connection, event, text
 
 from storage.db import Database, DatabaseBusy, request_deadline, request_time_left
+from tests.harness import wait_until
 
 
 @pytest.fixture
@@ -52,12 +53,12 @@ class Queued:
         self.results: dict[str, Any] = {}
         self.threads: list[threading.Thread] = []
         self._start("first", lambda: db.write(lambda c: (self.release.wait(10), insert("first")(c))[1]))
-        self._until(lambda: self.db._write_lock is not None and self.db._writing_thread is not None)
+        wait_until(lambda: self.db._writing_thread is not None, 5, "the first write holding the database")
 
     def add(self, name: str, call: Callable[[], Any]) -> None:
         queued = len(self.db._batches._waiting)  # type: ignore[union-attr]
         self._start(name, call)
-        self._until(lambda: len(self.db._batches._waiting) > queued)  # type: ignore[union-attr]
+        wait_until(lambda: len(self.db._batches._waiting) > queued, 5, f"{name} queued")  # type: ignore[union-attr]
 
     def finish(self) -> dict[str, Any]:
         self.release.set()
@@ -75,13 +76,6 @@ class Queued:
         thread = threading.Thread(target=run)
         thread.start()
         self.threads.append(thread)
-
-    @staticmethod
-    def _until(condition: Callable[[], bool]) -> None:
-        deadline = time.monotonic() + 5
-        while not condition():
-            assert time.monotonic() < deadline
-            time.sleep(0.005)
 
 
 def test_writes_that_come_while_one_is_under_way_share_the_next_commit(db: Database) -> None:
