@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from bot.platform.delivery.dispatcher import send_planned_since
 from bot.platform.services import Services
+from bot.platform.slack import profile_of
 from bot.privacy.commands import KEPT, deleted_text
 from bot.privacy.ids import PrivacyAction
 from bot.privacy.jobs import workspace_uninstalled
@@ -55,5 +56,13 @@ def register(app: App, services: Services) -> None:
             workspace_uninstalled(services, context.team_id or "")
         ack()
 
+    def profile_changed(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
+        # Before the ack, one short write: a demoted admin is no admin from their next request.
+        user = event.get("user")
+        if isinstance(user, dict) and isinstance(user.get("id"), str) and user.get("name"):
+            services.profile_changed(context.team_id or "", profile_of(user))
+        ack()
+
     app.event("app_uninstalled")(uninstalled)
     app.event("tokens_revoked")(revoked)
+    app.event("user_change")(profile_changed)

@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -219,6 +220,15 @@ class SlackDriver:
             else None
         )
         return self.post(json.dumps(envelope), "application/json", headers=headers)
+
+    def change_user(self, user_id: str, **changes: Any) -> Response:
+        """Someone's profile changes in Slack (`is_admin`, `deleted`, `tz`, ...): Slack stores it and
+        sends user_change, whose user object is users.info's without the locale."""
+        with self.ws.lock:
+            self.ws.users[user_id].update(changes)
+        user = self.ws.user_json(user_id, datetime.now(UTC))
+        user.pop("locale", None)
+        return self.event({"type": "user_change", "user": user, "cache_ts": int(time.time())})
 
     def open_home(self, user_id: str) -> Response:
         return self.event(

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
-from bot.platform.slack import SlackGateway
+from bot.platform.slack import Profile, SlackGateway
 from storage.db import Database
 from storage.models import Person
 from storage.people import StoredProfile, stored_profile, upsert_person
@@ -175,9 +175,7 @@ def _refresh(
         name, tz, is_admin, deleted, refreshed, locale = user_id, "UTC", False, False, None, ""
     else:
         name, tz, deleted = profile.display_name, profile.tz, profile.is_deleted
-        # Slack's is_admin is about the user's own team: a guest from another organisation (Slack
-        # Connect) or another workspace of a Grid is never an admin here.
-        is_admin = profile.is_admin and profile.team_id == team_id
+        is_admin = _admin_here(profile, team_id)
         locale = profile.locale
         refreshed = now
     with db.transaction() as session:
@@ -196,6 +194,42 @@ def _refresh(
             person.profile_refreshed_at = None
             return replace(actor_from_person(team_id, person), tz_known=False)
         return actor_from_person(team_id, person)
+
+
+def _admin_here(profile: Profile, team_id: str) -> bool:
+    # Slack's is_admin is about the user's own team: a guest from another organisation (Slack
+    # Connect) or another workspace of a Grid is never an admin here.
+    return profile.is_admin and profile.team_id == team_id
+
+
+def apply_profile_change(
+    db: Database, team_id: str, profile: Profile, now: datetime, cache: ActorCache | None = None
+) -> bool:
+    """Slack says someone's profile changed (user_change): a person we keep is stored as they are
+    now, so a demoted admin, a deactivated account or a new time zone counts from their next
+    request, not after the day a stored profile is trusted. Someone we do not keep stays unknown
+    (we store no one who has not used the app). True if a stored person was changed."""
+    with db.read() as session:  # most events are about people who never used the app: no writer
+        if stored_profile(session, team_id, profile.user_id) is None:
+            return False
+    with db.transaction() as session:
+        stored = stored_profile(session, team_id, profile.user_id)
+        if stored is None:
+            return False  # deleted meanwhile: an upsert would bring them back
+        upsert_person(
+            session,
+            team_id=team_id,
+            slack_user_id=profile.user_id,
+            display_name=profile.display_name,
+            tz=profile.tz,
+            is_workspace_admin=_admin_here(profile, team_id),
+            is_deleted=profile.is_deleted,
+            now=now,
+            locale=profile.locale or stored.locale,  # events carry no locale: keep what users.info said
+        )
+    if cache is not None:
+        cache.forget(team_id, profile.user_id)  # other processes' caches let it go within a minute
+    return True
 
 
 def actor_from_stored(team_id: str, user_id: str, stored: StoredProfile) -> Actor:

@@ -15,9 +15,9 @@ from bot.platform.channel_access import ChannelAccess
 from bot.platform.clock import Clock
 from bot.platform.coalesce import Coalescer
 from bot.platform.dates import Reader
-from bot.platform.people import Actor, ActorCache, ProfileRefresher, resolve_actor
+from bot.platform.people import Actor, ActorCache, ProfileRefresher, apply_profile_change, resolve_actor
 from bot.platform.settings import Settings
-from bot.platform.slack import SlackGateway
+from bot.platform.slack import Profile, SlackGateway
 from storage.db import Database
 
 
@@ -64,3 +64,7 @@ class Services:
 
     def actor(self, slack: SlackGateway, team_id: str, user_id: str) -> Actor:
         return resolve_actor(self.db, slack, team_id, user_id, self.now(), self.actors, self.profiles)
+
+    def profile_changed(self, team_id: str, profile: Profile) -> bool:
+        """Slack's user_change: see apply_profile_change."""
+        return apply_profile_change(self.db, team_id, profile, self.now(), self.actors)

@@ -59,6 +59,21 @@ class ChannelInfo:
     is_private: bool = False
 
 
+def profile_of(user: dict[str, Any]) -> Profile:
+    """A Slack user object (users.info's, or a user_change event's) as we keep it."""
+    profile = user.get("profile") or {}
+    name = profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user["name"]
+    return Profile(
+        user_id=str(user["id"]),
+        display_name=name,
+        tz=user.get("tz") or "UTC",
+        is_admin=bool(user.get("is_admin") or user.get("is_owner")),
+        is_deleted=bool(user.get("deleted")),
+        team_id=str(user.get("team_id") or ""),
+        locale=str(user.get("locale") or ""),
+    )
+
+
 def _dump_blocks(blocks: list[Block] | None) -> list[dict[str, Any]] | None:
     return None if blocks is None else as_json(blocks)
 
@@ -79,20 +94,7 @@ class SlackGateway:
     def profile(self, user_id: str) -> Profile:
         """users.info, asked once and briefly: it runs before the ack, inside Slack's 3 seconds."""
         quick = self._quick_client()
-        user = quick.users_info(user=user_id, include_locale=True)["user"]
-        profile = user.get("profile") or {}
-        name = (
-            profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user["name"]
-        )
-        return Profile(
-            user_id=user_id,
-            display_name=name,
-            tz=user.get("tz") or "UTC",
-            is_admin=bool(user.get("is_admin") or user.get("is_owner")),
-            is_deleted=bool(user.get("deleted")),
-            team_id=str(user.get("team_id") or ""),
-            locale=str(user.get("locale") or ""),
-        )
+        return profile_of(quick.users_info(user=user_id, include_locale=True)["user"])
 
     def channel(self, channel_id: str) -> ChannelInfo:
         """conversations.info, asked briefly: it runs before the ack, inside Slack's 3 seconds."""

@@ -11,8 +11,9 @@ from bot.platform.errors import UserError
 from bot.platform.people import resolve_actor
 from bot.platform.slack import SlackGateway, make_web_client
 from storage.db import Database
+from storage.people import find_person
 from tests.conftest import FixedClock
-from tests.harness import BOT_TOKEN, settings_for
+from tests.harness import BOT_TOKEN, RunningApp, Slack, settings_for
 
 
 def test_admins_come_from_slack_and_from_the_environment(
@@ -38,3 +39,36 @@ def test_admins_come_from_slack_and_from_the_environment(
     assert roles.grant_lead(services, actor[owner], actor[coach]) is False
     assert roles.is_lead(services, actor[coach])
     roles.require_admin_or_lead(services, actor[coach], "announce workshops")
+
+
+def test_an_admin_demoted_in_slack_is_no_admin_from_their_next_request(
+    slack: Slack, dean: str, drlee: str, priya: str, app: RunningApp
+) -> None:
+    assert slack.coach("lead @drlee", user=dean).text == f"<@{drlee}> is now a program lead."
+    assert slack.driver.change_user(dean, is_admin=False).status == 200  # Slack's user_change
+    assert "Only program admins" in slack.coach("lead @priya", user=dean).text
+
+
+def test_a_profile_change_keeps_a_known_person_current_and_stores_no_one_new(
+    slack: Slack, randy: str, app: RunningApp
+) -> None:
+    slack.goal("add Read a chapter by Dec 20", user=randy)
+    stranger = slack.person("stranger")
+    slack.driver.change_user(randy, tz="Europe/Berlin", deleted=True)
+    slack.driver.change_user(stranger, tz="Asia/Tokyo")
+    with app.services.db.read() as session:
+        randy_row = find_person(session, slack.ws.team_id, randy)
+        assert randy_row is not None and (randy_row.tz, randy_row.is_deleted) == ("Europe/Berlin", True)
+        assert randy_row.locale == "en-US"  # from users.info: the event carries none
+        assert find_person(session, slack.ws.team_id, stranger) is None
+
+
+def test_a_user_change_without_a_usable_user_is_acknowledged_and_changes_nothing(
+    slack: Slack, randy: str, app: RunningApp
+) -> None:
+    slack.goal("add Read a chapter by Dec 20", user=randy)
+    for user in (None, "U123", {"id": randy}, {"id": 7, "name": "x"}):
+        assert slack.driver.event({"type": "user_change", "user": user}).status == 200
+    with app.services.db.read() as session:
+        randy_row = find_person(session, slack.ws.team_id, randy)
+        assert randy_row is not None and randy_row.tz == "America/Chicago"
