@@ -58,21 +58,17 @@ def claim_due(
         .order_by(Delivery.due_at, Delivery.id)
         .limit(limit)
     )
-    ids = _locked_ids(session, query, skip_locked=True)
+    ids = _set_on_locked(
+        session,
+        query,
+        status=DeliveryStatus.CLAIMED,
+        lease_until=now + lease,
+        claimed_by=worker,
+        attempts=Delivery.attempts + 1,
+        posting_since=None,
+    )
     if not ids:
         return []
-    session.execute(
-        update(Delivery)
-        .where(Delivery.id.in_(ids))
-        .values(
-            status=DeliveryStatus.CLAIMED,
-            lease_until=now + lease,
-            claimed_by=worker,
-            attempts=Delivery.attempts + 1,
-            posting_since=None,
-        )
-        .execution_options(synchronize_session=False)
-    )
     return list(
         session.scalars(select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.due_at, Delivery.id))
     )
@@ -87,21 +83,29 @@ def settle_abandoned(session: Session, now: datetime, limit: int = 500) -> list[
         .order_by(Delivery.id)
         .limit(limit)
     )
-    ids = _locked_ids(session, query, skip_locked=True)
-    if not ids:
-        return []
-    session.execute(
-        update(Delivery)
-        .where(Delivery.id.in_(ids))
-        .values(
-            status=DeliveryStatus.SENT,
-            sent_at=now,
-            lease_until=None,
-            last_error=f"{UNCONFIRMED}: its sender stopped while the post was in flight",
-        )
-        .execution_options(synchronize_session=False)
+    ids = _set_on_locked(
+        session,
+        query,
+        status=DeliveryStatus.SENT,
+        sent_at=now,
+        lease_until=None,
+        last_error=f"{UNCONFIRMED}: its sender stopped while the post was in flight",
     )
-    return by_ids(session, ids)
+    return by_ids(session, ids) if ids else []
+
+
+def _set_on_locked(session: Session, query: Any, **values: Any) -> list[int]:
+    """Lock the rows `query` selects (skipping rows another worker holds) and set `values` on them;
+    returns their ids."""
+    ids = _locked_ids(session, query, skip_locked=True)
+    if ids:
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(ids))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+    return ids
 
 
 def person_zones(session: Session, person_ids: Sequence[int]) -> dict[int, str]:

@@ -85,6 +85,18 @@ def hold_back(session: Session, team: str, seconds: float) -> None:
     )
 
 
+def push_channel(session: Session, team: str, channel: str, seconds: float) -> None:
+    """A post to `channel` has come back: its next send waits `seconds` from now (a slot taken
+    earlier may have started late)."""
+    _soft(session)
+    until = db_now(session) + timedelta(seconds=seconds)
+    session.execute(
+        update(SendSlot)
+        .where(SendSlot.team_id == team, SendSlot.channel == channel, SendSlot.next_at < until)
+        .values(next_at=until)
+    )
+
+
 def prune(session: Session, older_than: datetime) -> None:
     """Forget channel slots long past (one row per channel would otherwise pile up)."""
     session.execute(

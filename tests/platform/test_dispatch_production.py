@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from datetime import timedelta
 from itertools import pairwise
@@ -21,7 +22,7 @@ from bot.emulator import SlackEmulator
 from bot.platform.delivery import dispatcher as dispatch
 from bot.platform.delivery.pacing import CHANNEL_INTERVAL_SECONDS, Pacer
 from bot.platform.delivery.scheduler import DISPATCH_JOB_ID, MISFIRE_GRACE_SECONDS, start_scheduler
-from bot.platform.delivery.shared_pacing import ClockPair
+from bot.platform.delivery.shared_pacing import ClockPair, SharedPacer
 from bot.platform.services import Services
 from bot.platform.settings import SettingsError, load_settings
 from bot.platform.slack import make_web_client
@@ -53,6 +54,37 @@ def test_one_channel_gets_at_most_one_message_a_second() -> None:
     assert pacer.take("T", "D2") == 0.0  # another channel is free
     clock.t += CHANNEL_INTERVAL_SECONDS
     assert pacer.take("T", "D1") == 0.0
+
+
+def test_a_post_that_started_late_still_leaves_its_channel_a_second_after_it_came_back() -> None:
+    clock = FakeMonotonic()
+    pacer = Pacer(cap=None, clock=clock)
+    assert pacer.take("T", "D1") == 0.0
+    clock.t += 0.4  # rendering and marking the row took a while on a busy machine; then the post
+    pacer.posted("T", "D1")
+    clock.t += CHANNEL_INTERVAL_SECONDS - 0.4  # the slot's own second is over, Slack's is not
+    assert pacer.take("T", "D1") == pytest.approx(1000.4 + CHANNEL_INTERVAL_SECONDS)
+    clock.t = 1000.4 + CHANNEL_INTERVAL_SECONDS
+    assert pacer.take("T", "D1") == 0.0
+
+
+def test_across_processes_too_a_post_pushes_its_channels_next_send_a_second_past_its_return(
+    pg_schema: str,
+) -> None:
+    db = Database(PG_URL, connect_args={"options": f"-csearch_path={pg_schema}"})
+    upgrade(db.engine)
+    pacer = SharedPacer(db, cap=None)
+    taken = time.monotonic()
+    assert pacer.take("T", "D1") == 0.0
+    time.sleep(0.3)  # the post went out late and came back now
+    pacer.posted("T", "D1")
+    came_back = time.monotonic()
+    time.sleep(
+        max(0.0, taken + CHANNEL_INTERVAL_SECONDS + 0.05 - time.monotonic())
+    )  # the slot's second is over
+    [start] = pacer.take_many("T", ["D1"])
+    assert start is not None and start >= came_back + CHANNEL_INTERVAL_SECONDS - 0.05
+    db.dispose()
 
 
 def test_a_workspace_is_held_to_its_cap_and_idle_time_builds_no_burst() -> None:

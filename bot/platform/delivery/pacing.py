@@ -50,6 +50,14 @@ class Pacer:
             self._channel_next[channel] = now + CHANNEL_INTERVAL_SECONDS
             return 0.0
 
+    def posted(self, team: str, channel: str) -> None:
+        """A post to `channel` has come back: the next waits a second from now, not only from when
+        this one's slot began (its render and mark can take a while on a busy machine, and Slack
+        counts from when the post arrives)."""
+        with self._lock:
+            later = self.clock() + CHANNEL_INTERVAL_SECONDS
+            self._channel_next[channel] = max(self._channel_next.get(channel, 0.0), later)
+
     def slow_down(self, team: str, retry_after: float = 0.0) -> None:
         """Slack said 429: nothing more to this workspace for `retry_after`, then at half the rate."""
         with self._lock:

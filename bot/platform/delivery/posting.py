@@ -33,6 +33,7 @@ ASK_AGAIN_SECONDS = 0.1
 
 class SendPacer(Protocol):
     def take(self, team: str, channel: str) -> float: ...
+    def posted(self, team: str, channel: str) -> None: ...
     def slow_down(self, team: str, retry_after: float = ...) -> None: ...
     def succeeded(self, team: str) -> None: ...
 
@@ -136,12 +137,15 @@ def post_one(
             metadata={"event_type": METADATA_EVENT, "event_payload": {"delivery": delivery.dedupe_key}},
         )
     except Exception as error:
+        if pacer is not None:
+            pacer.posted(delivery.team_id, delivery.recipient)  # it may have reached Slack
         failure = classify(error)
         if failure.outcome is Outcome.RATE_LIMITED and pacer is not None:
             pacer.slow_down(delivery.team_id, failure.retry_after)
         retry = settle_failure(services, kind, delivery, worker, now, failure, useful.deadline)
         return replace(failure, retry_at=retry)
     if pacer is not None:
+        pacer.posted(delivery.team_id, delivery.recipient)
         pacer.succeeded(delivery.team_id)
     if outgoing.attachment is not None:
         _upload(services, slack, delivery, channel, outgoing.attachment, outgoing.thread_ts)

@@ -63,6 +63,11 @@ class SharedPacer:
         at = self._clocks.monotonic_at(db_time.timestamp(), before, after)
         return [None if offset is None else at + offset for offset in offsets]
 
+    def posted(self, team: str, channel: str) -> None:
+        """See Pacer.posted: the channel's next send waits a second from now, for every process."""
+        with self.db.transaction() as session:
+            send_slots.push_channel(session, team, channel, CHANNEL_INTERVAL_SECONDS)
+
     def slow_down(self, team: str, retry_after: float = 1.0) -> None:
         with self.db.transaction() as session:
             send_slots.hold_back(session, team, max(retry_after, 1.0))
