@@ -141,7 +141,8 @@ def add_goal(
 
     # The hot path: at most four statements on a bare Core connection (no Session under the writer
     # lock), and no replanning of the other goals.
-    def save(connection: Connection) -> tuple[GoalInfo | None, int]:
+    def save(connection: Connection) -> GoalInfo | int:
+        """The goal this request already made (Slack retried it), or the new goal's number."""
         context = goal_queries.add_context(
             connection, request_key, actor.person_id, local_today(now, actor.tz)
         )
@@ -149,7 +150,7 @@ def add_goal(
             with session_on(connection) as session:
                 seen = session.get(Goal, context.seen_goal_id)
                 assert seen is not None
-                return goal_info(seen), seen.number
+                return goal_info(seen)
         goal_id, number = goal_queries.insert_goal(
             connection,
             actor.person_id,
@@ -167,12 +168,12 @@ def add_goal(
         )
         owner = (actor.team_id, actor.user_id, actor.person_id)
         plan_new_goal(connection, owner, goal_id, draft.cadence, context, now)
-        return None, number
+        return number
 
-    seen, number = db.write(save)
-    if seen is not None:
-        return seen, False
-    info = GoalInfo(number, draft.title, draft.why, draft.measure, draft.target_date, draft.area,
+    saved = db.write(save)
+    if isinstance(saved, GoalInfo):
+        return saved, False
+    info = GoalInfo(saved, draft.title, draft.why, draft.measure, draft.target_date, draft.area,
                     draft.cadence, GoalStatus.ACTIVE, None)  # fmt: skip
     return info, True
 
