@@ -57,7 +57,8 @@ def register(app: App, services: Services) -> None:
         ack()
 
     def profile_changed(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
-        # Before the ack, one short write: a demoted admin is no admin from their next request.
+        # Before the ack (a read, and a short write for someone we keep): a demoted admin is no
+        # admin from their next request.
         user = event.get("user")
         if isinstance(user, dict) and isinstance(user.get("id"), str) and user.get("name"):
             services.profile_changed(context.team_id or "", profile_of(user))
