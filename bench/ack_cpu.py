@@ -9,12 +9,14 @@ included (they are waited for), for people who already have 1, 10 or 50 active g
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from slack_bolt import Ack, App, BoltRequest  # noqa: E402
-from sqlalchemy import event  # noqa: E402
 
 from bot.app import build_app, build_services  # noqa: E402
 from bot.emulator import SlackDriver, SlackEmulator  # noqa: E402
@@ -34,13 +35,13 @@ from bot.platform.slack import make_web_client  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from tests.harness import TrackingExecutor  # noqa: E402
+from tests.statements import TRANSACTION_CONTROL, statements_run  # noqa: E402
 
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-emulator-token"
 LEVELS = (1, 10, 50)
-ROUNDS = 5  # each adds one more goal per person: "1 active goal" is 1 to 5 in the rounds
-# Transaction control, not work: SQLite's per-transaction lock wait and BEGIN, PostgreSQL's SET LOCAL.
-CONTROL = ("PRAGMA", "BEGIN", "SET LOCAL", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+VALUES = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")  # quoted strings and numbers
+ROUNDS = 5  # each adds one more goal per person: "1 active goal" is 1 to 6 in the rounds
 
 
 @dataclass
@@ -53,26 +54,30 @@ class Cost:
 
 
 class StatementCounter:
-    """Counts the statements an engine sends, work and transaction control apart."""
+    """Counts the statements the database runs inside `watching()` (tests/statements.py: on SQLite,
+    SQLite's own trace), work and transaction control apart, the ack's and the lazy listeners' apart.
+    Counting costs CPU itself, so the timed rounds run without it."""
 
     def __init__(self, engine: Any) -> None:
+        self.engine = engine
         self.ack_thread = threading.get_ident()  # the ack runs here; lazy listeners on other threads
         self.work = self.control = self.lazy = 0
         self.texts: list[str] = []
-        event.listen(engine, "before_cursor_execute", self._seen)
 
-    def _seen(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    def watching(self) -> AbstractContextManager[None]:
+        self.work = self.control = self.lazy = 0
+        self.texts = []
+        return statements_run(self.engine, self._seen)
+
+    def _seen(self, statement: str) -> None:
         if threading.get_ident() != self.ack_thread:
             self.lazy += 1
-        elif statement.lstrip().upper().startswith(CONTROL):
+        elif statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
             self.control += 1
         else:
             self.work += 1
-            self.texts.append(statement)
-
-    def reset(self) -> None:
-        self.work = self.control = self.lazy = 0
-        self.texts = []
+            # SQLite's trace shows the values bound: the sample printed keeps the statement only.
+            self.texts.append(VALUES.sub("?", statement))
 
 
 def signed(form: dict[str, str]) -> BoltRequest:
@@ -145,7 +150,6 @@ def coachbot_costs(url: str, people: int, profile: str | None) -> tuple[dict[int
             for n in range(level):
                 add(user, f"add Practice question set {n} by Dec 20")
         executor.wait_idle(30)
-        counter.reset()
         rounds = []
         for _ in range(ROUNDS):  # the median round: one round can meet a garbage collection
             turn = iter(users)
@@ -156,18 +160,21 @@ def coachbot_costs(url: str, people: int, profile: str | None) -> tuple[dict[int
                     people,
                 )
             )
-        done = people * ROUNDS
+        with counter.watching():  # one more round, counted
+            for user in users:
+                add(user, "add A counted practice set by Dec 20")
+            executor.wait_idle(30)
         costs[level] = Cost(
             statistics.median(rounds),
-            counter.work / done,
-            counter.control / done,
-            counter.lazy / done,
+            counter.work / people,
+            counter.control / people,
+            counter.lazy / people,
             rounds,
         )
         if level == 10:
-            counter.reset()
-            add(users[0], "add Another practice set by Dec 20")
-            executor.wait_idle()
+            with counter.watching():
+                add(users[0], "add Another practice set by Dec 20")
+                executor.wait_idle()
             sample = list(counter.texts)
     if profile:
         from pyinstrument import Profiler
@@ -205,7 +212,7 @@ def report(url: str, people: int, profile: str | None = None) -> dict[str, float
     for level, cost in costs.items():
         print(
             f"  {level:>2} active goals: {cost.cpu_ms:6.2f} ms CPU ({cost.cpu_ms / bare:4.1f}x bare), "
-            f"{cost.statements:.1f} statements on the ack path (+{cost.control:.1f} BEGIN/PRAGMA), "
+            f"{cost.statements:.1f} statements on the ack path (+{cost.control:.1f} BEGIN/COMMIT/PRAGMA), "
             f"{cost.lazy:.1f} after it (lazy listeners); rounds {', '.join(f'{r:.2f}' for r in cost.rounds)}"
         )
     print("  the ack path's statements of one /goal add at 10 goals:")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from storage.db import connection_of
 from storage.models import Delivery, DeliveryStatus
+from storage.prepared import Prepared
 
 _TABLE = Delivery.__table__
 assert isinstance(_TABLE, Table)
@@ -91,11 +92,11 @@ def cancel_pending(session: Session, *conditions: Any, reason: str = "cancelled"
 
 
 # Built once: a new goal moving its person's nudge row is on the `/goal add` path.
-_RESCHEDULE = (
+_RESCHEDULE = Prepared(
     update(_TABLE)
     .where(
         _TABLE.c.id == bindparam("row_id"),
-        _TABLE.c.status.in_([DeliveryStatus.PENDING, DeliveryStatus.CANCELLED]),
+        or_(_TABLE.c.status == DeliveryStatus.PENDING, _TABLE.c.status == DeliveryStatus.CANCELLED),
     )
     .values(
         status=DeliveryStatus.PENDING, due_at=bindparam("due"), payload=bindparam("body"), last_error=None
@@ -108,7 +109,7 @@ def reschedule(
 ) -> None:
     """A pending (or cancelled) row due at a new time with a new payload; a claimed one is left alone."""
     params = {"row_id": delivery_id, "due": due_at, "body": json.dumps(payload, sort_keys=True)}
-    connection_of(unit).execute(_RESCHEDULE, params)
+    _RESCHEDULE.rows(connection_of(unit), params)
 
 
 def earliest_pending(session: Session, kinds: Sequence[str]) -> datetime | None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from storage.models import Delivery, DeliveryStatus, Goal, GoalStatus, Person, ProgressNote
 from storage.models.checkins import NudgePrefs, QuietPeriod
 from storage.people import next_goal_number
+from storage.prepared import Prepared
 
 _GOALS = Goal.__table__
 assert isinstance(_GOALS, Table)
@@ -24,7 +25,7 @@ _PEOPLE, _PREFS, _ROWS, _QUIET = (
     QuietPeriod.__table__,
 )
 _ROW_KEY = literal("nudge:") + cast(_PEOPLE.c.id, String) + literal(":") + cast(_PREFS.c.nudge_seq, String)
-_ADD_CONTEXT = (
+_ADD_CONTEXT_SELECT = (
     select(
         select(_GOALS.c.id).where(_GOALS.c.request_key == bindparam("key")).scalar_subquery(),
         _PEOPLE.c.tz,
@@ -51,8 +52,11 @@ _ADD_CONTEXT = (
     )
     .where(_PEOPLE.c.id == bindparam("person_id"))
 )
-_ADD_CONTEXT_PG = _ADD_CONTEXT.with_for_update(of=_PEOPLE)
-_INSERT_GOAL = insert(_GOALS).returning(_GOALS.c.id)
+_ADD_CONTEXT = Prepared(_ADD_CONTEXT_SELECT)
+_ADD_CONTEXT_PG = Prepared(_ADD_CONTEXT_SELECT.with_for_update(of=_PEOPLE))
+_GOAL_COLUMNS = ("team_id", "person_id", "number", "title", "why", "measure", "target_date", "area", "cadence",
+                 "status", "created_at", "updated_at", "request_key")  # fmt: skip
+_INSERT_GOAL = Prepared(insert(_GOALS).returning(_GOALS.c.id), column_keys=_GOAL_COLUMNS)
 # Home and `/goal list` after every change: Core rows, one statement, no ORM object graph.
 _NOTES = ProgressNote.__table__
 assert isinstance(_NOTES, Table)
@@ -153,7 +157,7 @@ def add_context(connection: Connection, request_key: str | None, person_id: int,
     for one person take turns at their nudge row."""
     stmt = _ADD_CONTEXT_PG if connection.dialect.name == "postgresql" else _ADD_CONTEXT
     params = {"key": request_key, "person_id": person_id, "today": today}
-    rows = connection.execute(stmt, params).all()
+    rows = stmt.rows(connection, params)
     first = rows[0]
     prefs = None if first[3] is None else NudgePrefsRow(*first[4:11])
     nudge_row = None
@@ -172,7 +176,7 @@ def insert_goal(connection: Connection, person_id: int, **values: Any) -> tuple[
     """Take the person's next goal number and insert the goal; returns (id, number). Two statements."""
     number = next_goal_number(connection, person_id)
     params = {**values, "person_id": person_id, "number": number}
-    goal_id = connection.execute(_INSERT_GOAL, params).scalar_one()
+    goal_id = _INSERT_GOAL.scalar(connection, params)
     return int(goal_id), number
 
 

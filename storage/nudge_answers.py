@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import Delivery, DeliveryStatus, Goal, GoalStatus
 from storage.models.checkins import CheckIn
+from storage.prepared import Prepared
 
 _CHECKINS = CheckIn.__table__
 assert isinstance(_CHECKINS, Table)
@@ -33,16 +34,18 @@ _ANSWER_CONTEXT = select(
 _ANSWER_COLUMNS = ("team_id", "person_id", "goal_id", "answer", "note", "private", "message_ts", "created_at",
                    "request_key")  # fmt: skip
 _RECORD_ANSWER = {
-    name: insert(_CHECKINS)
-    .from_select(
-        list(_ANSWER_COLUMNS),
-        select(*(bindparam(column, type_=_CHECKINS.c[column].type) for column in _ANSWER_COLUMNS)).where(
-            _SENT_TO_PERSON,
-            exists().where(Goal.id == bindparam("goal_id"), Goal.person_id == bindparam("person_id")),
-        ),
+    name: Prepared(
+        insert(_CHECKINS)
+        .from_select(
+            list(_ANSWER_COLUMNS),
+            select(*(bindparam(column, type_=_CHECKINS.c[column].type) for column in _ANSWER_COLUMNS)).where(
+                _SENT_TO_PERSON,
+                exists().where(Goal.id == bindparam("goal_id"), Goal.person_id == bindparam("person_id")),
+            ),
+        )
+        .on_conflict_do_nothing(index_elements=["request_key"])
+        .returning(_CHECKINS.c.id)
     )
-    .on_conflict_do_nothing(index_elements=["request_key"])
-    .returning(_CHECKINS.c.id)
     for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
 
@@ -60,7 +63,8 @@ def record_answer_to_own_nudge(connection: Connection, kind: str, channel: str, 
     person and the goal is theirs, once per request key: the new id, or None (nothing recorded)."""
     stmt = _RECORD_ANSWER["postgresql" if connection.dialect.name == "postgresql" else "sqlite"]
     params = {**values, "kind": kind, "channel": channel, "ts": values["message_ts"]}
-    return connection.execute(stmt, params).scalar_one_or_none()
+    rows = stmt.rows(connection, params)
+    return rows[0][0] if rows else None
 
 
 def answer_context(

@@ -11,11 +11,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.models import Person, ProgramRole, RoleName
+from storage.prepared import Prepared
 
 _PEOPLE = Person.__table__
 assert isinstance(_PEOPLE, Table)
-# Built once (every `/goal add` takes a number): Core, and compiled once per engine.
-_TAKE_NUMBER = (
+# Every `/goal add` takes a number: compiled once, run on the driver's cursor.
+_TAKE_NUMBER = Prepared(
     update(_PEOPLE)
     .where(_PEOPLE.c.id == bindparam("person_id"))
     .values(last_goal_number=_PEOPLE.c.last_goal_number + 1)
@@ -100,7 +101,7 @@ def upsert_person(
 
 def next_goal_number(connection: Connection, person_id: int) -> int:
     """Take the person's next goal number atomically; numbers are never handed out twice."""
-    return int(connection.execute(_TAKE_NUMBER, {"person_id": person_id}).scalar_one())
+    return int(_TAKE_NUMBER.scalar(connection, {"person_id": person_id}))
 
 
 def note_home_opened(session: Session, person_id: int, now: datetime) -> None:
