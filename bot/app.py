@@ -13,6 +13,7 @@ from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
 import handlers.calendar
@@ -30,6 +31,7 @@ from bot.goals.area import AREA as GOALS
 from bot.home.area import AREA as HOME
 from bot.meetings.area import AREA as MEETINGS
 from bot.platform.areas import Area, Registry
+from bot.platform.bolt_matching import match_with_named_arguments
 from bot.platform.clock import Clock, system_clock
 from bot.platform.coalesce import Coalescer
 from bot.platform.lazy_hand_off import WriterFirstExecutor, share_bodies_with_lazy_listeners
@@ -150,23 +152,30 @@ def build_app(
             response.headers["content-type"] = ["application/json;charset=utf-8"]
             response.body = encode(payload)
 
-    @app.middleware
-    def refuse_malformed(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
-        # Only Slack can sign, but a listener should never meet a shape Slack does not send.
-        problem = payload_problem(body)
-        if problem is None:
-            next()
-            return None
-        log.warning("refused a malformed request: %s (%s)", request_kind(body), problem)
-        # Events answered 200, or Slack would retry them; the rest get a quiet 400.
-        return BoltResponse(status=200 if body.get("type") == "event_callback" else 400, body="")
+    app.use(RefuseMalformed())
 
     share_bodies_with_lazy_listeners(app)
     for register in LISTENERS:
         register(app, services)
     for listener in app._listeners:  # Bolt keeps them here; its own lazy error log quotes messages
         listener.lazy_functions = [guard_follow_up(f, log) for f in listener.lazy_functions]
+    match_with_named_arguments(app)
     return app
+
+
+class RefuseMalformed(Middleware):
+    """Only Slack can sign, but a listener should never meet a shape Slack does not send. A
+    Middleware, not a decorated function: Bolt builds no arguments for it on every request."""
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        problem = payload_problem(req.body)
+        if problem is None:
+            return next()
+        log.warning("refused a malformed request: %s (%s)", request_kind(req.body), problem)
+        # Events answered 200, or Slack would retry them; the rest get a quiet 400.
+        return BoltResponse(status=200 if req.body.get("type") == "event_callback" else 400, body="")
 
 
 class _App(App):
