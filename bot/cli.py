@@ -21,7 +21,7 @@ from bot.meetings.agreement import set_agreement_text
 from bot.meetings.roster_import import import_rows, read_roster
 from bot.platform.areas import Area
 from bot.platform.clock import Clock, system_clock
-from bot.platform.delivery.scheduler import start_scheduler
+from bot.platform.delivery.scheduler import start_scheduler, stop_scheduler
 from bot.platform.errors import UserError
 from bot.platform.long_running import freeze_start_up_objects, share_the_gil_often
 from bot.platform.services import Services
@@ -153,6 +153,13 @@ def _scheduler(services: Services, enabled: bool) -> BackgroundScheduler | None:
     return scheduler
 
 
+def _unwind_on_sigterm() -> None:
+    """A deploy's SIGTERM unwinds the main thread as Ctrl-C does, so the dispatcher stops cleanly
+    (stop_scheduler) instead of the process dying in the middle of a pass."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+
+
 def serve(settings: Settings, host: str, port: int, *, scheduler: bool = True, workers: int = 1) -> int:
     from bot.server import fork_workers, make_server, threads_per_worker, wait_for_workers
 
@@ -177,12 +184,13 @@ def serve(settings: Settings, host: str, port: int, *, scheduler: bool = True, w
         log.info("coachbot serving Slack at http://%s:%s/slack/events in %d workers", host, port, workers)
         # The parent forks before it starts any thread; then it runs the dispatcher, once.
         children = fork_workers(workers, serve_one)
-        jobs = _scheduler(_services(settings, serving=True), scheduler)
+        dispatching = _services(settings, serving=True)
+        jobs = _scheduler(dispatching, scheduler)
         try:
             return wait_for_workers(children)
         finally:
             if jobs is not None:
-                jobs.shutdown(wait=True)
+                stop_scheduler(dispatching, jobs)
     services = _services(settings, serving=True)
     server = make_server(build_app(services), services, host, port)
     jobs = _scheduler(services, scheduler)
@@ -190,11 +198,12 @@ def serve(settings: Settings, host: str, port: int, *, scheduler: bool = True, w
     if settings.oauth_enabled:
         log.info("workspaces install coachbot from http://%s:%s/slack/install", host, port)
     freeze_start_up_objects()
+    _unwind_on_sigterm()
     try:
-        server.run()
+        server.run()  # waitress returns on SystemExit
     finally:
         if jobs is not None:
-            jobs.shutdown(wait=True)
+            stop_scheduler(services, jobs)
     return 0
 
 
@@ -205,11 +214,12 @@ def socket(settings: Settings, *, scheduler: bool = True) -> None:
     _check_token(settings)
     services = _services(settings, serving=True)
     jobs = _scheduler(services, scheduler)
+    _unwind_on_sigterm()
     try:
         SocketModeHandler(build_app(services), settings.app_token).start()
     finally:
         if jobs is not None:
-            jobs.shutdown(wait=True)
+            stop_scheduler(services, jobs)
 
 
 def worker(
@@ -227,13 +237,13 @@ def worker(
     assert jobs is not None
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():  # the process is this worker's own
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())  # a deploy's stop finishes the pass
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())  # a deploy's stop: see stop_scheduler
         share_the_gil_often()
         freeze_start_up_objects()
     try:
         stop.wait()
     finally:
-        jobs.shutdown(wait=True)
+        stop_scheduler(services, jobs)
 
 
 def program_command(settings: Settings, args: argparse.Namespace) -> int:

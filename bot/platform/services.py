@@ -54,6 +54,9 @@ class Services:
     channels: ChannelAccess = field(default_factory=ChannelAccess, compare=False)
     # What the areas contribute (delivery kinds, planners, /coachbot subcommands); bot/app.py fills it.
     registry: Registry = field(default_factory=Registry, compare=False)
+    # Set when the process is asked to stop (a deploy): a dispatcher pass claims nothing more, hands
+    # back the rows it has not started and ends once its posts in flight have come back.
+    stopping: threading.Event = field(default_factory=threading.Event, compare=False)
 
     def now(self) -> datetime:
         return self.clock()

@@ -179,6 +179,8 @@ def test_serve_answers_health_checks_and_signed_slack_requests(
         server.terminate()
         output, _ = server.communicate(timeout=10)
     assert BOT_TOKEN not in output and SIGNING_SECRET not in output
+    # SIGTERM (a deploy) unwinds it: the dispatcher stops cleanly and the process exits 0.
+    assert server.returncode == 0, output
 
 
 def test_serve_in_two_workers_shares_one_sqlite_file_safely_and_stops_on_sigterm(

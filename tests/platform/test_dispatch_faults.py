@@ -1,5 +1,5 @@
-"""Every message once under faults, with real `coachbot worker` processes: a SIGKILL mid-wave,
-clocks minutes apart, Slack answering 500 for ten minutes or down for hours (virtual time), answers
+"""Every message once under faults, with real `coachbot worker` processes: a SIGKILL mid-wave, a
+deploy's SIGTERM mid-wave, clocks minutes apart, Slack answering 500 for ten minutes or down for hours (virtual time), answers
 slower than the client's timeout, and three PostgreSQL workers under all of them at once.
 
 Each test checks: no message posted twice, no row left unsettled or lost without a record, and
@@ -219,6 +219,40 @@ def test_a_worker_sigkilled_mid_wave_and_its_replacement_send_every_message_once
     assert result["unconfirmed"] == len(result["stopped_mid_post"])
     assert result["sent"] == 60 and result["skipped"] == Counter()
     assert last_post - (time.time() - (time.monotonic() - killed_at)) < 60
+
+
+def test_a_worker_stopped_mid_wave_ends_its_posts_in_flight_hands_back_the_rest_and_exits_at_once(
+    emulator: SlackEmulator, sqlite_url: str, tmp_path: Path
+) -> None:
+    users = [emulator.workspace.add_user(f"student{n}") for n in range(40)]
+    plan(sqlite_url, users, datetime.now(UTC) - timedelta(minutes=1))
+    # Every answer comes 1.5 s after the post: posts are in flight when the stop comes.
+    emulator.slow("chat.postMessage", 1.5, times=None)
+    workers = Workers(tmp_path, sqlite_url, emulator.url)
+    try:
+        deployed = workers.start(COACHBOT_WORKSPACE_RATE="4")  # 40 messages: a pass of 10 s
+        emulator.wait_for_call("chat.postMessage", count=4, timeout=30)
+        deployed.send_signal(signal.SIGTERM)  # a deploy stops it
+        asked = time.monotonic()
+        deployed.wait(timeout=20)
+        took = time.monotonic() - asked
+        at_exit, posted_before = all_rows(sqlite_url), sum(posted(emulator).values())
+        emulator.heal()
+        workers.start(COACHBOT_WORKSPACE_RATE="40")
+        wait_until(lambda: settled(sqlite_url), 60, "every row settled by the next worker")
+    finally:
+        workers.stop()
+    # It waited for its posts in flight (1.5 s), not for the rest of its 10-second pass.
+    assert took < 5, took
+    assert deployed.returncode == 0, workers.log(deployed)
+    # What Slack got from it is on record as sent; the rows it had claimed but not started wait,
+    # unclaimed, for the next worker at once (not at the end of their lease).
+    assert sum(r.status == DeliveryStatus.SENT for r in at_exit) == posted_before
+    assert [r.id for r in at_exit if r.status == DeliveryStatus.CLAIMED] == []
+    assert any(r.last_error == "handed back unsent: its worker was stopping" for r in at_exit)
+    result = audit(emulator, sqlite_url)
+    assert result["duplicates"] == 0 and result["silently_lost"] == [] and result["failed"] == []
+    assert result["unconfirmed"] == 0 and result["sent"] == 40
 
 
 def test_two_workers_with_clocks_three_minutes_apart_send_each_message_once(

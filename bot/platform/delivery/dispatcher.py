@@ -67,6 +67,10 @@ IDLE_WAIT_SECONDS = 0.05
 SETTLE_BATCH = 50
 # Transient failures in a row, after a success, that mean Slack is down for a workspace.
 OUTAGE_AFTER = 3
+# Why a claimed row went back to the table unsent (its last_error while it waits).
+PAUSED = "handed back unsent (Slack is failing for this workspace, or it is paused)"
+STOPPING = "handed back unsent: its worker was stopping"
+ERRED = "handed back unsent: its dispatcher pass stopped on an error"
 
 
 def send_one(
@@ -140,13 +144,13 @@ class Pass:
         try:
             return self._run()
         finally:
-            self._give_back_unstarted()
+            self._give_back_unstarted(ERRED)
 
-    def _give_back_unstarted(self) -> None:
-        """A pass that stops early (an error) returns rows it never started, for anyone to take now."""
+    def _give_back_unstarted(self, why: str) -> None:
+        """A pass that stops early (an error, a stop) returns rows it never started, for anyone to take now."""
         for delivery in [d for _, _, d in self.queue] + [d for _, _, d, _ in self.slotted]:
             try:
-                self._hand_back(delivery, self.now())
+                self._hand_back(delivery, self.now(), why)
             except Exception:  # the database is away: the lease runs out and the row comes back
                 return
         self.queue.clear()
@@ -159,6 +163,9 @@ class Pass:
             ThreadPoolExecutor(SEND_THREADS, thread_name_prefix="send") as pool,
         ):
             while True:
+                if self.services.stopping.is_set() and (self.queue or self.slotted or not exhausted):
+                    exhausted = True  # claim no more, start nothing more; what is in flight comes back
+                    self._give_back_unstarted(STOPPING)
                 if not exhausted and len(self.queue) + len(self.slotted) + len(self.running) < self.batch:
                     exhausted = self._claim_more()
                 self._collect()
@@ -260,7 +267,7 @@ class Pass:
         for delivery in ready:
             paused = self.troubled.get(delivery.team_id)
             if paused is not None and paused > self.now():
-                self._hand_back(delivery, paused)  # with the probe: oldest first when Slack is back
+                self._hand_back(delivery, paused, PAUSED)  # with the probe: oldest first when Slack is back
                 continue
             slack = self.gateways.for_team(delivery.team_id)
             if slack is None:
@@ -277,20 +284,13 @@ class Pass:
                     heapq.heappush(self.slotted, (start, next(self.order), delivery, slack))
                 elif start.at - clock > self.lease.total_seconds() / 2:
                     # A long pause (Retry-After): the row waits in the table, not in this process.
-                    self._hand_back(delivery, self.now() + timedelta(seconds=start.at - clock))
+                    self._hand_back(delivery, self.now() + timedelta(seconds=start.at - clock), PAUSED)
                 else:
                     heapq.heappush(self.queue, (start.at, next(self.order), delivery))
 
-    def _hand_back(self, delivery: DeliveryInfo, not_before: datetime) -> None:
+    def _hand_back(self, delivery: DeliveryInfo, not_before: datetime, why: str) -> None:
         with self.services.db.transaction() as session:
-            claims.retry_at(
-                session,
-                delivery.id,
-                self.worker,
-                not_before,
-                "handed back unsent (Slack is failing for this workspace, or it is paused)",
-                refund_attempt=True,
-            )
+            claims.retry_at(session, delivery.id, self.worker, not_before, why, refund_attempt=True)
 
 
 def run_due(services: Services, client: WebClient, now: datetime) -> int:

@@ -23,6 +23,8 @@ MISFIRE_GRACE_SECONDS = 3600
 
 def dispatch_tick(services: Services, client: WebClient) -> None:
     """One dispatcher pass at the services' clock; failures are logged, the next tick tries again."""
+    if services.stopping.is_set():
+        return
     try:
         sent = run_due(services, client, delivery_now(services))
     except Exception:
@@ -49,3 +51,10 @@ def start_scheduler(services: Services, client: WebClient) -> BackgroundSchedule
     )
     scheduler.start()
     return scheduler
+
+
+def stop_scheduler(services: Services, scheduler: BackgroundScheduler) -> None:
+    """Stop soon and cleanly: the pass under way finishes the posts it has in flight and hands back
+    the rest (unclaimed at once, for the next worker), instead of sending on until it is done."""
+    services.stopping.set()
+    scheduler.shutdown(wait=True)
