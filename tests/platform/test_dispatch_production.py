@@ -32,7 +32,7 @@ from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Delivery, DeliveryStatus
 from tests.conftest import PG_URL, FixedClock
-from tests.harness import BOT_TOKEN, settings_for
+from tests.harness import BOT_TOKEN, settings_for, wait_until
 from tests.platform.dispatch_worker import HELLO, KIND
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -182,6 +182,27 @@ def test_a_pass_keeps_the_workspace_cap_and_a_second_between_messages_to_one_cha
     assert cap is not None
     times = sorted(call.at for call in posts)
     assert times[-1] - times[0] >= 0.9 * (len(times) - 1) / cap
+
+
+def test_a_post_is_marked_sent_soon_after_slack_answers_while_the_wave_goes_on(
+    services: Services, emulator: SlackEmulator
+) -> None:
+    users = [emulator.workspace.add_user(f"student{n}") for n in range(8)]
+    plan_hellos(services, users)
+    # Slack answers every post 1.2 s late: at 4 a second a post is always in flight.
+    emulator.slow("chat.postMessage", 1.2, times=None)
+    client = make_web_client(BOT_TOKEN, emulator.url)
+    wave = threading.Thread(target=dispatch.run_due, args=(services, client, services.now()))
+    wave.start()
+    try:
+        # A click on a message is checked against its row marked sent (the app's message to the
+        # clicker): the first row is marked soon after Slack's answer, not when the wave is done.
+        wait_until(lambda: rows(services)[0].status == DeliveryStatus.SENT, 10, "the first row marked sent")
+        not_yet = [row.id for row in rows(services) if row.status != DeliveryStatus.SENT]
+    finally:
+        wave.join(timeout=30)
+    assert not_yet, "the first row was marked sent only with the whole wave"
+    assert all(row.status == DeliveryStatus.SENT for row in rows(services))
 
 
 def test_a_500_backs_off_and_the_row_is_sent_once_later(

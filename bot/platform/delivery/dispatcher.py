@@ -63,8 +63,12 @@ log = logging.getLogger("bot.platform.delivery.dispatcher")  # one logger name f
 
 SEND_THREADS = 16
 IDLE_WAIT_SECONDS = 0.05
-# Sent rows are marked in groups this size (or sooner when nothing is in flight).
+# Sent rows are marked in groups this size, or sooner: when nothing is in flight, and at the latest
+# this long after a post came back. Until its row is marked sent, a click on the message it carried
+# cannot be told from a click on someone else's (a 9:00 wave with Slack slow to answer kept posts in
+# flight, and the first rows unmarked, for the 12 seconds fifty posts take at 4 a second).
 SETTLE_BATCH = 50
+SETTLE_WITHIN_SECONDS = 0.25
 # Transient failures in a row, after a success, that mean Slack is down for a workspace.
 OUTAGE_AFTER = 3
 # Why a claimed row went back to the table unsent (its last_error while it waits).
@@ -129,6 +133,7 @@ class Pass:
         # Rows whose send slot is taken: (start time, order, row, the gateway to send it by).
         self.slotted: list[tuple[float, int, DeliveryInfo, SlackGateway]] = []
         self.posted: list[Posted] = []
+        self.settle_by: float | None = None  # when the oldest post not yet marked sent must be
         self.sent = 0
 
     def now(self) -> datetime:
@@ -169,7 +174,7 @@ class Pass:
                 if not exhausted and len(self.queue) + len(self.slotted) + len(self.running) < self.batch:
                     exhausted = self._claim_more()
                 self._collect()
-                if len(self.posted) >= SETTLE_BATCH or not self.running:
+                if self._time_to_settle():
                     self._settle()
                 if not self.queue and not self.slotted and not self.running and exhausted:
                     return self.sent
@@ -196,6 +201,8 @@ class Pass:
                 continue
             if isinstance(posted, Posted):
                 self.posted.append(posted)
+                if self.settle_by is None:
+                    self.settle_by = time.monotonic() + SETTLE_WITHIN_SECONDS
                 self.troubled.pop(delivery.team_id, None)
                 self.failing.pop(delivery.team_id, None)
                 self.reached.add(delivery.team_id)
@@ -213,9 +220,14 @@ class Pass:
         with self.services.db.transaction() as session:
             claims.wait_together(session, failed, until)
 
+    def _time_to_settle(self) -> bool:
+        if len(self.posted) >= SETTLE_BATCH or not self.running:
+            return True
+        return self.settle_by is not None and time.monotonic() >= self.settle_by
+
     def _settle(self) -> None:
         # Sent rows are settled together: one transaction, and after-send work done in bulk.
-        batch, self.posted = self.posted, []
+        batch, self.posted, self.settle_by = self.posted, [], None
         settle_sent(self.services, self.worker, batch, self.now())
         self.sent += len(batch)
 
