@@ -23,7 +23,7 @@ from bot.checkins.forms import (
 )
 from bot.checkins.ids import CheckinAction, CheckinCallback, CheckinField
 from bot.checkins.nudge_views import answered_blocks
-from bot.checkins.service import CHECKIN, NUDGE_ANSWERS, OUTCOME_ACTIONS
+from bot.checkins.service import CHECKIN, NUDGE_ANSWERS, OUTCOME_ACTIONS, NudgeAnswer
 from bot.checkins.support import current_support_text
 from bot.checkins.views import (
     checkin_modal,
@@ -38,6 +38,7 @@ from bot.goals.views import goal_modal, progress_modal
 from bot.meetings import service as meetings
 from bot.platform.dates import local_today
 from bot.platform.errors import UserError
+from bot.platform.people import Actor
 from bot.platform.services import Services
 from bot.platform.text import escape_mrkdwn
 from handlers.common import (
@@ -58,6 +59,8 @@ CHECKIN_HELP = (
     "• `/checkin <note>` — save a quick note, e.g. `/checkin Finished the cardio block, feeling steadier`"
 )
 OWN_NUDGE_KEY = "coachbot_own_nudge"
+# A click on a message not (yet) known as the clicker's nudge: (goal id, answer, is an outcome).
+EARLY_CLICK_KEY = "coachbot_early_click"
 CLOSES_GOAL = {CheckinAction.NUDGE_DONE, CheckinAction.OUTCOME_DONE, CheckinAction.OUTCOME_NOT_ACHIEVED}
 
 
@@ -127,7 +130,26 @@ def register_buttons(app: App, services: Services) -> None:
                 if recorded is not None:
                     context[OWN_NUDGE_KEY] = True  # the update after the ack need not ask again
                     mark_changed(context)
+                else:
+                    context[EARLY_CLICK_KEY] = (
+                        goal_id,
+                        NUDGE_ANSWERS[action_id],
+                        action_id in OUTCOME_ACTIONS,
+                    )
         ack()
+
+    def recorded_once_sent(
+        actor: Actor, early: tuple[int, NudgeAnswer, bool], message: tuple[str, str], context: BoltContext
+    ) -> bool:
+        """A click that came before its nudge was marked sent, recorded once it is (False: it never was)."""
+        goal_id, answer, outcome = early
+        try:
+            recorded = checkins.answer_once_sent(services, actor, goal_id, answer, message, outcome=outcome)
+        except UserError:  # theirs, but the goal closed meanwhile: the redraw shows what is true
+            return True
+        if recorded:
+            mark_changed(context)
+        return recorded is not None
 
     def update_message(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         message, ts, channel = body.get("message") or {}, _message_ts(body), _message_channel(body)
@@ -135,7 +157,9 @@ def register_buttons(app: App, services: Services) -> None:
         if not (message and ts and channel):
             return
         if not (context.get(OWN_NUDGE_KEY) or checkins.is_own_nudge(services, actor, channel, ts)):
-            return  # only the app's own nudge to this person is ever changed by their click
+            early = context.get(EARLY_CLICK_KEY)
+            if early is None or not recorded_once_sent(actor, early, (channel, ts), context):
+                return  # only the app's own nudge to this person is ever changed by their click
 
         def redraw() -> None:
             answers = checkins.message_answers(services, actor, ts)

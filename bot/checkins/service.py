@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -35,6 +36,10 @@ _CLOSES_GOAL = {NudgeAnswer.DONE: GoalStatus.DONE, NudgeAnswer.NOT_ACHIEVED: Goa
 _OUTCOMES = {NudgeAnswer.NOT_ACHIEVED}
 # Answers that change nothing but the record: no alert, no snooze, no goal closed.
 _ONLY_RECORDED = {NudgeAnswer.ON_TRACK, NudgeAnswer.CLOSED}
+# A nudge's row is marked sent within a second of Slack's answer (longer when Slack is slow): a
+# click on it before then is looked at again until then, at most this long.
+RECOGNIZE_WITHIN_SECONDS = 5.0
+RECOGNIZE_STEP_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -164,6 +169,27 @@ def is_own_nudge(services: Services, actor: Actor, channel: str, ts: str) -> boo
     """Whether (channel, ts) is a nudge the app sent this person: a click may change nothing else."""
     with services.db.read() as session:
         return delivery_queries.sent_message_to(session, actor.person_id, NUDGE_KIND, channel, ts)
+
+
+def answer_once_sent(
+    services: Services,
+    actor: Actor,
+    goal_id: int,
+    answer: NudgeAnswer,
+    message: tuple[str, str],
+    *,
+    outcome: bool,
+) -> bool | None:
+    """A click that came before its nudge's row was marked sent (Slack shows a message before its
+    answer has reached the dispatcher and been recorded): once the mark is there, recorded as
+    answer_nudge records it. None if the message does not turn out to be the app's nudge to them.
+    For after the ack: it waits, RECOGNIZE_WITHIN_SECONDS at most."""
+    deadline = time.monotonic() + RECOGNIZE_WITHIN_SECONDS
+    while not is_own_nudge(services, actor, *message):
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(RECOGNIZE_STEP_SECONDS)
+    return answer_nudge(services, actor, goal_id, answer, message, services.now(), outcome=outcome)
 
 
 def message_answers(services: Services, actor: Actor, message_ts: str) -> dict[int, tuple[NudgeAnswer, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -77,6 +78,28 @@ def test_on_track_records_once_and_updates_the_message_even_when_clicked_twice(
     assert "On track: noted" in block_texts(dm.blocks)
     assert "Snooze 1 day" not in block_texts(dm.blocks)
     assert len(emulator.calls_to("chat.update")) == 2
+
+
+def test_a_click_made_before_slacks_answer_to_the_post_came_back_is_recorded_once_it_has(
+    slack: Slack, randy: str, app: RunningApp, clock: FixedClock, emulator: SlackEmulator
+) -> None:
+    slack.goal("add Read one NEJM article a week", user=randy)
+    slack.goal("cadence 1 daily", user=randy)
+    clock.now = TUESDAY_NINE_CHICAGO
+    # Slack shows the nudge at once; its answer to the post reaches the dispatcher a second later.
+    emulator.slow("chat.postMessage", 1.0)
+    wave = threading.Thread(target=run_due, args=(app, emulator))
+    wave.start()
+    try:
+        dm = slack.wait_for_dm(randy, "NEJM")
+        assert [c.answer for c in checkins(app)] == []
+        assert slack.click_in_message(randy, replace(dm), "On track").status == 200
+    finally:
+        wave.join(timeout=30)
+    slack.wait_for_edit(dm)
+    app.wait_idle()
+    assert [c.answer for c in checkins(app)] == [NudgeAnswer.ON_TRACK]
+    assert "On track: noted" in block_texts(dm.blocks)
 
 
 def test_clicks_made_while_the_message_is_being_redrawn_share_one_more_redraw_that_shows_them_all(
